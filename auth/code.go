@@ -1,0 +1,126 @@
+package auth
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"strings"
+)
+
+// Errors from ParseCode.
+var (
+	ErrEmptyCode     = errors.New("paste the code, or the whole address the browser landed on")
+	ErrNoCodeInURL   = errors.New("that URL has no code parameter: copy the address after you press Allow")
+	ErrStateMismatch = errors.New("that URL's state does not match this session's: it belongs to another attempt, so it was refused; open the authorization URL again")
+)
+
+// AuthorizationError is an error the authorization server put in the
+// redirect (RFC 6749 §4.1.2.1), such as access_denied.
+type AuthorizationError struct {
+	Code        string
+	Description string
+}
+
+var authorizationErrorText = map[string]string{
+	"access_denied":             "access was denied on the consent page: open the URL again and press Allow",
+	"invalid_request":           "the server called the authorization request malformed: check the client ID and flags",
+	"unauthorized_client":       "this client may not use the authorization-code flow: check its type in the provider's console",
+	"unsupported_response_type": "the server does not hand out codes to this client",
+	"invalid_scope":             "the server refused a requested scope: check --scope",
+	"server_error":              "the authorization server failed: try again",
+	"temporarily_unavailable":   "the authorization server is busy: try again in a moment",
+}
+
+func (e *AuthorizationError) Error() string {
+	msg, ok := authorizationErrorText[e.Code]
+	if !ok {
+		msg = "the authorization server refused"
+	}
+	if e.Description != "" {
+		return fmt.Sprintf("%s (%s: %s)", msg, e.Code, e.Description)
+	}
+	return fmt.Sprintf("%s (%s)", msg, e.Code)
+}
+
+// ParseCode turns whatever a person pasted into an authorization code. It
+// trims white space and quotes, takes the code out of a whole redirect URL
+// (checking its state against wantState), and decodes %-escapes such as %2F.
+func ParseCode(input, wantState string) (string, error) {
+	s := strings.Map(func(r rune) rune {
+		if isSpace(r) {
+			return -1 // a code has no spaces; a wrapped copy may add some
+		}
+		return r
+	}, Sanitize(input))
+	s = strings.Trim(s, `"'<>`+"`")
+	if s == "" {
+		return "", ErrEmptyCode
+	}
+	if looksLikeRedirect(s) {
+		return codeFromURL(s, wantState)
+	}
+	if strings.Contains(s, "%") {
+		if dec, err := url.PathUnescape(s); err == nil {
+			s = dec
+		}
+	}
+	return s, nil
+}
+
+func looksLikeRedirect(s string) bool {
+	return strings.Contains(s, "://") || strings.HasPrefix(s, "?") ||
+		strings.Contains(s, "code=") || strings.Contains(s, "error=")
+}
+
+func codeFromURL(s, wantState string) (string, error) {
+	raw := s
+	if i := strings.IndexAny(s, "?#"); i >= 0 {
+		raw = s[i+1:]
+	}
+	q, err := url.ParseQuery(strings.ReplaceAll(raw, "#", "&"))
+	if err != nil && len(q) == 0 {
+		return "", fmt.Errorf("could not read that URL: %w", err)
+	}
+	if code := q.Get("error"); code != "" {
+		return "", &AuthorizationError{Code: Sanitize(code), Description: Sanitize(q.Get("error_description"))}
+	}
+	if st := q.Get("state"); st != "" && wantState != "" && st != wantState {
+		return "", ErrStateMismatch
+	}
+	code := q.Get("code")
+	if code == "" {
+		return "", ErrNoCodeInURL
+	}
+	return code, nil
+}
+
+// Loopback is a redirect URI on this machine that nestauth can listen on.
+type Loopback struct {
+	Host string // as written: 127.0.0.1, ::1 or localhost
+	Port string
+	Path string
+}
+
+// Addr is the address to listen on.
+func (l Loopback) Addr() string {
+	host := l.Host
+	if strings.EqualFold(host, "localhost") {
+		host = "127.0.0.1"
+	}
+	return net.JoinHostPort(host, l.Port)
+}
+
+// ParseLoopbackRedirect reports whether uri is an http redirect URI on a
+// loopback host with an explicit port (RFC 8252 §7.3), and splits it.
+func ParseLoopbackRedirect(uri string) (Loopback, bool) {
+	u, err := url.Parse(uri)
+	if err != nil || u.Scheme != "http" || u.Port() == "" || !IsLoopbackHost(u.Hostname()) {
+		return Loopback{}, false
+	}
+	path := u.EscapedPath()
+	if path == "" {
+		path = "/"
+	}
+	return Loopback{Host: u.Hostname(), Port: u.Port(), Path: path}, true
+}

@@ -1,0 +1,142 @@
+// Package auth implements the OAuth 2.0 authorization-code flow that nestauth
+// walks a person through: providers, the authorization URL, the token
+// exchange and refresh, the error kinds a UI can act on, and the parsing of
+// whatever a person pastes as an authorization code.
+//
+// It never prints and imports no UI code.
+package auth
+
+import (
+	"strings"
+
+	"golang.org/x/oauth2"
+)
+
+// AuthStyle says how the client authenticates at the token endpoint.
+type AuthStyle int
+
+const (
+	// AuthInParams sends client_id and client_secret in the form body.
+	AuthInParams AuthStyle = iota
+	// AuthInHeader sends them in an HTTP Basic Authorization header.
+	AuthInHeader
+)
+
+func (s AuthStyle) String() string {
+	if s == AuthInHeader {
+		return "basic"
+	}
+	return "post"
+}
+
+// ParseAuthStyle reads the --auth-style flag's values "post" and "basic".
+func ParseAuthStyle(s string) (AuthStyle, bool) {
+	switch strings.ToLower(s) {
+	case "post", "":
+		return AuthInParams, true
+	case "basic":
+		return AuthInHeader, true
+	}
+	return AuthInParams, false
+}
+
+// oauth2 returns the x/oauth2 style. It is never AuthStyleAutoDetect: that
+// retries a failed request in the other style, sending a single-use code twice.
+func (s AuthStyle) oauth2() oauth2.AuthStyle {
+	if s == AuthInHeader {
+		return oauth2.AuthStyleInHeader
+	}
+	return oauth2.AuthStyleInParams
+}
+
+// Provider describes an authorization server and how to talk to it.
+type Provider struct {
+	ID      string // the --provider value: nest, sdm or custom
+	Name    string // a title for people
+	Summary string // one line about when to choose it
+
+	// AuthURL may contain {project}, replaced by the Device Access project ID.
+	AuthURL  string
+	TokenURL string
+
+	// RedirectURI is sent in the authorization URL and the token request when
+	// set; empty means the provider's registered default (Nest PIN clients).
+	RedirectURI string
+	Scopes      []string
+	// AuthParams are extra authorization URL parameters (access_type, prompt).
+	AuthParams [][2]string
+	AuthStyle  AuthStyle
+	PKCE       bool
+
+	// Legacy marks Works with Nest: the authorization URL carries only
+	// client_id, state and an optional redirect_uri.
+	Legacy bool
+	// NeedsProjectID marks Device Access: its URLs name the project.
+	NeedsProjectID bool
+	// RefreshTokenDays, when positive, is how long a refresh token lives while
+	// the provider's consent screen is in testing.
+	RefreshTokenDays int
+}
+
+// The endpoints of the providers nestauth knows.
+const (
+	NestAuthURL  = "https://home.nest.com/login/oauth2"
+	NestTokenURL = "https://api.home.nest.com/oauth2/access_token"
+	SDMAuthURL   = "https://nestservices.google.com/partnerconnections/{project}/auth"
+	SDMTokenURL  = "https://oauth2.googleapis.com/token"
+	SDMScope     = "https://www.googleapis.com/auth/sdm.service"
+	SDMRedirect  = "https://www.google.com"
+)
+
+// Nest is the legacy Works with Nest service, shut down in 2023.
+func Nest() Provider {
+	return Provider{
+		ID:       "nest",
+		Name:     "Works with Nest (legacy)",
+		Summary:  "The seed page's flow: home.nest.com PIN or redirect codes. Shut down in 2023.",
+		AuthURL:  NestAuthURL,
+		TokenURL: NestTokenURL,
+		Legacy:   true,
+	}
+}
+
+// SDM is Google Nest Device Access (the Smart Device Management API).
+func SDM() Provider {
+	return Provider{
+		ID:               "sdm",
+		Name:             "Google Nest Device Access",
+		Summary:          "Today's Nest API (SDM): a Device Access project and a Google OAuth client.",
+		AuthURL:          SDMAuthURL,
+		TokenURL:         SDMTokenURL,
+		RedirectURI:      SDMRedirect,
+		Scopes:           []string{SDMScope},
+		AuthParams:       [][2]string{{"access_type", "offline"}, {"prompt", "consent"}},
+		PKCE:             true,
+		NeedsProjectID:   true,
+		RefreshTokenDays: 7,
+	}
+}
+
+// Custom is any standard OAuth 2.0 authorization-code provider; its
+// endpoints come from flags.
+func Custom() Provider {
+	return Provider{
+		ID:      "custom",
+		Name:    "Custom OAuth 2.0 provider",
+		Summary: "Any standard authorization-code server: you give the endpoints.",
+		PKCE:    true,
+	}
+}
+
+// Providers lists the known providers in the order a person should see them.
+func Providers() []Provider { return []Provider{SDM(), Nest(), Custom()} }
+
+// LookupProvider finds a provider by its ID.
+func LookupProvider(id string) (Provider, bool) {
+	for _, p := range Providers() {
+		if p.ID == strings.ToLower(id) {
+			return p, true
+		}
+	}
+	return Provider{}, false
+}

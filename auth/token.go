@@ -1,0 +1,83 @@
+package auth
+
+import (
+	"fmt"
+	"time"
+
+	"golang.org/x/oauth2"
+)
+
+// Token is a token endpoint's answer, as nestauth shows and prints it.
+type Token struct {
+	AccessToken  string    `json:"access_token"`
+	TokenType    string    `json:"token_type,omitempty"`
+	RefreshToken string    `json:"refresh_token,omitempty"`
+	Scope        string    `json:"scope,omitempty"`
+	ExpiresIn    int64     `json:"expires_in,omitempty"`
+	Expiry       time.Time `json:"expiry,omitzero"`
+}
+
+// newToken copies tok, with the expiry counted from start, the moment the
+// request was sent, by our own clock rather than x/oauth2's.
+func newToken(tok *oauth2.Token, start time.Time) *Token {
+	t := &Token{
+		AccessToken:  tok.AccessToken,
+		TokenType:    tok.TokenType,
+		RefreshToken: tok.RefreshToken,
+		ExpiresIn:    tok.ExpiresIn,
+	}
+	if s, ok := tok.Extra("scope").(string); ok {
+		t.Scope = s
+	}
+	if t.ExpiresIn == 0 && !tok.Expiry.IsZero() {
+		// Form-encoded answers fill only Expiry.
+		t.ExpiresIn = int64(time.Until(tok.Expiry).Round(time.Second) / time.Second)
+	}
+	if t.ExpiresIn > 0 {
+		t.Expiry = start.Add(time.Duration(t.ExpiresIn) * time.Second).UTC().Truncate(time.Second)
+	}
+	return t
+}
+
+// Lifetime says in words how long a token lives, counted from now:
+// "expires in 3650 days, on 2036-11-26". Empty when the server gave no expiry.
+func (t *Token) Lifetime(now time.Time) string {
+	if t.Expiry.IsZero() {
+		return ""
+	}
+	d := t.Expiry.Sub(now)
+	if d <= 0 {
+		return "expired on " + t.Expiry.Local().Format("2006-01-02 15:04")
+	}
+	return fmt.Sprintf("expires in %s, on %s", Duration(d), t.Expiry.Local().Format(dateLayout(d)))
+}
+
+func dateLayout(d time.Duration) string {
+	if d >= 48*time.Hour {
+		return "2006-01-02"
+	}
+	return "2006-01-02 15:04 MST"
+}
+
+// Duration says d in the largest whole unit that reads naturally.
+// It rounds to the nearest unit, so a token of 3600 s read a moment later is
+// still "60 minutes", not "59".
+func Duration(d time.Duration) string {
+	round := func(unit time.Duration) int64 { return int64((d + unit/2) / unit) }
+	switch {
+	case d >= 48*time.Hour:
+		return plural(round(24*time.Hour), "day")
+	case d >= 2*time.Hour:
+		return plural(round(time.Hour), "hour")
+	case d >= 2*time.Minute:
+		return plural(round(time.Minute), "minute")
+	}
+	return plural(round(time.Second), "second")
+}
+
+func plural(n int64, unit string) string {
+	if n == 1 {
+		return "1 " + unit
+	}
+	return fmt.Sprintf("%d %ss", n, unit)
+}

@@ -1,0 +1,408 @@
+// Command nestauth is a terminal wizard that gets an OAuth 2.0 access token
+// for Nest devices (Google Device Access, or the legacy Works with Nest) or
+// any OAuth 2.0 provider, with no curl command.
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"runtime/debug"
+	"strings"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/term"
+
+	"nestauth/auth"
+	"nestauth/auth/fakenest"
+	"nestauth/ui"
+)
+
+// version is set at build time with -ldflags "-X main.version=v1.2.3".
+var version = ""
+
+// Exit codes.
+const (
+	exitOK      = 0
+	exitFailure = 1
+	exitUsage   = 2
+	exitAbort   = 130
+)
+
+// Demo credentials for the built-in server; they open nothing real.
+const (
+	demoClientID     = "nestauth-demo"
+	demoClientSecret = "demo-secret-not-real"
+)
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr, os.Getenv))
+}
+
+// usageError is a bad command line; it exits 2.
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+func usagef(format string, a ...any) error { return usageError{fmt.Sprintf(format, a...)} }
+
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) int {
+	cmd := "wizard"
+	if len(args) > 0 && (args[0] == "exchange" || args[0] == "refresh") {
+		cmd, args = args[0], args[1:]
+	}
+	o, err := parseFlags(cmd, args, stderr, getenv)
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+		return exitOK
+	case err != nil:
+		fmt.Fprintf(stderr, "nestauth: %v\n", err)
+		fmt.Fprintf(stderr, "Run 'nestauth %s--help' for usage.\n", map[bool]string{true: "", false: cmd + " "}[cmd == "wizard"])
+		return exitUsage
+	case o.version:
+		fmt.Fprintln(stdout, "nestauth", buildVersion())
+		return exitOK
+	}
+	switch cmd {
+	case "exchange":
+		return runExchange(o, stdout, stderr)
+	case "refresh":
+		return runRefresh(o, stdin, stdout, stderr)
+	}
+	return runWizard(o, stdout, stderr, getenv)
+}
+
+func buildVersion() string {
+	if version != "" {
+		return version
+	}
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+		return bi.Main.Version
+	}
+	return "dev"
+}
+
+func runWizard(o *options, stdout, stderr io.Writer, getenv func(string) string) int {
+	uo := ui.Options{
+		Providers:    o.providers,
+		ClientID:     o.clientID,
+		ClientSecret: o.clientSecret,
+		ProjectID:    o.projectID,
+		Timeout:      o.timeout,
+		Copy:         ui.CopyToSystem,
+		Open:         ui.OpenBrowser,
+	}
+	if conn := strings.Fields(getenv("SSH_CONNECTION")); len(conn) == 4 {
+		uo.SSHHost = conn[2]
+	}
+	if o.demo {
+		fake := fakenest.New(demoClientID, demoClientSecret)
+		if err := fake.Start(); err != nil {
+			fmt.Fprintf(stderr, "nestauth: cannot start the demo server: %v\n", err)
+			return exitFailure
+		}
+		defer fake.Close()
+		p := auth.Nest()
+		p.Name = "Works with Nest (demo server on this machine)"
+		p.AuthURL, p.TokenURL = fake.AuthURL(), fake.TokenURL()
+		uo.Providers = []auth.Provider{p}
+		uo.ClientID, uo.ClientSecret, uo.Prefill = demoClientID, demoClientSecret, true
+		uo.Approve = fake.Approve
+	}
+
+	final, err := tea.NewProgram(ui.New(uo), tea.WithOutput(stderr)).Run()
+	if err != nil {
+		fmt.Fprintf(stderr, "nestauth: %v\n", err)
+		return exitFailure
+	}
+	m := final.(ui.Model)
+	m.Close()
+	switch {
+	case m.Aborted():
+		return exitAbort
+	case m.Token() == nil:
+		return exitFailure
+	}
+	if f, ok := stdout.(*os.File); !ok || !term.IsTerminal(f.Fd()) {
+		fmt.Fprintln(stdout, m.Token().AccessToken)
+	}
+	return exitOK
+}
+
+func runExchange(o *options, stdout, stderr io.Writer) int {
+	ctx, cancel := context.WithTimeout(context.Background(), o.timeout)
+	defer cancel()
+	code, err := auth.ParseCode(o.code, "")
+	if err != nil {
+		fmt.Fprintf(stderr, "nestauth: %v\n", err)
+		return exitUsage
+	}
+	tok, err := o.config().Exchange(ctx, code, o.verifier)
+	return printResult(tok, err, stdout, stderr)
+}
+
+func runRefresh(o *options, stdin io.Reader, stdout, stderr io.Writer) int {
+	rt := o.refreshToken
+	if o.refreshTokenFile == "" {
+		line, err := bufio.NewReader(io.LimitReader(stdin, 64<<10)).ReadString('\n')
+		if err != nil && err != io.EOF {
+			fmt.Fprintf(stderr, "nestauth: reading the refresh token from stdin: %v\n", err)
+			return exitUsage
+		}
+		rt = strings.TrimSpace(line)
+	}
+	if rt == "" {
+		fmt.Fprintln(stderr, "nestauth: no refresh token: pass --refresh-token-file PATH or pipe it on stdin")
+		return exitUsage
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), o.timeout)
+	defer cancel()
+	tok, err := o.config().Refresh(ctx, rt)
+	return printResult(tok, err, stdout, stderr)
+}
+
+// printResult prints a token as JSON, or an error as one line with its exit code.
+func printResult(tok *auth.Token, err error, stdout, stderr io.Writer) int {
+	if err != nil {
+		var e *auth.Error
+		if errors.As(err, &e) {
+			fmt.Fprintf(stderr, "nestauth: %s: %v. %s\n", describeKind(e.Kind), e, e.Hint())
+			return e.Kind.ExitCode()
+		}
+		fmt.Fprintf(stderr, "nestauth: %v\n", err)
+		return exitFailure
+	}
+	enc := json.NewEncoder(stdout)
+	enc.SetIndent("", "  ")
+	_ = enc.Encode(tok)
+	return exitOK
+}
+
+func describeKind(k auth.Kind) string {
+	switch k {
+	case auth.KindCode:
+		return "code rejected"
+	case auth.KindClientID, auth.KindSecret:
+		return "client rejected"
+	case auth.KindRedirect:
+		return "redirect URI rejected"
+	case auth.KindScope:
+		return "scope rejected"
+	case auth.KindRequest:
+		return "request rejected"
+	case auth.KindNetwork:
+		return "network error"
+	case auth.KindUsage:
+		return "usage"
+	}
+	return "server error"
+}
+
+// options is the parsed command line.
+type options struct {
+	providers    []auth.Provider
+	clientID     string
+	clientSecret string
+	projectID    string
+	timeout      time.Duration
+	demo         bool
+	version      bool
+
+	code, verifier   string
+	refreshTokenFile string
+	refreshToken     string
+}
+
+// config is the configuration for exchange and refresh: one provider.
+func (o *options) config() auth.Config {
+	return auth.Config{Provider: o.providers[0], ClientID: o.clientID, ClientSecret: o.clientSecret, ProjectID: o.projectID}
+}
+
+type listFlag []string
+
+func (l *listFlag) String() string     { return strings.Join(*l, " ") }
+func (l *listFlag) Set(v string) error { *l = append(*l, v); return nil }
+
+func parseFlags(cmd string, args []string, stderr io.Writer, getenv func(string) string) (*options, error) {
+	for _, a := range args {
+		if name := strings.TrimLeft(strings.SplitN(a, "=", 2)[0], "-"); name == "client-secret" && strings.HasPrefix(a, "-") {
+			return nil, usagef("the client secret is never a command-line value (it would show in ps and shell history): set NESTAUTH_CLIENT_SECRET or use --client-secret-file PATH")
+		}
+	}
+	fs := flag.NewFlagSet("nestauth", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	var (
+		o                                         options
+		providerID, secretFile, authURL, tokenURL string
+		redirectURI, authStyle                    string
+		noPKCE                                    bool
+		scopes, params                            listFlag
+	)
+	fs.StringVar(&providerID, "provider", "", "")
+	fs.StringVar(&o.clientID, "client-id", getenv("NESTAUTH_CLIENT_ID"), "")
+	fs.StringVar(&secretFile, "client-secret-file", "", "")
+	fs.StringVar(&o.projectID, "project-id", getenv("NESTAUTH_PROJECT_ID"), "")
+	fs.StringVar(&authURL, "auth-url", "", "")
+	fs.StringVar(&tokenURL, "token-url", "", "")
+	fs.StringVar(&redirectURI, "redirect-uri", "", "")
+	fs.StringVar(&authStyle, "auth-style", "", "")
+	fs.Var(&scopes, "scope", "")
+	fs.Var(&params, "param", "")
+	fs.BoolVar(&noPKCE, "no-pkce", false, "")
+	fs.DurationVar(&o.timeout, "timeout", 30*time.Second, "")
+	fs.BoolVar(&o.version, "version", false, "")
+	switch cmd {
+	case "wizard":
+		fs.BoolVar(&o.demo, "demo", false, "")
+	case "exchange":
+		fs.StringVar(&o.code, "code", "", "")
+		fs.StringVar(&o.verifier, "code-verifier", "", "")
+	case "refresh":
+		fs.StringVar(&o.refreshTokenFile, "refresh-token-file", "", "")
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fmt.Fprint(stderr, usageText[cmd])
+		}
+		return nil, err
+	}
+	if o.version {
+		return &o, nil
+	}
+	if fs.NArg() > 0 {
+		return nil, usagef("unexpected argument %q", fs.Arg(0))
+	}
+	if o.timeout <= 0 {
+		return nil, usagef("--timeout must be positive, such as 30s")
+	}
+	o.clientID = strings.TrimSpace(o.clientID)
+	o.projectID = strings.TrimSpace(o.projectID)
+	o.clientSecret = getenv("NESTAUTH_CLIENT_SECRET")
+	if secretFile != "" {
+		b, err := os.ReadFile(secretFile)
+		if err != nil {
+			return nil, usagef("--client-secret-file: %v", err)
+		}
+		o.clientSecret = strings.TrimSpace(string(b))
+		if o.clientSecret == "" {
+			return nil, usagef("--client-secret-file: %s is empty", secretFile)
+		}
+	}
+	if o.refreshTokenFile != "" {
+		b, err := os.ReadFile(o.refreshTokenFile)
+		if err != nil {
+			return nil, usagef("--refresh-token-file: %v", err)
+		}
+		o.refreshToken = strings.TrimSpace(string(b))
+	}
+	if o.projectID != "" {
+		if err := auth.ValidateProjectID(o.projectID); err != nil {
+			return nil, usagef("--project-id %q: %v. %s", o.projectID, err, auth.ProjectIDHelp)
+		}
+	}
+	if o.clientID != "" {
+		if err := auth.ValidateClientID(o.clientID); err != nil {
+			return nil, usagef("--client-id: %v", err)
+		}
+	}
+	style, ok := auth.ParseAuthStyle(authStyle)
+	if !ok {
+		return nil, usagef("--auth-style must be post or basic, not %q", authStyle)
+	}
+	var extra [][2]string
+	for _, p := range params {
+		k, v, ok := strings.Cut(p, "=")
+		if !ok || k == "" {
+			return nil, usagef("--param takes key=value, not %q", p)
+		}
+		extra = append(extra, [2]string{k, v})
+	}
+
+	// The providers to offer, each with the flags' overrides.
+	var base []auth.Provider
+	switch {
+	case providerID != "":
+		p, ok := auth.LookupProvider(providerID)
+		if !ok {
+			return nil, usagef("unknown --provider %q: use sdm, nest or custom", providerID)
+		}
+		base = []auth.Provider{p}
+	case cmd != "wizard":
+		return nil, usagef("%s needs --provider sdm, nest or custom", cmd)
+	case o.demo:
+		base = []auth.Provider{auth.Nest()}
+	default:
+		base = auth.Providers()
+	}
+	for _, p := range base {
+		if authURL != "" {
+			p.AuthURL = authURL
+		}
+		if tokenURL != "" {
+			p.TokenURL = tokenURL
+		}
+		if redirectURI != "" {
+			p.RedirectURI = redirectURI
+		}
+		if len(scopes) > 0 {
+			p.Scopes = strings.Fields(strings.Join(scopes, " "))
+		}
+		if authStyle != "" {
+			p.AuthStyle = style
+		}
+		p.AuthParams = append(p.AuthParams, extra...)
+		if noPKCE {
+			p.PKCE = false
+		}
+		if err := checkEndpoints(p, cmd, len(base) == 1); err != nil {
+			return nil, err
+		}
+		o.providers = append(o.providers, p)
+	}
+	if cmd != "wizard" {
+		if o.clientID == "" {
+			return nil, usagef("%s needs --client-id (or NESTAUTH_CLIENT_ID)", cmd)
+		}
+		if o.clientSecret == "" {
+			return nil, usagef("%s needs the client secret in NESTAUTH_CLIENT_SECRET or --client-secret-file", cmd)
+		}
+	}
+	if cmd == "exchange" && strings.TrimSpace(o.code) == "" {
+		return nil, usagef("exchange needs --code CODE (the PIN, the code, or the whole redirect URL)")
+	}
+	return &o, nil
+}
+
+// checkEndpoints refuses, before any request, endpoints that are missing or
+// that would send a secret in the clear. chosen is false for a provider that
+// is only offered in the wizard's list: it may still lack its endpoints.
+func checkEndpoints(p auth.Provider, cmd string, chosen bool) error {
+	urls := []string{p.TokenURL}
+	if cmd == "wizard" {
+		urls = append(urls, strings.ReplaceAll(p.AuthURL, "{project}", "p"))
+	}
+	for _, u := range urls {
+		if u == "" {
+			if !chosen {
+				continue
+			}
+			if cmd == "wizard" {
+				return usagef("--provider %s needs --auth-url and --token-url", p.ID)
+			}
+			return usagef("--provider %s needs --token-url", p.ID)
+		}
+		if err := auth.ValidateEndpoint(u); err != nil {
+			return usageError{err.Error()}
+		}
+	}
+	if lb, ok := auth.ParseLoopbackRedirect(p.RedirectURI); ok && lb.Port == "0" {
+		return usageError{auth.ErrBadRedirectPort.Error()}
+	}
+	return nil
+}

@@ -1,0 +1,52 @@
+package ui
+
+import "charm.land/bubbles/v2/key"
+
+// keyMap lists every key the wizard knows; each step shows its own subset.
+type keyMap struct {
+	Next         key.Binding
+	Back         key.Binding
+	Quit         key.Binding
+	Up           key.Binding
+	Down         key.Binding
+	Reveal       key.Binding
+	Open         key.Binding
+	CopyURL      key.Binding
+	Approve      key.Binding
+	Reopen       key.Binding
+	Cancel       key.Binding
+	Retry        key.Binding
+	CopyToken    key.Binding
+	CopyRefresh  key.Binding
+	Done         key.Binding
+	NewCode      key.Binding
+	SubmitCode   key.Binding
+	ProviderNext key.Binding
+}
+
+var keys = keyMap{
+	Next:         key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "next")),
+	Back:         key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
+	Quit:         key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit")),
+	Up:           key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),
+	Down:         key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down")),
+	Reveal:       key.NewBinding(key.WithKeys("ctrl+r"), key.WithHelp("ctrl+r", "show/hide")),
+	Open:         key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "open in browser")),
+	CopyURL:      key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "copy URL")),
+	Approve:      key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "approve (demo)")),
+	Reopen:       key.NewBinding(key.WithKeys("ctrl+o"), key.WithHelp("ctrl+o", "open URL again")),
+	Cancel:       key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
+	Retry:        key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "retry")),
+	CopyToken:    key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "copy token")),
+	CopyRefresh:  key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "copy refresh token")),
+	Done:         key.NewBinding(key.WithKeys("q", "enter"), key.WithHelp("q/enter", "done")),
+	NewCode:      key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "new code")),
+	SubmitCode:   key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "get token")),
+	ProviderNext: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "choose")),
+}
+
+// bindingList is a help.KeyMap of one step's keys.
+type bindingList []key.Binding
+
+func (b bindingList) ShortHelp() []key.Binding  { return b }
+func (b bindingList) FullHelp() [][]key.Binding { return [][]key.Binding{b} }

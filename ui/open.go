@@ -1,0 +1,51 @@
+package ui
+
+import (
+	"os"
+	"os/exec"
+	"runtime"
+
+	"github.com/atotto/clipboard"
+)
+
+// OpenBrowser opens url in the person's browser: $BROWSER if set, else the
+// system's opener. Without a display (an SSH session, a container) it fails
+// at once with errUnavailable rather than start a text browser in our terminal.
+func OpenBrowser(url string) error {
+	var name string
+	var args []string
+	switch {
+	case os.Getenv("BROWSER") != "":
+		name = os.Getenv("BROWSER")
+	case runtime.GOOS == "darwin":
+		name = "open"
+	case runtime.GOOS == "windows":
+		name, args = "rundll32", []string{"url.dll,FileProtocolHandler"}
+	case os.Getenv("DISPLAY") == "" && os.Getenv("WAYLAND_DISPLAY") == "":
+		return errUnavailable
+	default:
+		name = "xdg-open"
+	}
+	path, err := exec.LookPath(name)
+	if err != nil {
+		return errUnavailable
+	}
+	cmd := exec.Command(path, append(args, url)...)
+	if err := cmd.Start(); err != nil { // stdio stays detached: nothing lands on our screen
+		return err
+	}
+	go func() { _ = cmd.Wait() }()
+	return nil
+}
+
+// CopyToSystem writes text to the system clipboard through atotto/clipboard
+// (pbcopy, xclip, xsel, wl-copy or the Windows API).
+func CopyToSystem(text string) error {
+	if clipboard.Unsupported {
+		return errNoClipboard
+	}
+	if runtime.GOOS == "linux" && os.Getenv("DISPLAY") == "" && os.Getenv("WAYLAND_DISPLAY") == "" {
+		return errNoDisplay
+	}
+	return clipboard.WriteAll(text)
+}

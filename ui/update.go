@@ -1,0 +1,425 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/spinner"
+	tea "charm.land/bubbletea/v2"
+
+	"nestauth/auth"
+)
+
+// Messages that commands send back.
+type (
+	tokenMsg struct {
+		attempt int
+		token   *auth.Token
+	}
+	exchangeErrMsg struct {
+		attempt int
+		err     error
+	}
+	copiedMsg struct {
+		what string
+		err  error
+	}
+	openedMsg    struct{ err error }
+	listeningMsg struct {
+		capture *auth.Capture
+		uri     string
+		err     error
+	}
+	capturedMsg struct {
+		capture *auth.Capture
+		result  auth.Captured
+	}
+	approvedMsg struct {
+		code string
+		err  error
+	}
+)
+
+// Update dispatches a message to the current step.
+func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.width, m.height = msg.Width, msg.Height
+		m.resize()
+		return m, nil
+	case tea.BackgroundColorMsg:
+		m.isDark = msg.IsDark()
+		m.applyStyles()
+		return m, nil
+	case spinner.TickMsg:
+		if !m.exchanging {
+			return m, nil
+		}
+		var cmd tea.Cmd
+		m.spinner, cmd = m.spinner.Update(msg)
+		return m, cmd
+	case tokenMsg:
+		return m.gotToken(msg)
+	case exchangeErrMsg:
+		return m.exchangeFailed(msg)
+	case copiedMsg:
+		m.status = copyStatus(msg)
+		return m, nil
+	case openedMsg:
+		if msg.err != nil {
+			m.status = "No browser could be opened here: press c to copy the URL instead."
+			if m.step == stepCode {
+				m.status = "No browser could be opened here: go back (esc) and copy the URL."
+			}
+		} else {
+			m.status = "Opened the authorization URL in your browser."
+		}
+		return m, nil
+	case listeningMsg:
+		return m.listening(msg)
+	case capturedMsg:
+		return m.captured(msg)
+	case approvedMsg:
+		return m.approved(msg)
+	case tea.KeyPressMsg:
+		if msg.String() == "ctrl+c" {
+			m.aborted = true
+			return m, tea.Quit
+		}
+		return m.updateStep(msg)
+	case tea.PasteMsg:
+		return m.paste(msg)
+	}
+	return m.updateField(msg)
+}
+
+func (m Model) updateStep(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
+	if m.exchanging {
+		if key.Matches(msg, keys.Cancel) {
+			m.cancel()
+			m.exchanging = false
+			m.attempt++
+			m.errMsg = "Canceled."
+			m.hint = "If the request reached the server the code may be used up; press Enter to try it anyway."
+		}
+		return m, nil // one Enter, one request: nothing else while it runs
+	}
+	switch m.step {
+	case stepProvider:
+		return m.updateProvider(msg)
+	case stepAuthorize:
+		return m.updateAuthorize(msg)
+	case stepToken:
+		return m.updateToken(msg)
+	}
+	switch {
+	case key.Matches(msg, keys.Next):
+		return m.submitField()
+	case key.Matches(msg, keys.Back):
+		return m.back()
+	case m.step == stepSecret && key.Matches(msg, keys.Reveal):
+		in := &m.inputs[fieldSecret]
+		in.EchoMode = 1 - in.EchoMode // EchoNormal <-> EchoPassword
+		return m, nil
+	case m.step == stepCode && key.Matches(msg, keys.Reopen):
+		return m, openCmd(m.opts.Open, m.authURL())
+	}
+	return m.updateField(msg)
+}
+
+// updateField passes a message to the focused text field.
+func (m Model) updateField(msg tea.Msg) (tea.Model, tea.Cmd) {
+	f, ok := stepField[m.step]
+	if !ok || m.exchanging {
+		return m, nil
+	}
+	var cmd tea.Cmd
+	m.inputs[f], cmd = m.inputs[f].Update(msg)
+	return m, cmd
+}
+
+func (m Model) back() (tea.Model, tea.Cmd) {
+	prev, ok := m.prevStep()
+	if !ok {
+		m.hint = "This is the first step: ctrl+c quits."
+		return m, nil
+	}
+	m.resume = false
+	return m, m.goTo(prev)
+}
+
+// paste cleans a bracketed paste: no surrounding white space or newline
+// reaches a field, and a pasted redirect URL becomes its code at once.
+func (m Model) paste(msg tea.PasteMsg) (tea.Model, tea.Cmd) {
+	text := strings.TrimSpace(msg.Content)
+	m.errMsg, m.hint = "", ""
+	if m.step == stepCode && text != "" {
+		code, err := auth.ParseCode(text, m.state)
+		if err != nil {
+			m.setError(err)
+		} else {
+			if code != text {
+				m.status = "Took the code out of what you pasted."
+			}
+			m.inputs[fieldCode].SetValue(code)
+			m.inputs[fieldCode].CursorEnd()
+			return m, nil
+		}
+	}
+	return m.updateField(tea.PasteMsg{Content: text})
+}
+
+func (m Model) updateProvider(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
+	n := len(m.opts.Providers)
+	switch {
+	case key.Matches(msg, keys.Up):
+		m.provider = (m.provider + n - 1) % n
+	case key.Matches(msg, keys.Down):
+		m.provider = (m.provider + 1) % n
+	case key.Matches(msg, keys.Next):
+		if err := m.config().ValidateEndpoints(); err != nil && m.opts.Providers[m.provider].ID == "custom" {
+			m.errMsg = "Custom needs its endpoints from flags."
+			m.hint = "Quit (ctrl+c) and run: nestauth --provider custom --auth-url URL --token-url URL"
+			return m, nil
+		}
+		return m, m.goTo(m.nextStep())
+	case key.Matches(msg, keys.Back):
+		return m.back()
+	default:
+		if d := msg.String(); len(d) == 1 && d[0] >= '1' && int(d[0]-'1') < n {
+			m.provider = int(d[0] - '1')
+		}
+	}
+	m.errMsg, m.hint = "", ""
+	return m, nil
+}
+
+// submitField validates the current field and moves on.
+func (m Model) submitField() (tea.Model, tea.Cmd) {
+	f := stepField[m.step]
+	value := strings.TrimSpace(m.inputs[f].Value())
+	m.inputs[f].SetValue(value)
+	m.errMsg, m.hint = "", ""
+	var err error
+	switch m.step {
+	case stepProject:
+		err = auth.ValidateProjectID(value)
+	case stepClientID:
+		err = auth.ValidateClientID(value)
+	case stepSecret:
+		if value == "" {
+			err = auth.ErrNoClientSecret
+		}
+	case stepCode:
+		return m.submitCode()
+	}
+	if err != nil {
+		m.setError(err)
+		return m, nil
+	}
+	if m.resume {
+		m.resume = false
+		if m.config().Validate() == nil {
+			return m, m.goTo(stepCode)
+		}
+	}
+	return m, m.goTo(m.nextStep())
+}
+
+func (m Model) submitCode() (tea.Model, tea.Cmd) {
+	code, err := auth.ParseCode(m.inputs[fieldCode].Value(), m.state)
+	if err != nil {
+		m.setError(err)
+		return m, nil
+	}
+	m.inputs[fieldCode].SetValue(code)
+	return m.startExchange(code)
+}
+
+func (m Model) startExchange(code string) (tea.Model, tea.Cmd) {
+	cfg := m.config()
+	if err := cfg.Validate(); err != nil {
+		m.setError(err)
+		return m, nil
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), m.opts.Timeout)
+	m.cancel = cancel
+	m.exchanging = true
+	m.attempt++
+	m.errMsg, m.hint, m.status = "", "", ""
+	return m, tea.Batch(m.spinner.Tick, exchangeCmd(ctx, m.opts.Exchanger, cfg, code, m.pkceVerifier(), m.attempt))
+}
+
+func (m Model) gotToken(msg tokenMsg) (tea.Model, tea.Cmd) {
+	if msg.attempt != m.attempt || !m.exchanging {
+		return m, nil
+	}
+	m.cancel()
+	m.exchanging = false
+	m.token = msg.token
+	cmd := m.goTo(stepToken)
+	if m.capture != nil {
+		cmd = tea.Batch(cmd, closeCmd(m.capture))
+		m.capture = nil
+	}
+	return m, cmd
+}
+
+// exchangeFailed sends the person to the step that can fix the failure.
+func (m Model) exchangeFailed(msg exchangeErrMsg) (tea.Model, tea.Cmd) {
+	if msg.attempt != m.attempt || !m.exchanging {
+		return m, nil
+	}
+	m.cancel()
+	m.exchanging = false
+	var e *auth.Error
+	if !errors.As(msg.err, &e) {
+		m.setError(msg.err)
+		return m, nil
+	}
+	var cmd tea.Cmd
+	switch e.Kind {
+	case auth.KindCode:
+		m.inputs[fieldCode].SetValue("")
+	case auth.KindSecret:
+		cmd = m.goTo(stepSecret)
+		m.resume = true
+	case auth.KindClientID:
+		cmd = m.goTo(stepClientID)
+		m.resume = true
+	}
+	m.errMsg = "The server said: " + e.Error()
+	m.hint = e.Hint()
+	switch {
+	case e.Kind == auth.KindCode:
+		m.hint += " Press ctrl+o to open it, then paste the new code here."
+	case e.Kind == auth.KindRedirect:
+		m.hint = fmt.Sprintf("Register exactly %s on the OAuth client (%s), or pass --redirect-uri with one it has.",
+			orDefault(m.config().RedirectURI), clientTypeFor(m.config().RedirectURI))
+	case m.resume:
+		m.hint += " Your code is kept: Enter takes you back to it."
+	case e.Kind.Retryable():
+		m.hint += " Press Enter to retry."
+	}
+	return m, cmd
+}
+
+func orDefault(uri string) string {
+	if uri == "" {
+		return "the redirect URI"
+	}
+	return uri
+}
+
+func clientTypeFor(uri string) string {
+	if _, ok := auth.ParseLoopbackRedirect(uri); ok {
+		return "a Desktop app client"
+	}
+	return "a Web application client"
+}
+
+func (m *Model) setError(err error) {
+	m.errMsg = auth.Sanitize(err.Error())
+	m.hint = ""
+	switch {
+	case errors.Is(err, auth.ErrCloudProjectID), errors.Is(err, auth.ErrBadProjectID), errors.Is(err, auth.ErrNoProjectID):
+		m.hint = auth.ProjectIDHelp
+	case errors.Is(err, auth.ErrStateMismatch):
+		m.inputs[fieldCode].SetValue("")
+	}
+	if len(m.errMsg) > 0 {
+		m.errMsg = strings.ToUpper(m.errMsg[:1]) + m.errMsg[1:] + "."
+		m.errMsg = strings.TrimSuffix(m.errMsg, "..")
+	}
+}
+
+func (m Model) updateAuthorize(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
+	switch {
+	case key.Matches(msg, keys.Next):
+		return m, m.goTo(stepCode)
+	case key.Matches(msg, keys.Back):
+		return m.back()
+	case key.Matches(msg, keys.Open):
+		return m, openCmd(m.opts.Open, m.authURL())
+	case key.Matches(msg, keys.CopyURL):
+		url := m.authURL()
+		return m, tea.Batch(tea.SetClipboard(url), copyCmd(m.opts.Copy, url, "the URL"))
+	case m.opts.Approve != nil && key.Matches(msg, keys.Approve):
+		return m, approveCmd(m.opts.Approve, m.authURL())
+	}
+	return m, nil
+}
+
+func (m Model) updateToken(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
+	switch {
+	case key.Matches(msg, keys.CopyToken):
+		return m, tea.Batch(tea.SetClipboard(m.token.AccessToken), copyCmd(m.opts.Copy, m.token.AccessToken, "the access token"))
+	case key.Matches(msg, keys.CopyRefresh) && m.token.RefreshToken != "":
+		return m, tea.Batch(tea.SetClipboard(m.token.RefreshToken), copyCmd(m.opts.Copy, m.token.RefreshToken, "the refresh token"))
+	case key.Matches(msg, keys.Done):
+		m.done = true
+		return m, tea.Quit
+	case key.Matches(msg, keys.NewCode):
+		cmd := m.goTo(stepCode)
+		m.inputs[fieldCode].SetValue("")
+		m.hint = "That code is used up: paste a new one for another token."
+		return m, cmd
+	}
+	return m, nil
+}
+
+func (m Model) listening(msg listeningMsg) (tea.Model, tea.Cmd) {
+	if msg.err != nil {
+		m.listenErr = auth.Sanitize(msg.err.Error())
+		m.listenAddr = msg.uri // don't retry on every visit
+		return m, nil
+	}
+	m.capture, m.listenAddr, m.listenErr = msg.capture, msg.uri, ""
+	return m, waitCmd(msg.capture)
+}
+
+func (m Model) captured(msg capturedMsg) (tea.Model, tea.Cmd) {
+	if msg.capture != m.capture || m.capture == nil {
+		return m, nil
+	}
+	if msg.result.Err != nil {
+		if m.step == stepAuthorize {
+			m.step = stepCode
+			m.focus()
+		}
+		m.setError(msg.result.Err)
+		return m, waitCmd(m.capture) // the right redirect may still come
+	}
+	if m.exchanging || m.step == stepToken {
+		return m, nil
+	}
+	if m.step != stepCode {
+		m.step = stepCode
+		m.focus()
+	}
+	m.inputs[fieldCode].SetValue(msg.result.Code)
+	m.status = "The browser brought the code back."
+	return m.startExchange(msg.result.Code)
+}
+
+func (m Model) approved(msg approvedMsg) (tea.Model, tea.Cmd) {
+	if msg.err != nil {
+		m.setError(msg.err)
+		return m, nil
+	}
+	cmd := m.goTo(stepCode)
+	m.inputs[fieldCode].SetValue(msg.code)
+	m.inputs[fieldCode].CursorEnd()
+	m.status = fmt.Sprintf("The demo server approved and showed PIN %s; it is in the field.", msg.code)
+	return m, cmd
+}
+
+func copyStatus(msg copiedMsg) string {
+	if msg.err != nil {
+		return fmt.Sprintf("Sent %s to the terminal's clipboard (OSC 52). No system clipboard: %s.", msg.what, auth.Sanitize(msg.err.Error()))
+	}
+	return fmt.Sprintf("Copied %s to the system clipboard and the terminal's (OSC 52).", msg.what)
+}

@@ -1,0 +1,192 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"nestauth/auth"
+)
+
+// View renders the current step.
+func (m Model) View() tea.View {
+	if m.aborted {
+		return tea.NewView(m.styles.Faint.Render("Aborted: no token was fetched.") + "\n")
+	}
+	var b strings.Builder
+	m.writeHeader(&b)
+	switch m.step {
+	case stepProvider:
+		m.viewProvider(&b)
+	case stepAuthorize:
+		m.viewAuthorize(&b)
+	case stepToken:
+		m.viewToken(&b)
+	default:
+		m.viewField(&b)
+	}
+	m.writeMessages(&b)
+	if !m.done {
+		b.WriteString("\n" + m.help.ShortHelpView(m.helpKeys()))
+	}
+	return tea.NewView(b.String() + "\n")
+}
+
+func (m Model) writeHeader(b *strings.Builder) {
+	head := fmt.Sprintf("Step %d of %d · ", m.index(m.step)+1, len(m.flow()))
+	b.WriteString(m.styles.Header.Render(head) + m.styles.Title.Render(m.step.String()) + "\n\n")
+}
+
+// wrap fits prose to the window.
+func (m Model) wrap(s string) string { return lipgloss.Wrap(s, m.width, "") }
+
+// hardwrap breaks a long unbroken string (a URL, a token) at the window edge.
+func (m Model) hardwrap(s string) string { return ansi.Hardwrap(s, m.width, true) }
+
+func (m Model) para(b *strings.Builder, style lipgloss.Style, s string) {
+	b.WriteString(style.Render(m.wrap(s)) + "\n")
+}
+
+var fieldIntro = map[step]string{
+	stepProject:  "Your Device Access project ID: a UUID from the Device Access Console, not the Google Cloud project ID.",
+	stepClientID: "Your OAuth client's ID, from its page in the provider's console.",
+	stepSecret:   "Your OAuth client's secret. It stays in memory: never shown, logged or saved.",
+	stepCode:     "Paste the PIN or code, or the whole address the browser landed on.",
+}
+
+func (m Model) viewField(b *strings.Builder) {
+	m.para(b, m.styles.Text, fieldIntro[m.step])
+	b.WriteString("\n" + m.inputs[stepField[m.step]].View() + "\n")
+	if m.step == stepCode {
+		if m.exchanging {
+			b.WriteString(m.spinner.View() + " " + m.styles.Faint.Render("Exchanging the code for a token… (esc cancels)") + "\n")
+		}
+		m.writeListening(b)
+	}
+}
+
+func (m Model) viewProvider(b *strings.Builder) {
+	m.para(b, m.styles.Text, "Which service is the token for?")
+	b.WriteString("\n")
+	for i, p := range m.opts.Providers {
+		name := fmt.Sprintf("%d. %s", i+1, p.Name)
+		if i == m.provider {
+			b.WriteString(m.styles.Selected.Render("> "+name) + "\n")
+		} else {
+			b.WriteString("  " + name + "\n")
+		}
+		b.WriteString(m.styles.Faint.Render(lipgloss.Wrap(p.Summary, max(m.width-5, 10), "")) + "\n")
+	}
+}
+
+func (m Model) viewAuthorize(b *strings.Builder) {
+	cfg := m.config()
+	m.para(b, m.styles.Text, "Open this URL in a browser, sign in and press Allow:")
+	b.WriteString("\n" + m.styles.URL.Render(m.hardwrap(m.authURL())) + "\n\n")
+	_, loopback := auth.ParseLoopbackRedirect(cfg.RedirectURI)
+	switch {
+	case loopback:
+		// writeListening says where the code will arrive.
+	case cfg.RedirectURI == "":
+		m.para(b, m.styles.Faint, "The page then shows a PIN: paste it in the next step.")
+	default:
+		m.para(b, m.styles.Faint, fmt.Sprintf("The browser then lands on %s?code=…: copy that whole address and paste it in the next step.", cfg.RedirectURI))
+	}
+	m.writeListening(b)
+	if m.opts.Approve != nil {
+		m.para(b, m.styles.Warn, "Demo mode: this URL is served by nestauth itself. No browser? Press a to approve as the demo user.")
+	}
+}
+
+func (m Model) writeListening(b *strings.Builder) {
+	lb, ok := auth.ParseLoopbackRedirect(m.config().RedirectURI)
+	switch {
+	case !ok:
+	case m.listenErr != "":
+		m.para(b, m.styles.Warn, "Cannot catch the redirect: "+m.listenErr+". Paste the address instead.")
+	case m.capture != nil:
+		m.para(b, m.styles.Faint, "Listening on "+m.config().RedirectURI+": the browser's redirect brings the code here. Pasting works too.")
+		if m.opts.SSHHost != "" {
+			m.para(b, m.styles.Warn, fmt.Sprintf("Over SSH, forward the port from your computer first: ssh -L %s:127.0.0.1:%s %s", lb.Port, lb.Port, m.opts.SSHHost))
+		}
+	}
+}
+
+func (m Model) viewToken(b *strings.Builder) {
+	t := m.token
+	b.WriteString(m.styles.Token.Render(m.hardwrap(t.AccessToken)) + "\n\n")
+	if life := t.Lifetime(m.opts.Now()); life != "" {
+		m.para(b, m.styles.Text, strings.ToUpper(life[:1])+life[1:]+".")
+	}
+	var facts []string
+	if t.TokenType != "" {
+		facts = append(facts, "Type: "+auth.Sanitize(t.TokenType))
+	}
+	if t.Scope != "" {
+		facts = append(facts, "Scope: "+auth.Sanitize(t.Scope))
+	}
+	if len(facts) > 0 {
+		m.para(b, m.styles.Faint, strings.Join(facts, " · "))
+	}
+	if t.RefreshToken != "" {
+		b.WriteString("\n" + m.styles.Text.Render("Refresh token:") + "\n" + m.hardwrap(t.RefreshToken) + "\n")
+		if days := m.opts.Providers[m.provider].RefreshTokenDays; days > 0 {
+			m.para(b, m.styles.Warn, fmt.Sprintf("While the OAuth consent screen is in \"Testing\", this refresh token dies after %d days: publish the app to keep it.", days))
+		}
+	}
+}
+
+func (m Model) writeMessages(b *strings.Builder) {
+	if m.errMsg != "" || m.hint != "" || m.status != "" {
+		b.WriteString("\n")
+	}
+	if m.errMsg != "" {
+		m.para(b, m.styles.Error, "✗ "+m.errMsg)
+	}
+	if m.hint != "" {
+		m.para(b, m.styles.Hint, m.hint)
+	}
+	if m.status != "" {
+		m.para(b, m.styles.Status, m.status)
+	}
+}
+
+// helpKeys lists the current step's keys for the help line.
+func (m Model) helpKeys() bindingList {
+	if m.exchanging {
+		return bindingList{keys.Cancel, keys.Quit}
+	}
+	switch m.step {
+	case stepProvider:
+		return bindingList{keys.Up, keys.Down, keys.ProviderNext, keys.Quit}
+	case stepAuthorize:
+		l := bindingList{keys.Open, keys.CopyURL}
+		if m.opts.Approve != nil {
+			l = append(l, keys.Approve)
+		}
+		return append(l, keys.Next, keys.Back, keys.Quit)
+	case stepCode:
+		retry := keys.SubmitCode
+		if m.errMsg != "" && m.inputs[fieldCode].Value() != "" {
+			retry = keys.Retry
+		}
+		return bindingList{retry, keys.Reopen, keys.Back, keys.Quit}
+	case stepToken:
+		l := bindingList{keys.CopyToken}
+		if m.token.RefreshToken != "" {
+			l = append(l, keys.CopyRefresh)
+		}
+		return append(l, keys.Done, keys.NewCode)
+	case stepSecret:
+		return bindingList{keys.Next, keys.Reveal, keys.Back, keys.Quit}
+	}
+	l := bindingList{keys.Next, keys.Back, keys.Quit}
+	if m.index(m.step) == 0 {
+		l = bindingList{keys.Next, keys.Quit}
+	}
+	return l
+}
+

@@ -1,0 +1,76 @@
+package main
+
+var usageText = map[string]string{
+	"wizard": `nestauth: get an OAuth 2.0 access token for Nest devices, or any OAuth 2.0
+provider, in a terminal wizard. No curl needed.
+
+Usage:
+  nestauth [flags]            run the wizard
+  nestauth --demo             try it against a built-in local server, no account
+  nestauth exchange [flags]   trade a code for a token, JSON on stdout
+  nestauth refresh [flags]    trade a refresh token for a new access token
+
+Providers (--provider):
+  sdm      Google Nest Device Access (Smart Device Management), today's Nest API
+  nest     Works with Nest, the legacy service (shut down in 2023)
+  custom   any standard OAuth 2.0 authorization-code provider
+  Without --provider, the wizard asks.
+
+Flags:
+  --provider ID            sdm, nest or custom
+  --client-id ID           OAuth client ID            (env NESTAUTH_CLIENT_ID)
+  --client-secret-file F   read the client secret from file F
+                           (or env NESTAUTH_CLIENT_SECRET; never a flag value)
+  --project-id UUID        Device Access project ID, sdm (env NESTAUTH_PROJECT_ID)
+  --auth-url URL           replace the provider's authorization endpoint
+  --token-url URL          replace the provider's token endpoint
+  --redirect-uri URI       redirect URI; http://127.0.0.1:PORT/path is caught
+                           automatically (sdm default: https://www.google.com)
+  --scope S                scope, repeatable or space-separated
+  --param K=V              extra authorization URL parameter, repeatable
+  --auth-style post|basic  client credentials in the body (default) or Basic
+  --no-pkce                don't send a PKCE challenge (on for sdm and custom)
+  --timeout D              time limit of one token request (default 30s)
+  --demo                   run against a built-in Works with Nest server
+  --version                print the version
+  --help                   print this help
+
+A value given by flag or environment skips its step; esc still reaches it.
+The wizard draws on stderr; when stdout is not a terminal it receives the
+token alone, so TOKEN=$(nestauth ...) works.
+
+Exit codes: 0 token, 1 failure, 2 usage, 130 aborted (ctrl+c).
+`,
+	"exchange": `nestauth exchange: trade an authorization code for a token, without the wizard.
+
+Usage:
+  nestauth exchange --provider ID --client-id ID --code CODE [flags]
+
+The client secret comes from NESTAUTH_CLIENT_SECRET or --client-secret-file.
+--code takes the PIN, the code (%2F is decoded) or the whole redirect URL.
+Prints the token response as JSON on stdout (access_token, token_type,
+refresh_token, scope, expires_in, expiry); errors go to stderr on one line.
+
+Flags: --provider, --client-id, --client-secret-file, --project-id,
+  --token-url, --redirect-uri (must equal the one in the authorization URL),
+  --auth-style post|basic, --code CODE, --code-verifier V (PKCE), --timeout D
+
+Exit codes: 0 ok, 2 usage, 3 code rejected, 4 client rejected,
+  5 network or server error.
+`,
+	"refresh": `nestauth refresh: trade a refresh token for a new access token.
+
+Usage:
+  nestauth refresh --provider ID --client-id ID --refresh-token-file F [flags]
+  nestauth refresh --provider ID --client-id ID < refresh-token
+
+The client secret comes from NESTAUTH_CLIENT_SECRET or --client-secret-file.
+Prints the token response as JSON on stdout, like exchange.
+
+Flags: --provider, --client-id, --client-secret-file, --token-url,
+  --auth-style post|basic, --refresh-token-file F, --timeout D
+
+Exit codes: 0 ok, 2 usage, 3 refresh token rejected, 4 client rejected,
+  5 network or server error.
+`,
+}
