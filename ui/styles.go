@@ -36,6 +36,8 @@ func NewStyles(isDark bool) Styles {
 		yellow = ld(lipgloss.Color("#8A5A00"), lipgloss.Color("#E5C07B"))
 		cyan   = ld(lipgloss.Color("#00607A"), lipgloss.Color("#5FD7FF"))
 	)
+	input := textinput.DefaultStyles(isDark)
+	input.Cursor.Blink = false // a steady cursor: no redraw twice a second
 	return Styles{
 		Header:   lipgloss.NewStyle().Foreground(muted),
 		Title:    lipgloss.NewStyle().Bold(true).Foreground(accent),
@@ -49,7 +51,7 @@ func NewStyles(isDark bool) Styles {
 		Warn:     lipgloss.NewStyle().Foreground(yellow),
 		Selected: lipgloss.NewStyle().Bold(true).Foreground(accent),
 		Spinner:  lipgloss.NewStyle().Foreground(accent),
-		Input:    textinput.DefaultStyles(isDark),
+		Input:    input,
 		Help:     help.DefaultStyles(isDark),
 	}
 }

@@ -158,6 +158,11 @@ func (m Model) paste(msg tea.PasteMsg) (tea.Model, tea.Cmd) {
 	m.errMsg, m.hint = "", ""
 	if m.step == stepCode && text != "" {
 		code, err := auth.ParseCode(text, m.state)
+		var denied *auth.AuthorizationError
+		if errors.Is(err, auth.ErrStateMismatch) || errors.As(err, &denied) {
+			m.setError(err) // nothing in it can be used: keep the field as it was
+			return m, nil
+		}
 		if err != nil {
 			m.setError(err)
 		} else {

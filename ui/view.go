@@ -30,7 +30,7 @@ func (m Model) View() tea.View {
 	}
 	m.writeMessages(&b)
 	if !m.done {
-		b.WriteString("\n" + m.help.ShortHelpView(m.helpKeys()))
+		b.WriteString("\n" + m.helpView())
 	}
 	return tea.NewView(b.String() + "\n")
 }
@@ -152,6 +152,23 @@ func (m Model) writeMessages(b *strings.Builder) {
 	if m.status != "" {
 		m.para(b, m.styles.Status, m.status)
 	}
+}
+
+// helpView renders the step's keys on as many lines as the width needs:
+// help.Model alone would cut the line short and hide keys in narrow windows.
+func (m Model) helpView() string {
+	var lines []string
+	var line bindingList
+	measure := m.help
+	measure.SetWidth(0) // unlimited, to measure
+	for _, k := range m.helpKeys() {
+		if len(line) > 0 && lipgloss.Width(measure.ShortHelpView(append(line[:len(line):len(line)], k))) > m.width {
+			lines = append(lines, m.help.ShortHelpView(line))
+			line = nil
+		}
+		line = append(line, k)
+	}
+	return strings.Join(append(lines, m.help.ShortHelpView(line)), "\n")
 }
 
 // helpKeys lists the current step's keys for the help line.
