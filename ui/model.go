@@ -320,6 +320,5 @@ func (m Model) Close() {
 	}
 	if m.capture != nil {
 		_ = m.capture.Close()
-		m.capture = nil
 	}
 }

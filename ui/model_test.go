@@ -423,6 +423,7 @@ func TestTokenStepShowsRefreshTokenAndWarns(t *testing.T) {
 	wantStep(t, m, stepToken)
 	wantView(t, m, "ya29.a", "1//refresh", "Type: Bearer", "Scope: https://www.googleapis.com/auth/sdm.service", "Expires in 60 minutes", "7 days", "r copy refresh token")
 	m = send(t, m, char('r'))
+	wantView(t, m, "Copied the refresh token")
 	if len(rec.copied) != 1 || rec.copied[0] != "1//refresh" {
 		t.Fatalf("copied %q", rec.copied)
 	}
