@@ -225,7 +225,7 @@ func (c Config) Exchange(ctx context.Context, code, verifier string) (*Token, er
 	if err != nil {
 		return nil, classify(ctx, err, false)
 	}
-	return newToken(tok, start), nil
+	return checked(newToken(tok, start), false)
 }
 
 // Refresh trades a refresh token for a new access token.
@@ -239,5 +239,12 @@ func (c Config) Refresh(ctx context.Context, refreshToken string) (*Token, error
 	if err != nil {
 		return nil, classify(ctx, err, true)
 	}
-	return newToken(tok, start), nil
+	return checked(newToken(tok, start), true)
+}
+
+func checked(t *Token, refresh bool) (*Token, error) {
+	if err := t.check(); err != nil {
+		return nil, &Error{Kind: KindServer, Err: err, Refresh: refresh}
+	}
+	return t, nil
 }

@@ -47,25 +47,34 @@ func (e *AuthorizationError) Error() string {
 // trims white space and quotes, takes the code out of a whole redirect URL
 // (checking its state against wantState), and decodes %-escapes such as %2F.
 func ParseCode(input, wantState string) (string, error) {
-	s := strings.Map(func(r rune) rune {
-		if isSpace(r) {
-			return -1 // a code has no spaces; a wrapped copy may add some
-		}
-		return r
-	}, Sanitize(input))
-	s = strings.Trim(s, `"'<>`+"`")
+	s := strings.Trim(clean(input), `"'<>`+"`")
 	if s == "" {
 		return "", ErrEmptyCode
 	}
 	if looksLikeRedirect(s) {
-		return codeFromURL(s, wantState)
+		code, err := codeFromURL(s, wantState)
+		return clean(code), err
 	}
 	if strings.Contains(s, "%") {
 		if dec, err := url.PathUnescape(s); err == nil {
-			s = dec
+			s = clean(dec)
 		}
 	}
+	if s == "" {
+		return "", ErrEmptyCode
+	}
 	return s, nil
+}
+
+// clean drops what no code contains: control characters, escape sequences
+// and white space (a wrapped copy may add some).
+func clean(s string) string {
+	return strings.Map(func(r rune) rune {
+		if isSpace(r) {
+			return -1
+		}
+		return r
+	}, Sanitize(s))
 }
 
 func looksLikeRedirect(s string) bool {
@@ -79,14 +88,16 @@ func codeFromURL(s, wantState string) (string, error) {
 		raw = s[i+1:]
 	}
 	q, err := url.ParseQuery(strings.ReplaceAll(raw, "#", "&"))
-	if err != nil && len(q) == 0 {
+	if err != nil {
 		return "", fmt.Errorf("could not read that URL: %w", err)
 	}
 	if code := q.Get("error"); code != "" {
 		return "", &AuthorizationError{Code: Sanitize(code), Description: Sanitize(q.Get("error_description"))}
 	}
-	if st := q.Get("state"); st != "" && wantState != "" && st != wantState {
-		return "", ErrStateMismatch
+	for _, st := range q["state"] { // every copy must match, not just the first
+		if wantState != "" && st != wantState {
+			return "", ErrStateMismatch
+		}
 	}
 	code := q.Get("code")
 	if code == "" {

@@ -95,6 +95,7 @@ func (c *Capture) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		err = ErrStateMismatch // a redirect must carry our state; a paste may lack it
 	}
 	if err != nil {
+		code = ""
 		w.WriteHeader(http.StatusBadRequest)
 		_ = capturePage.Execute(w, map[string]string{"Title": "nestauth did not get a code", "Text": err.Error() + ". The terminal says what to do next."})
 	} else {

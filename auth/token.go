@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"errors"
 	"fmt"
 	"time"
 
@@ -37,6 +38,21 @@ func newToken(tok *oauth2.Token, start time.Time) *Token {
 		t.Expiry = start.Add(time.Duration(t.ExpiresIn) * time.Second).UTC().Truncate(time.Second)
 	}
 	return t
+}
+
+// errUnprintableToken: RFC 6749 §A.12 and §A.17 allow only printable ASCII
+// in tokens; anything else could carry escape sequences to the terminal.
+var errUnprintableToken = errors.New("the server sent a token with characters a token cannot have (RFC 6749 allows printable ASCII only)")
+
+func (t *Token) check() error {
+	for _, s := range []string{t.AccessToken, t.RefreshToken} {
+		for i := 0; i < len(s); i++ {
+			if s[i] < 0x20 || s[i] > 0x7e {
+				return errUnprintableToken
+			}
+		}
+	}
+	return nil
 }
 
 // Lifetime says in words how long a token lives, counted from now:
