@@ -172,7 +172,11 @@ func printResult(tok *auth.Token, err error, stdout, stderr io.Writer) int {
 	if err != nil {
 		var e *auth.Error
 		if errors.As(err, &e) {
-			fmt.Fprintf(stderr, "nestauth: %s: %v. %s\n", describeKind(e.Kind), e, e.Hint())
+			line := fmt.Sprintf("nestauth: %s: %v.", describe(e), e)
+			if hint := e.Hint(); hint != "" {
+				line += " " + hint
+			}
+			fmt.Fprintln(stderr, line)
 			return e.Kind.ExitCode()
 		}
 		fmt.Fprintf(stderr, "nestauth: %v\n", err)
@@ -184,9 +188,12 @@ func printResult(tok *auth.Token, err error, stdout, stderr io.Writer) int {
 	return exitOK
 }
 
-func describeKind(k auth.Kind) string {
-	switch k {
+func describe(e *auth.Error) string {
+	switch e.Kind {
 	case auth.KindCode:
+		if e.Refresh {
+			return "refresh token rejected"
+		}
 		return "code rejected"
 	case auth.KindClientID, auth.KindSecret:
 		return "client rejected"

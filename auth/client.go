@@ -124,10 +124,24 @@ func (c Config) Validate() error {
 
 // ValidateEndpoints checks the authorization and token URLs and the redirect URI.
 func (c Config) ValidateEndpoints() error {
-	if c.AuthURL == "" || c.TokenURL == "" {
+	if c.AuthURL == "" {
 		return ErrNoEndpoint
 	}
-	for _, u := range []string{strings.ReplaceAll(c.AuthURL, "{project}", "p"), c.TokenURL} {
+	return c.validateTokenEndpoint()
+}
+
+// validateTokenEndpoint checks what one token request needs: the token URL
+// (and a set authorization URL must be safe too, but exchange and refresh
+// need none) and the redirect URI.
+func (c Config) validateTokenEndpoint() error {
+	if c.TokenURL == "" {
+		return ErrNoEndpoint
+	}
+	urls := []string{c.TokenURL}
+	if c.AuthURL != "" {
+		urls = append(urls, strings.ReplaceAll(c.AuthURL, "{project}", "p"))
+	}
+	for _, u := range urls {
 		if err := ValidateEndpoint(u); err != nil {
 			return err
 		}
@@ -213,7 +227,7 @@ func (c Config) now() time.Time {
 // Exchange trades an authorization code for a token with exactly one POST.
 // verifier is the PKCE code verifier, or empty. Errors are *Error.
 func (c Config) Exchange(ctx context.Context, code, verifier string) (*Token, error) {
-	if err := c.ValidateEndpoints(); err != nil {
+	if err := c.validateTokenEndpoint(); err != nil {
 		return nil, &Error{Kind: KindUsage, Err: err}
 	}
 	var opts []oauth2.AuthCodeOption
@@ -230,7 +244,7 @@ func (c Config) Exchange(ctx context.Context, code, verifier string) (*Token, er
 
 // Refresh trades a refresh token for a new access token.
 func (c Config) Refresh(ctx context.Context, refreshToken string) (*Token, error) {
-	if err := c.ValidateEndpoints(); err != nil {
+	if err := c.validateTokenEndpoint(); err != nil {
 		return nil, &Error{Kind: KindUsage, Err: err}
 	}
 	start := c.now()
