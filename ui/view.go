@@ -206,4 +206,3 @@ func (m Model) helpKeys() bindingList {
 	}
 	return l
 }
-
