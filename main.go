@@ -57,6 +57,9 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(s
 	if len(args) > 0 && (args[0] == "exchange" || args[0] == "refresh") {
 		cmd, args = args[0], args[1:]
 	}
+	if len(args) > 0 && args[0] == "help" { // nestauth help, nestauth exchange help
+		args = []string{"--help"}
+	}
 	o, err := parseFlags(cmd, args, stderr, getenv)
 	switch {
 	case errors.Is(err, flag.ErrHelp):
@@ -79,13 +82,23 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(s
 }
 
 func buildVersion() string {
-	if version != "" {
-		return version
+	v := version
+	bi, ok := debug.ReadBuildInfo()
+	if v == "" && ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+		v = bi.Main.Version
 	}
-	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
-		return bi.Main.Version
+	if v == "" {
+		v = "dev"
 	}
-	return "dev"
+	if !ok {
+		return v
+	}
+	for _, s := range bi.Settings {
+		if s.Key == "vcs.revision" && len(s.Value) >= 12 {
+			v += " (" + s.Value[:12] + ")"
+		}
+	}
+	return v + ", " + bi.GoVersion
 }
 
 func runWizard(o *options, stdout, stderr io.Writer, getenv func(string) string) int {
@@ -116,9 +129,29 @@ func runWizard(o *options, stdout, stderr io.Writer, getenv func(string) string)
 		uo.Approve = fake.Approve
 	}
 
-	final, err := tea.NewProgram(ui.New(uo), tea.WithOutput(stderr)).Run()
+	stdoutTTY := isTerminal(stdout)
+	uo.TokenNote = "it went to stdout"
+	if stdoutTTY {
+		uo.TokenNote = "here it is, on one line for copying"
+	}
+	// The wizard draws on stderr; when that is redirected, on the terminal itself.
+	screen := stderr
+	if !isTerminal(stderr) {
+		tty, err := os.OpenFile("/dev/tty", os.O_WRONLY, 0)
+		if err != nil {
+			fmt.Fprintln(stderr, "nestauth: the wizard needs a terminal; without one, use 'nestauth exchange' (see 'nestauth exchange --help')")
+			return exitUsage
+		}
+		defer tty.Close()
+		screen = tty
+	}
+
+	final, err := tea.NewProgram(ui.New(uo), tea.WithOutput(screen)).Run()
 	if err != nil {
-		fmt.Fprintf(stderr, "nestauth: %v\n", err)
+		fmt.Fprintf(stderr, "nestauth: the wizard could not run: %v\n", err)
+		if errors.Is(err, os.ErrNotExist) || strings.Contains(err.Error(), "TTY") {
+			fmt.Fprintln(stderr, "nestauth: it needs a terminal; without one, use 'nestauth exchange'")
+		}
 		return exitFailure
 	}
 	m := final.(ui.Model)
@@ -129,10 +162,18 @@ func runWizard(o *options, stdout, stderr io.Writer, getenv func(string) string)
 	case m.Token() == nil:
 		return exitFailure
 	}
-	if f, ok := stdout.(*os.File); !ok || !term.IsTerminal(f.Fd()) {
-		fmt.Fprintln(stdout, m.Token().AccessToken)
+	// Printed whole, after the program: a wrapped token would copy with newlines.
+	fmt.Fprintln(stdout, m.Token().AccessToken)
+	if stdoutTTY && m.Token().RefreshToken != "" {
+		fmt.Fprintln(screen, "Refresh token (for nestauth refresh):")
+		fmt.Fprintln(screen, m.Token().RefreshToken)
 	}
 	return exitOK
+}
+
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(f.Fd())
 }
 
 func runExchange(o *options, stdout, stderr io.Writer) int {
@@ -149,7 +190,16 @@ func runExchange(o *options, stdout, stderr io.Writer) int {
 
 func runRefresh(o *options, stdin io.Reader, stdout, stderr io.Writer) int {
 	rt := o.refreshToken
-	if o.refreshTokenFile == "" {
+	if f, ok := stdin.(*os.File); ok && o.refreshTokenFile == "" && term.IsTerminal(f.Fd()) {
+		fmt.Fprint(stderr, "Refresh token (input hidden): ")
+		b, err := term.ReadPassword(f.Fd())
+		fmt.Fprintln(stderr)
+		if err != nil {
+			fmt.Fprintf(stderr, "nestauth: reading the refresh token: %v\n", err)
+			return exitUsage
+		}
+		rt = strings.TrimSpace(string(b))
+	} else if o.refreshTokenFile == "" {
 		line, err := bufio.NewReader(io.LimitReader(stdin, 64<<10)).ReadString('\n')
 		if err != nil && err != io.EOF {
 			fmt.Fprintf(stderr, "nestauth: reading the refresh token from stdin: %v\n", err)
@@ -231,6 +281,13 @@ func (o *options) config() auth.Config {
 	return auth.Config{Provider: o.providers[0], ClientID: o.clientID, ClientSecret: o.clientSecret, ProjectID: o.projectID}
 }
 
+// reservedParams are the authorization parameters nestauth sets itself: a
+// --param could otherwise make the URL and the token request disagree.
+var reservedParams = map[string]bool{
+	"client_id": true, "redirect_uri": true, "state": true, "response_type": true,
+	"scope": true, "code_challenge": true, "code_challenge_method": true,
+}
+
 type listFlag []string
 
 func (l *listFlag) String() string     { return strings.Join(*l, " ") }
@@ -276,8 +333,9 @@ func parseFlags(cmd string, args []string, stderr io.Writer, getenv func(string)
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			fmt.Fprint(stderr, usageText[cmd])
+			return nil, err
 		}
-		return nil, err
+		return nil, usageError{flagError(err)}
 	}
 	if o.version {
 		return &o, nil
@@ -308,14 +366,26 @@ func parseFlags(cmd string, args []string, stderr io.Writer, getenv func(string)
 		}
 		o.refreshToken = strings.TrimSpace(string(b))
 	}
-	if o.projectID != "" {
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	source := func(flagName, env string) string { // name what the person gave
+		if set[flagName] {
+			return "--" + flagName
+		}
+		return env
+	}
+	if o.demo && providerID != "" {
+		return nil, usagef("--demo runs its own Works with Nest server: leave out --provider")
+	}
+	if o.projectID != "" && !o.demo && (providerID == "" || strings.EqualFold(providerID, "sdm")) {
+		o.projectID = auth.NormalizeProjectID(o.projectID)
 		if err := auth.ValidateProjectID(o.projectID); err != nil {
-			return nil, usagef("--project-id %q: %v. %s", o.projectID, err, auth.ProjectIDHelp)
+			return nil, usagef("%s %q: %v. %s", source("project-id", "NESTAUTH_PROJECT_ID"), o.projectID, err, auth.ProjectIDHelp)
 		}
 	}
 	if o.clientID != "" {
 		if err := auth.ValidateClientID(o.clientID); err != nil {
-			return nil, usagef("--client-id: %v", err)
+			return nil, usagef("%s: %v", source("client-id", "NESTAUTH_CLIENT_ID"), err)
 		}
 	}
 	style, ok := auth.ParseAuthStyle(authStyle)
@@ -327,6 +397,9 @@ func parseFlags(cmd string, args []string, stderr io.Writer, getenv func(string)
 		k, v, ok := strings.Cut(p, "=")
 		if !ok || k == "" {
 			return nil, usagef("--param takes key=value, not %q", p)
+		}
+		if reservedParams[k] {
+			return nil, usagef("--param %s: nestauth sets %s itself (use --client-id, --redirect-uri or --scope for those)", k, k)
 		}
 		extra = append(extra, [2]string{k, v})
 	}
@@ -412,4 +485,24 @@ func checkEndpoints(p auth.Provider, cmd string, chosen bool) error {
 		return usageError{auth.ErrBadRedirectPort.Error()}
 	}
 	return nil
+}
+
+// flagError words the flag package's errors the way the help spells flags.
+func flagError(err error) string {
+	msg := err.Error()
+	for _, prefix := range []string{"flag provided but not defined: -", "flag needs an argument: -"} {
+		if rest, ok := strings.CutPrefix(msg, prefix); ok {
+			if strings.HasPrefix(prefix, "flag provided") {
+				return "unknown flag --" + strings.TrimPrefix(rest, "-")
+			}
+			return "--" + strings.TrimPrefix(rest, "-") + " needs a value"
+		}
+	}
+	if rest, ok := strings.CutPrefix(msg, "invalid value "); ok {
+		if v, f, ok := strings.Cut(rest, " for flag -"); ok {
+			name, why, _ := strings.Cut(f, ": ")
+			return fmt.Sprintf("--%s: invalid value %s (%s)", strings.TrimPrefix(name, "-"), v, why)
+		}
+	}
+	return msg
 }

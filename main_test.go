@@ -48,7 +48,7 @@ func TestRunFlags(t *testing.T) {
 		stderrHas  []string // stderr must contain each
 		stderrNone bool     // stderr must be empty
 	}{
-		{name: "version", args: []string{"--version"}, code: 0, stdoutRE: `^nestauth \S+\n$`, stderrNone: true},
+		{name: "version", args: []string{"--version"}, code: 0, stdoutRE: `^nestauth \S+(, go\S+)?\n$`, stderrNone: true},
 		{name: "help", args: []string{"--help"}, code: 0, stderrHas: []string{
 			"--provider", "--client-id", "NESTAUTH_CLIENT_ID", "--client-secret-file", "NESTAUTH_CLIENT_SECRET",
 			"--project-id", "NESTAUTH_PROJECT_ID", "--auth-url", "--token-url", "--redirect-uri", "--scope", "--param",

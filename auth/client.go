@@ -37,7 +37,7 @@ var (
 	ErrNoClientSecret  = errors.New("client secret is empty")
 	ErrNoProjectID     = errors.New("Device Access project ID is empty")
 	ErrCloudProjectID  = errors.New("that looks like a Google Cloud project ID, not a Device Access project ID")
-	ErrBadProjectID    = errors.New("a Device Access project ID is a UUID like 0a1b2c3d-1234-5678-9abc-0123456789ab")
+	ErrBadProjectID    = errors.New("that is not a Device Access project ID, which is a UUID")
 	ErrNoEndpoint      = errors.New("the provider has no endpoint: set --auth-url and --token-url")
 	ErrInsecureURL     = errors.New("refusing a plain http:// endpoint that is not on this machine (loopback)")
 	ErrBadEndpointURL  = errors.New("the endpoint is not an absolute http(s) URL")
@@ -50,6 +50,7 @@ const ProjectIDHelp = "Find it in the Device Access Console (console.nest.google
 
 var (
 	uuidRE         = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
+	uuidInRE       = regexp.MustCompile(`[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}`)
 	cloudProjectRE = regexp.MustCompile(`^[a-z][a-z0-9-]{4,28}[a-z0-9]$`)
 )
 
@@ -72,10 +73,19 @@ func ValidateProjectID(id string) error {
 		return ErrNoProjectID
 	case uuidRE.MatchString(id):
 		return nil
-	case cloudProjectRE.MatchString(id):
-		return ErrCloudProjectID
+	case cloudProjectRE.MatchString(id) && strings.Contains(id, "-"):
+		return ErrCloudProjectID // such as my-project-123456
 	}
 	return ErrBadProjectID
+}
+
+// NormalizeProjectID takes the UUID out of what a person pasted: the ID
+// itself with quotes or braces, or a Device Access Console URL that names it.
+func NormalizeProjectID(s string) string {
+	if id := uuidInRE.FindString(s); id != "" {
+		return strings.ToLower(id)
+	}
+	return strings.Trim(strings.TrimSpace(s), `"'{}<>`+"`")
 }
 
 // ValidateEndpoint refuses what nestauth must never send a secret to:

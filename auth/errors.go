@@ -108,7 +108,7 @@ func (e *Error) Hint() string {
 	case KindClientID:
 		return "Check the client ID, and that the client may use the authorization-code grant."
 	case KindSecret:
-		return "The server did not accept the client secret: copy it again from the OAuth client's page."
+		return "The server did not accept the client secret: copy it again from the OAuth client's page (or the client wants the other --auth-style, basic or post)."
 	case KindRedirect:
 		return "Register the exact redirect URI on the OAuth client (a Desktop client for loopback URIs, a Web client for https)."
 	case KindScope:
@@ -116,9 +116,9 @@ func (e *Error) Hint() string {
 	case KindRequest:
 		return "The server called the request malformed: check the endpoints and flags."
 	case KindNetwork:
-		return "Check the network and the token URL, then try again: the code was not used."
+		return "Check the network and the token URL, then try again."
 	case KindServer:
-		return "The server answered without a token: try again, or check the token URL."
+		return "Wait a moment and try again, or check the token URL."
 	}
 	return ""
 }

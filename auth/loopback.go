@@ -7,6 +7,7 @@ import (
 	"html/template"
 	"net"
 	"net/http"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -48,6 +49,12 @@ func ListenLoopback(lb Loopback, state string) (*Capture, error) {
 	c := &Capture{Loopback: lb, state: state, results: make(chan Captured, 8), closed: make(chan struct{})}
 	c.srv = &http.Server{Handler: c, ReadHeaderTimeout: 5 * time.Second}
 	go func() { _ = c.srv.Serve(ln) }()
+	if strings.EqualFold(lb.Host, "localhost") {
+		// A browser may resolve localhost to ::1 first; serve there too when we can.
+		if ln6, err := net.Listen("tcp", net.JoinHostPort("::1", lb.Port)); err == nil {
+			go func() { _ = c.srv.Serve(ln6) }()
+		}
+	}
 	return c, nil
 }
 
@@ -97,7 +104,8 @@ func (c *Capture) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		code = ""
 		w.WriteHeader(http.StatusBadRequest)
-		_ = capturePage.Execute(w, map[string]string{"Title": "nestauth did not get a code", "Text": err.Error() + ". The terminal says what to do next."})
+		msg := err.Error()
+		_ = capturePage.Execute(w, map[string]string{"Title": "nestauth did not get a code", "Text": strings.ToUpper(msg[:1]) + msg[1:] + ". The terminal says what to do next."})
 	} else {
 		c.mu.Lock()
 		c.done = true

@@ -15,7 +15,6 @@ type keyMap struct {
 	Approve      key.Binding
 	Reopen       key.Binding
 	Cancel       key.Binding
-	Retry        key.Binding
 	CopyToken    key.Binding
 	CopyRefresh  key.Binding
 	Done         key.Binding
@@ -36,11 +35,10 @@ var keys = keyMap{
 	Approve:      key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "approve (demo)")),
 	Reopen:       key.NewBinding(key.WithKeys("ctrl+o"), key.WithHelp("ctrl+o", "open URL again")),
 	Cancel:       key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
-	Retry:        key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "retry")),
 	CopyToken:    key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "copy token")),
 	CopyRefresh:  key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "copy refresh token")),
 	Done:         key.NewBinding(key.WithKeys("q", "enter"), key.WithHelp("q/enter", "done")),
-	NewCode:      key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "new code")),
+	NewCode:      key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "another code")),
 	SubmitCode:   key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "get token")),
 	ProviderNext: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "choose")),
 }

@@ -94,6 +94,9 @@ type Options struct {
 	// SSHHost is set when running over SSH: the host for an ssh -L line.
 	SSHHost string
 	Now     func() time.Time
+	// TokenNote, when set, says where the token goes once the wizard ends
+	// ("it went to stdout"); the final frame says so instead of showing it.
+	TokenNote string
 }
 
 // Model is the wizard's state.
@@ -149,15 +152,15 @@ func New(opts Options) Model {
 		opts.Providers = auth.Providers()
 	}
 	m := Model{
-		opts:     opts,
-		state:    auth.NewState(),
-		verifier: auth.NewVerifier(),
-		spinner:  spinner.New(spinner.WithSpinner(spinner.Dot)),
-		help:     help.New(),
-		width:    80,
-		isDark:   true,
+		opts:    opts,
+		spinner: spinner.New(spinner.WithSpinner(spinner.Dot)),
+		help:    help.New(),
+		width:   80,
+		isDark:  true,
 	}
-	placeholders := [numFields]string{"0a1b2c3d-1234-5678-9abc-0123456789ab", "client ID", "client secret", "paste the PIN, code or the whole redirect URL"}
+	// Placeholders in parentheses: with NO_COLOR they are not faint, and
+	// must not read as a value already typed.
+	placeholders := [numFields]string{"(the project's UUID)", "", "", "(paste here)"}
 	values := [numFields]string{opts.ProjectID, opts.ClientID, opts.ClientSecret, ""}
 	for i := range m.inputs {
 		in := textinput.New()
@@ -169,11 +172,18 @@ func New(opts Options) Model {
 	}
 	m.inputs[fieldSecret].EchoMode = textinput.EchoPassword
 	m.inputs[fieldSecret].EchoCharacter = '•'
+	m.newAuthorization()
 	m.applyStyles()
 	m.resize()
 	m.step = m.firstStep()
 	m.focus()
 	return m
+}
+
+// newAuthorization starts a fresh authorization request: a new state and
+// PKCE verifier, so a used URL can't be replayed.
+func (m *Model) newAuthorization() {
+	m.state, m.verifier = auth.NewState(), auth.NewVerifier()
 }
 
 // Token is the token the wizard got, or nil.

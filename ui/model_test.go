@@ -474,3 +474,80 @@ func TestDemoApprove(t *testing.T) {
 	m = send(t, m, char('a'))
 	wantView(t, m, "Unknown client_id")
 }
+
+func TestPasteOnAuthorizeGoesToCode(t *testing.T) {
+	m, _, _ := newModel(t, Options{ClientID: "id", ClientSecret: "s"})
+	wantStep(t, m, stepAuthorize)
+	m = send(t, m, tea.PasteMsg{Content: "TB39DWND\n"})
+	wantStep(t, m, stepCode)
+	if got := m.inputs[fieldCode].Value(); got != "TB39DWND" {
+		t.Fatalf("field = %q", got)
+	}
+}
+
+func TestAnotherCodeStartsAFreshAuthorization(t *testing.T) {
+	m, _, _ := atCode(t, Options{})
+	oldState, oldVerifier := m.state, m.verifier
+	m = typeString("X", m, t)
+	m = send(t, m, enter)
+	wantStep(t, m, stepToken)
+	m = send(t, m, esc)
+	wantStep(t, m, stepAuthorize)
+	if m.state == oldState || m.verifier == oldVerifier {
+		t.Fatal("a new authorization reused the old state or verifier")
+	}
+	if m.inputs[fieldCode].Value() != "" {
+		t.Fatal("the used code is still in the field")
+	}
+	wantView(t, m, "state="+m.state)
+}
+
+func TestFinalFrameSaysWhereTheTokenWent(t *testing.T) {
+	m, _, _ := atCode(t, Options{TokenNote: "it went to stdout"})
+	m = typeString("X", m, t)
+	m = send(t, m, enter)
+	m = send(t, m, char('q'))
+	wantView(t, m, "Got an access token that expires in 3650 days", "it went to stdout")
+	if strings.Contains(view(m), "c.token-for-X") {
+		t.Fatal("the final frame repeats the token, wrapped")
+	}
+}
+
+func TestPublicClientMayLeaveSecretEmpty(t *testing.T) {
+	custom := auth.Custom()
+	custom.AuthURL, custom.TokenURL = "https://idp.test/authorize", "https://idp.test/token"
+	m, ex, _ := newModel(t, Options{Providers: []auth.Provider{custom}, ClientID: "public-app"})
+	wantStep(t, m, stepSecret)
+	m = send(t, m, enter)
+	wantStep(t, m, stepAuthorize)
+	m = send(t, m, enter)
+	m = typeString("C", m, t)
+	m = send(t, m, enter)
+	wantStep(t, m, stepToken)
+	if len(ex.codes()) != 1 {
+		t.Fatal("no exchange for a public client")
+	}
+	// Nest and Google clients always have a secret.
+	m, _, _ = newModel(t, Options{ClientID: "id"})
+	m = send(t, m, enter)
+	wantStep(t, m, stepSecret)
+}
+
+func TestRefusedRedirectDoesNotMoveTheWizard(t *testing.T) {
+	m, _, _ := newModel(t, Options{ClientID: "id", ClientSecret: "s"})
+	c := &auth.Capture{}
+	m.capture = c
+	m = send(t, m, capturedMsg{capture: c, result: auth.Captured{Err: auth.ErrStateMismatch}})
+	wantStep(t, m, stepAuthorize)
+	wantView(t, m, "refused", "state does not match")
+}
+
+func TestProjectIDTakenOutOfAPaste(t *testing.T) {
+	m, _, _ := newModel(t, Options{Providers: []auth.Provider{sdmProvider()}})
+	m = send(t, m, tea.PasteMsg{Content: "https://console.nest.google.com/device-access/project/0A1B2C3D-1234-5678-9ABC-0123456789AB/information"})
+	m = send(t, m, enter)
+	wantStep(t, m, stepClientID)
+	if got := m.inputs[fieldProject].Value(); got != "0a1b2c3d-1234-5678-9abc-0123456789ab" {
+		t.Fatalf("project = %q", got)
+	}
+}

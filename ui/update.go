@@ -154,8 +154,16 @@ func (m Model) back() (tea.Model, tea.Cmd) {
 // paste cleans a bracketed paste: no surrounding white space or newline
 // reaches a field, and a pasted redirect URL becomes its code at once.
 func (m Model) paste(msg tea.PasteMsg) (tea.Model, tea.Cmd) {
-	text := strings.TrimSpace(msg.Content)
-	m.errMsg, m.hint = "", ""
+	var cmd tea.Cmd
+	if m.step == stepAuthorize && !m.exchanging {
+		cmd = m.goTo(stepCode) // the person has the code already
+	}
+	next, pasteCmd := m.pasteText(strings.TrimSpace(msg.Content))
+	return next, tea.Batch(cmd, pasteCmd)
+}
+
+func (m Model) pasteText(text string) (tea.Model, tea.Cmd) {
+	m.errMsg, m.hint, m.status = "", "", ""
 	if m.step == stepCode && text != "" {
 		code, err := auth.ParseCode(text, m.state)
 		var denied *auth.AuthorizationError
@@ -166,7 +174,10 @@ func (m Model) paste(msg tea.PasteMsg) (tea.Model, tea.Cmd) {
 		if err != nil {
 			m.setError(err)
 		} else {
-			if code != text {
+			switch {
+			case strings.Contains(text, "code=") && !strings.Contains(text, "state="):
+				m.status = "Took the code out of the URL (it carried no state to check)."
+			case code != text:
 				m.status = "Took the code out of what you pasted."
 			}
 			m.inputs[fieldCode].SetValue(code)
@@ -206,6 +217,9 @@ func (m Model) updateProvider(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 func (m Model) submitField() (tea.Model, tea.Cmd) {
 	f := stepField[m.step]
 	value := strings.TrimSpace(m.inputs[f].Value())
+	if m.step == stepProject {
+		value = auth.NormalizeProjectID(value)
+	}
 	m.inputs[f].SetValue(value)
 	m.errMsg, m.hint = "", ""
 	var err error
@@ -215,7 +229,7 @@ func (m Model) submitField() (tea.Model, tea.Cmd) {
 	case stepClientID:
 		err = auth.ValidateClientID(value)
 	case stepSecret:
-		if value == "" {
+		if value == "" && !m.publicClientOK() {
 			err = auth.ErrNoClientSecret
 		}
 	case stepCode:
@@ -244,9 +258,13 @@ func (m Model) submitCode() (tea.Model, tea.Cmd) {
 	return m.startExchange(code)
 }
 
+// publicClientOK: a custom provider's public client (PKCE, no secret) may
+// leave the secret empty; Google and Nest clients always have one.
+func (m Model) publicClientOK() bool { return m.opts.Providers[m.provider].ID == "custom" }
+
 func (m Model) startExchange(code string) (tea.Model, tea.Cmd) {
 	cfg := m.config()
-	if err := cfg.Validate(); err != nil {
+	if err := cfg.Validate(); err != nil && !(errors.Is(err, auth.ErrNoClientSecret) && m.publicClientOK()) {
 		m.setError(err)
 		return m, nil
 	}
@@ -268,7 +286,7 @@ func (m Model) gotToken(msg tokenMsg) (tea.Model, tea.Cmd) {
 	cmd := m.goTo(stepToken)
 	if m.capture != nil {
 		cmd = tea.Batch(cmd, closeCmd(m.capture))
-		m.capture = nil
+		m.capture, m.listenAddr = nil, "" // listen again for another code
 	}
 	return m, cmd
 }
@@ -297,6 +315,9 @@ func (m Model) exchangeFailed(msg exchangeErrMsg) (tea.Model, tea.Cmd) {
 		m.resume = true
 	}
 	m.errMsg = "The server said: " + e.Error()
+	if e.Kind == auth.KindNetwork {
+		m.errMsg = "No answer from the token endpoint: " + e.Error()
+	}
 	m.hint = e.Hint()
 	switch {
 	case e.Kind == auth.KindCode:
@@ -328,7 +349,7 @@ func clientTypeFor(uri string) string {
 
 func (m *Model) setError(err error) {
 	m.errMsg = auth.Sanitize(err.Error())
-	m.hint = ""
+	m.hint, m.status = "", ""
 	switch {
 	case errors.Is(err, auth.ErrCloudProjectID), errors.Is(err, auth.ErrBadProjectID), errors.Is(err, auth.ErrNoProjectID):
 		m.hint = auth.ProjectIDHelp
@@ -368,9 +389,10 @@ func (m Model) updateToken(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		m.done = true
 		return m, tea.Quit
 	case key.Matches(msg, keys.NewCode):
-		cmd := m.goTo(stepCode)
+		m.newAuthorization()
 		m.inputs[fieldCode].SetValue("")
-		m.hint = "That code is used up: paste a new one for another token."
+		cmd := m.goTo(stepAuthorize)
+		m.hint = "That code is used up: here is a new URL for another one."
 		return m, cmd
 	}
 	return m, nil
@@ -391,11 +413,9 @@ func (m Model) captured(msg capturedMsg) (tea.Model, tea.Cmd) {
 		return m, nil
 	}
 	if msg.result.Err != nil {
-		if m.step == stepAuthorize {
-			m.step = stepCode
-			m.focus()
+		if !m.exchanging && m.step != stepToken {
+			m.setError(fmt.Errorf("a redirect reached the listener but was refused: %w", msg.result.Err))
 		}
-		m.setError(msg.result.Err)
 		return m, waitCmd(m.capture) // the right redirect may still come
 	}
 	if m.exchanging || m.step == stepToken {

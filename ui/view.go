@@ -51,9 +51,9 @@ func (m Model) para(b *strings.Builder, style lipgloss.Style, s string) {
 }
 
 var fieldIntro = map[step]string{
-	stepProject:  "Your Device Access project ID: a UUID from the Device Access Console, not the Google Cloud project ID.",
+	stepProject:  "Your Device Access project ID: the UUID under your project's name in the Device Access Console (console.nest.google.com/device-access), not the Google Cloud project ID.",
 	stepClientID: "Your OAuth client's ID, from its page in the provider's console.",
-	stepSecret:   "Your OAuth client's secret. It stays in memory: never shown, logged or saved.",
+	stepSecret:   "Your OAuth client's secret. It is masked, and stays in memory: never logged or saved.",
 	stepCode:     "Paste the PIN or code, or the whole address the browser landed on.",
 }
 
@@ -78,24 +78,36 @@ func (m Model) viewProvider(b *strings.Builder) {
 		} else {
 			b.WriteString("  " + name + "\n")
 		}
-		b.WriteString(m.styles.Faint.Render(lipgloss.Wrap(p.Summary, max(m.width-5, 10), "")) + "\n")
+		summary := lipgloss.Wrap(p.Summary, max(m.width-5, 10), "")
+		b.WriteString(m.styles.Faint.PaddingLeft(5).Render(summary) + "\n")
 	}
 }
 
 func (m Model) viewAuthorize(b *strings.Builder) {
 	cfg := m.config()
 	m.para(b, m.styles.Text, "Open this URL in a browser, sign in and press Allow:")
-	b.WriteString("\n" + m.styles.URL.Render(m.hardwrap(m.authURL())) + "\n\n")
+	u := m.authURL()
+	// Each wrapped line is a link to the whole URL, for terminals that click.
+	link := m.styles.URL.Hyperlink(u)
+	for line := range strings.SplitSeq(m.hardwrap(u), "\n") {
+		b.WriteString("\n" + link.Render(line))
+	}
+	b.WriteString("\n\n")
 	_, loopback := auth.ParseLoopbackRedirect(cfg.RedirectURI)
 	switch {
 	case loopback:
 		// writeListening says where the code will arrive.
-	case cfg.RedirectURI == "":
+	case cfg.RedirectURI == "" && cfg.Legacy:
 		m.para(b, m.styles.Faint, "The page then shows a PIN: paste it in the next step.")
+	case cfg.RedirectURI == "":
+		m.para(b, m.styles.Warn, "No --redirect-uri was given: the server picks the client's registered one, and many refuse a request without it. Paste the code or the address you land on.")
 	default:
 		m.para(b, m.styles.Faint, fmt.Sprintf("The browser then lands on %s?code=…: copy that whole address and paste it in the next step.", cfg.RedirectURI))
 	}
 	m.writeListening(b)
+	if cfg.Legacy && cfg.AuthURL == auth.NestAuthURL {
+		m.para(b, m.styles.Warn, "Works with Nest was shut down in 2023: its servers no longer answer. Google Nest Device Access (--provider sdm) is today's API.")
+	}
 	if m.opts.Approve != nil {
 		m.para(b, m.styles.Warn, "Demo mode: this URL is served by nestauth itself. No browser? Press a to approve as the demo user.")
 	}
@@ -110,13 +122,22 @@ func (m Model) writeListening(b *strings.Builder) {
 	case m.capture != nil:
 		m.para(b, m.styles.Faint, "Listening on "+m.config().RedirectURI+": the browser's redirect brings the code here. Pasting works too.")
 		if m.opts.SSHHost != "" {
-			m.para(b, m.styles.Warn, fmt.Sprintf("Over SSH, forward the port from your computer first: ssh -L %s:127.0.0.1:%s %s", lb.Port, lb.Port, m.opts.SSHHost))
+			m.para(b, m.styles.Warn, "Over SSH, forward the port from your computer first:")
+			b.WriteString(m.hardwrap(fmt.Sprintf("  ssh -L %s:127.0.0.1:%s %s", lb.Port, lb.Port, m.opts.SSHHost)) + "\n")
 		}
 	}
 }
 
 func (m Model) viewToken(b *strings.Builder) {
 	t := m.token
+	if m.done && m.opts.TokenNote != "" {
+		msg := "✓ Got an access token"
+		if life := t.Lifetime(m.opts.Now()); life != "" {
+			msg += " that " + life
+		}
+		m.para(b, m.styles.Status, msg+"; "+m.opts.TokenNote+".")
+		return
+	}
 	b.WriteString(m.styles.Token.Render(m.hardwrap(t.AccessToken)) + "\n\n")
 	if life := t.Lifetime(m.opts.Now()); life != "" {
 		m.para(b, m.styles.Text, strings.ToUpper(life[:1])+life[1:]+".")
@@ -186,11 +207,7 @@ func (m Model) helpKeys() bindingList {
 		}
 		return append(l, keys.Next, keys.Back, keys.Quit)
 	case stepCode:
-		retry := keys.SubmitCode
-		if m.errMsg != "" && m.inputs[fieldCode].Value() != "" {
-			retry = keys.Retry
-		}
-		return bindingList{retry, keys.Reopen, keys.Back, keys.Quit}
+		return bindingList{keys.SubmitCode, keys.Reopen, keys.Back, keys.Quit}
 	case stepToken:
 		l := bindingList{keys.CopyToken}
 		if m.token.RefreshToken != "" {
