@@ -52,8 +52,7 @@ func ParseCode(input, wantState string) (string, error) {
 		return "", ErrEmptyCode
 	}
 	if looksLikeRedirect(s) {
-		code, err := codeFromURL(s, wantState)
-		return clean(code), err
+		return codeFromURL(s, wantState)
 	}
 	if strings.Contains(s, "%") {
 		if dec, err := url.PathUnescape(s); err == nil {
@@ -99,7 +98,7 @@ func codeFromURL(s, wantState string) (string, error) {
 			return "", ErrStateMismatch
 		}
 	}
-	code := q.Get("code")
+	code := clean(q.Get("code"))
 	if code == "" {
 		return "", ErrNoCodeInURL
 	}

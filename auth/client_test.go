@@ -1,0 +1,885 @@
+package auth_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"reflect"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+	"unicode/utf8"
+
+	"nestauth/auth"
+)
+
+func TestExchangeRequest(t *testing.T) {
+	tests := []struct {
+		name        string
+		style       auth.AuthStyle
+		redirectURI string
+		verifier    string
+		wantForm    map[string][]string
+		wantBasic   bool
+	}{
+		{
+			name: "seed: credentials in the body",
+			wantForm: map[string][]string{
+				"code":          {"TB39DWND"},
+				"client_id":     {testClientID},
+				"client_secret": {testClientSecret},
+				"grant_type":    {"authorization_code"},
+			},
+		},
+		{
+			name:      "basic: credentials in the header only",
+			style:     auth.AuthInHeader,
+			wantBasic: true,
+			wantForm: map[string][]string{
+				"code":       {"TB39DWND"},
+				"grant_type": {"authorization_code"},
+			},
+		},
+		{
+			name:     "PKCE verifier",
+			verifier: "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk",
+			wantForm: map[string][]string{
+				"code":          {"TB39DWND"},
+				"client_id":     {testClientID},
+				"client_secret": {testClientSecret},
+				"grant_type":    {"authorization_code"},
+				"code_verifier": {"dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"},
+			},
+		},
+		{
+			name:        "redirect URI sent exactly",
+			redirectURI: "http://127.0.0.1:8085/callback?x=1",
+			wantForm: map[string][]string{
+				"code":          {"TB39DWND"},
+				"client_id":     {testClientID},
+				"client_secret": {testClientSecret},
+				"grant_type":    {"authorization_code"},
+				"redirect_uri":  {"http://127.0.0.1:8085/callback?x=1"},
+			},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ts := newTokenServer(t, reply(http.StatusOK, "application/json", nestTokenJSON))
+			c := nestConfig(ts.TokenURL())
+			c.AuthStyle = tt.style
+			c.RedirectURI = tt.redirectURI
+
+			tok, err := c.Exchange(t.Context(), "TB39DWND", tt.verifier)
+			if err != nil {
+				t.Fatalf("Exchange: %v", err)
+			}
+			if tok.AccessToken != "c.ACCESS" {
+				t.Errorf("AccessToken = %q, want %q", tok.AccessToken, "c.ACCESS")
+			}
+			reqs := ts.Requests()
+			if len(reqs) != 1 {
+				t.Fatalf("the token endpoint got %d requests, want 1", len(reqs))
+			}
+			r := reqs[0]
+			if r.Method != http.MethodPost {
+				t.Errorf("method = %s, want POST", r.Method)
+			}
+			if r.Path != "/oauth2/access_token" {
+				t.Errorf("path = %q, want /oauth2/access_token", r.Path)
+			}
+			if r.RawQuery != "" {
+				t.Errorf("URL query = %q, want none: nothing may travel in the URL", r.RawQuery)
+			}
+			if r.ContentType != "application/x-www-form-urlencoded" {
+				t.Errorf("Content-Type = %q, want application/x-www-form-urlencoded", r.ContentType)
+			}
+			if got := map[string][]string(r.Form); !reflect.DeepEqual(got, tt.wantForm) {
+				t.Errorf("body form = %v\nwant        %v", got, tt.wantForm)
+			}
+			switch {
+			case tt.wantBasic:
+				if !r.HasBasic || r.User != testClientID || r.Pass != testClientSecret {
+					t.Errorf("Basic credentials = (%q, %q, %v), want (%q, %q, true)", r.User, r.Pass, r.HasBasic, testClientID, testClientSecret)
+				}
+			case r.Authorization != "":
+				t.Errorf("Authorization header = %q, want none", r.Authorization)
+			}
+		})
+	}
+}
+
+// x/oauth2's auto-detected auth style sends a refused request again the other
+// way, which would spend a single-use code twice.
+func TestExchangeSendsOneRequest(t *testing.T) {
+	tests := []struct {
+		name   string
+		style  auth.AuthStyle
+		status int
+		body   string
+	}{
+		{"post, 400", auth.AuthInParams, http.StatusBadRequest, `{"error":"oauth2_error","error_description":"authorization code not found"}`},
+		{"post, 401", auth.AuthInParams, http.StatusUnauthorized, `{"error":"invalid_client"}`},
+		{"post, bare 401", auth.AuthInParams, http.StatusUnauthorized, ``},
+		{"basic, 400", auth.AuthInHeader, http.StatusBadRequest, `{"error":"invalid_grant"}`},
+		{"basic, 401", auth.AuthInHeader, http.StatusUnauthorized, `{"error":"invalid_client"}`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ts := newTokenServer(t, reply(tt.status, "application/json", tt.body))
+			c := nestConfig(ts.TokenURL())
+			c.AuthStyle = tt.style
+			tok, err := c.Exchange(t.Context(), "TB39DWND", "")
+			if tok != nil {
+				t.Errorf("Exchange returned a token %+v, want none", tok)
+			}
+			if e := asError(t, err); e.Status != tt.status {
+				t.Errorf("Status = %d, want %d", e.Status, tt.status)
+			}
+			if n := len(ts.Requests()); n != 1 {
+				t.Errorf("the token endpoint got %d requests, want exactly 1", n)
+			}
+		})
+	}
+}
+
+func TestExchangeErrorKinds(t *testing.T) {
+	const (
+		jsonType = "application/json"
+		htmlType = "text/html; charset=utf-8"
+		badGate  = "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n</body>\r\n</html>\r\n"
+	)
+	tests := []struct {
+		name        string
+		status      int
+		contentType string
+		body        string
+		wantKind    auth.Kind
+		wantCode    string
+		wantDesc    string
+		wantExcerpt string
+		wantHint    string // a piece of Hint()
+		// noStatus: x/oauth2 reports a 2xx answer without a token as a
+		// plain error, without the response.
+		noStatus bool
+	}{
+		{
+			name: "nest: code not found", status: 400, contentType: jsonType,
+			body:     `{"error":"oauth2_error","error_description":"authorization code not found","instance_id":"0a1b"}`,
+			wantKind: auth.KindCode, wantCode: "oauth2_error", wantDesc: "authorization code not found",
+			wantHint: "single-use",
+		},
+		{
+			name: "nest: code expired", status: 400, contentType: jsonType,
+			body:     `{"error":"oauth2_error","error_description":"authorization code expired"}`,
+			wantKind: auth.KindCode, wantCode: "oauth2_error", wantDesc: "authorization code expired",
+		},
+		{
+			name: "nest: client secret not found", status: 400, contentType: jsonType,
+			body:     `{"error":"oauth2_error","error_description":"client secret not found"}`,
+			wantKind: auth.KindSecret, wantCode: "oauth2_error", wantDesc: "client secret not found",
+			wantHint: "client secret",
+		},
+		{
+			name: "nest: client not found", status: 400, contentType: jsonType,
+			body:     `{"error":"oauth2_error","error_description":"client not found"}`,
+			wantKind: auth.KindClientID, wantCode: "oauth2_error", wantDesc: "client not found",
+		},
+		{
+			name: "nest: missing code", status: 400, contentType: jsonType,
+			body:     `{"error":"oauth2_error","error_description":"missing required parameters: code"}`,
+			wantKind: auth.KindRequest, wantCode: "oauth2_error", wantDesc: "missing required parameters: code",
+		},
+		{
+			name: "nest: redirect_uri not pre-registered", status: 400, contentType: jsonType,
+			body:     `{"error":"input_data_error","error_description":"redirect_uri not pre-registered"}`,
+			wantKind: auth.KindRedirect, wantCode: "input_data_error", wantDesc: "redirect_uri not pre-registered",
+			wantHint: "redirect URI",
+		},
+		{
+			name: "google: malformed auth code", status: 400, contentType: jsonType,
+			body:     `{"error":"invalid_grant","error_description":"Malformed auth code."}`,
+			wantKind: auth.KindCode, wantCode: "invalid_grant", wantDesc: "Malformed auth code.",
+			wantHint: "mangled in the paste",
+		},
+		{
+			name: "invalid_grant without description", status: 400, contentType: jsonType,
+			body:     `{"error":"invalid_grant"}`,
+			wantKind: auth.KindCode, wantCode: "invalid_grant",
+		},
+		{
+			name: "invalid_client 401", status: 401, contentType: jsonType,
+			body:     `{"error":"invalid_client","error_description":"The OAuth client was not found."}`,
+			wantKind: auth.KindSecret, wantCode: "invalid_client", wantDesc: "The OAuth client was not found.",
+		},
+		{
+			name: "bare 401", status: 401,
+			wantKind: auth.KindSecret,
+		},
+		{
+			name: "unauthorized_client", status: 400, contentType: jsonType,
+			body:     `{"error":"unauthorized_client","error_description":"Unauthorized"}`,
+			wantKind: auth.KindClientID, wantCode: "unauthorized_client", wantDesc: "Unauthorized",
+		},
+		{
+			name: "redirect_uri_mismatch", status: 400, contentType: jsonType,
+			body:     `{"error":"redirect_uri_mismatch","error_description":"Bad Request"}`,
+			wantKind: auth.KindRedirect, wantCode: "redirect_uri_mismatch", wantDesc: "Bad Request",
+		},
+		{
+			name: "invalid_scope", status: 400, contentType: jsonType,
+			body:     `{"error":"invalid_scope"}`,
+			wantKind: auth.KindScope, wantCode: "invalid_scope",
+		},
+		{
+			name: "invalid_request", status: 400, contentType: jsonType,
+			body:     `{"error":"invalid_request","error_description":"Missing required parameter: code_verifier"}`,
+			wantKind: auth.KindRequest, wantCode: "invalid_request", wantDesc: "Missing required parameter: code_verifier",
+		},
+		{
+			name: "unsupported_grant_type", status: 400, contentType: jsonType,
+			body:     `{"error":"unsupported_grant_type"}`,
+			wantKind: auth.KindRequest, wantCode: "unsupported_grant_type",
+		},
+		{
+			name: "OAuth error as a form", status: 400, contentType: "application/x-www-form-urlencoded",
+			body:     `error=invalid_grant&error_description=Bad+code`,
+			wantKind: auth.KindCode, wantCode: "invalid_grant", wantDesc: "Bad code",
+		},
+		{
+			name: "JSON error typed text/html", status: 400, contentType: htmlType,
+			body:     `{"error":"oauth2_error","error_description":"authorization code not found"}`,
+			wantKind: auth.KindCode, wantCode: "oauth2_error", wantDesc: "authorization code not found",
+		},
+		{
+			name: "JSON error typed text/plain", status: 400, contentType: "text/plain",
+			body:     `{"error":"invalid_client"}`,
+			wantKind: auth.KindSecret, wantCode: "invalid_client",
+		},
+		{
+			name: "JSON error with no type", status: 400,
+			body:     `{"error":"invalid_scope"}`,
+			wantKind: auth.KindScope, wantCode: "invalid_scope",
+		},
+		{
+			name: "500 HTML", status: 500, contentType: htmlType,
+			body:        "<html><body><h1>Internal\n\tServer Error</h1></body></html>",
+			wantKind:    auth.KindServer,
+			wantExcerpt: "<html><body><h1>Internal Server Error</h1></body></html>",
+			wantHint:    "try again",
+		},
+		{
+			name: "502 HTML", status: 502, contentType: htmlType, body: badGate,
+			wantKind:    auth.KindServer,
+			wantExcerpt: "<html> <head><title>502 Bad Gateway</title></head> <body> <center><h1>502 Bad Gateway</h1></center> </body> </html>",
+		},
+		{
+			name: "503 with an OAuth error", status: 503, contentType: jsonType,
+			body:     `{"error":"temporarily_unavailable"}`,
+			wantKind: auth.KindServer, wantCode: "temporarily_unavailable",
+		},
+		{
+			name: "200 HTML", status: 200, contentType: htmlType,
+			body:     "<!doctype html><title>Sign in</title>",
+			wantKind: auth.KindServer, noStatus: true,
+		},
+		{
+			name: "200 JSON without access_token", status: 200, contentType: jsonType,
+			body:     `{"token_type":"Bearer","expires_in":3599}`,
+			wantKind: auth.KindServer, noStatus: true,
+		},
+		{
+			name: "200 with an OAuth error", status: 200, contentType: jsonType,
+			body:     `{"error":"invalid_grant","error_description":"Bad Request"}`,
+			wantKind: auth.KindCode, wantCode: "invalid_grant", wantDesc: "Bad Request",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ts := newTokenServer(t, reply(tt.status, tt.contentType, tt.body))
+			tok, err := nestConfig(ts.TokenURL()).Exchange(t.Context(), "TB39DWND", "")
+			if tok != nil {
+				t.Fatalf("Exchange returned a token %+v, want an error", tok)
+			}
+			e := asError(t, err)
+			if e.Kind != tt.wantKind {
+				t.Errorf("Kind = %v, want %v (error: %v)", e.Kind, tt.wantKind, e)
+			}
+			if auth.ErrorKind(err) != tt.wantKind {
+				t.Errorf("ErrorKind = %v, want %v", auth.ErrorKind(err), tt.wantKind)
+			}
+			wantStatus := tt.status
+			if tt.noStatus {
+				wantStatus = 0
+			}
+			if e.Status != wantStatus {
+				t.Errorf("Status = %d, want %d", e.Status, wantStatus)
+			}
+			if e.Code != tt.wantCode || e.Description != tt.wantDesc {
+				t.Errorf("Code, Description = %q, %q; want %q, %q", e.Code, e.Description, tt.wantCode, tt.wantDesc)
+			}
+			if e.Excerpt != tt.wantExcerpt {
+				t.Errorf("Excerpt = %q\nwant      %q", e.Excerpt, tt.wantExcerpt)
+			}
+			if e.Refresh {
+				t.Error("Refresh = true for a code exchange")
+			}
+			if !strings.Contains(e.Hint(), tt.wantHint) || e.Hint() == "" {
+				t.Errorf("Hint() = %q, want one mentioning %q", e.Hint(), tt.wantHint)
+			}
+			msg := e.Error()
+			if tt.status != 200 && !strings.Contains(msg, fmt.Sprintf("(HTTP %d)", tt.status)) {
+				t.Errorf("Error() = %q, want the status (HTTP %d) in it", msg, tt.status)
+			}
+			if tt.wantDesc != "" && !strings.Contains(msg, tt.wantCode+": "+tt.wantDesc) {
+				t.Errorf("Error() = %q, want %q in it", msg, tt.wantCode+": "+tt.wantDesc)
+			}
+			if n := len(ts.Requests()); n != 1 {
+				t.Errorf("the token endpoint got %d requests, want 1", n)
+			}
+		})
+	}
+}
+
+func TestKindExitCode(t *testing.T) {
+	tests := []struct {
+		kind      auth.Kind
+		want      int
+		retryable bool
+	}{
+		{auth.KindUsage, 2, false},
+		{auth.KindCode, 3, false},
+		{auth.KindClientID, 4, false},
+		{auth.KindSecret, 4, false},
+		{auth.KindRedirect, 4, false},
+		{auth.KindScope, 4, false},
+		{auth.KindRequest, 4, false},
+		{auth.KindNetwork, 5, true},
+		{auth.KindServer, 5, true},
+		{auth.KindUnknown, 5, true},
+		{auth.KindCanceled, 130, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.kind.String(), func(t *testing.T) {
+			if got := tt.kind.ExitCode(); got != tt.want {
+				t.Errorf("%v.ExitCode() = %d, want %d", tt.kind, got, tt.want)
+			}
+			if got := tt.kind.Retryable(); got != tt.retryable {
+				t.Errorf("%v.Retryable() = %v, want %v", tt.kind, got, tt.retryable)
+			}
+		})
+	}
+	if got := auth.Kind(99).String(); got != "Kind(99)" {
+		t.Errorf("Kind(99).String() = %q, want Kind(99)", got)
+	}
+}
+
+func TestExchangeNetworkErrors(t *testing.T) {
+	// hang answers nothing until the client gives up or the test ends.
+	hang := func(t *testing.T, arrived chan<- struct{}) string {
+		release := make(chan struct{})
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			arrived <- struct{}{}
+			select {
+			case <-r.Context().Done():
+			case <-release:
+			}
+		}))
+		t.Cleanup(srv.Close)
+		t.Cleanup(func() { close(release) }) // runs before srv.Close
+		return srv.URL + "/token"
+	}
+	// hangMidBody sends the headers and part of a body, then nothing.
+	hangMidBody := func(t *testing.T, arrived chan<- struct{}) string {
+		release := make(chan struct{})
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "application/json")
+			_, _ = w.Write([]byte(`{"access_token":"c.`))
+			w.(http.Flusher).Flush()
+			arrived <- struct{}{}
+			select {
+			case <-r.Context().Done():
+			case <-release:
+			}
+		}))
+		t.Cleanup(srv.Close)
+		t.Cleanup(func() { close(release) })
+		return srv.URL + "/token"
+	}
+	refused := func(t *testing.T, _ chan<- struct{}) string {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		addr := ln.Addr().String()
+		_ = ln.Close()
+		return "http://" + addr + "/token"
+	}
+
+	tests := []struct {
+		name   string
+		server func(*testing.T, chan<- struct{}) string
+		// ctx returns the context for Exchange, given the channel the
+		// server signals on when the request has arrived.
+		ctx      func(*testing.T, <-chan struct{}) context.Context
+		wantKind auth.Kind
+		wantText string
+	}{
+		{
+			name:     "connection refused",
+			server:   refused,
+			ctx:      func(t *testing.T, _ <-chan struct{}) context.Context { return t.Context() },
+			wantKind: auth.KindNetwork,
+			wantText: "refused",
+		},
+		{
+			name:   "server hangs past the deadline",
+			server: hang,
+			ctx: func(t *testing.T, _ <-chan struct{}) context.Context {
+				ctx, cancel := context.WithTimeout(t.Context(), 50*time.Millisecond)
+				t.Cleanup(cancel)
+				return ctx
+			},
+			wantKind: auth.KindNetwork,
+			wantText: "timed out",
+		},
+		{
+			name:   "server hangs in the middle of the body",
+			server: hangMidBody,
+			ctx: func(t *testing.T, _ <-chan struct{}) context.Context {
+				ctx, cancel := context.WithTimeout(t.Context(), 50*time.Millisecond)
+				t.Cleanup(cancel)
+				return ctx
+			},
+			wantKind: auth.KindNetwork,
+			wantText: "timed out",
+		},
+		{
+			name:   "canceled before sending",
+			server: hang,
+			ctx: func(t *testing.T, _ <-chan struct{}) context.Context {
+				ctx, cancel := context.WithCancel(t.Context())
+				cancel()
+				return ctx
+			},
+			wantKind: auth.KindCanceled,
+		},
+		{
+			name:   "canceled while waiting",
+			server: hang,
+			ctx: func(t *testing.T, arrived <-chan struct{}) context.Context {
+				ctx, cancel := context.WithCancel(t.Context())
+				go func() {
+					select {
+					case <-arrived:
+						cancel()
+					case <-ctx.Done():
+					}
+				}()
+				t.Cleanup(cancel)
+				return ctx
+			},
+			wantKind: auth.KindCanceled,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			arrived := make(chan struct{}, 1)
+			c := nestConfig(tt.server(t, arrived))
+			ctx := tt.ctx(t, arrived)
+
+			type result struct {
+				tok *auth.Token
+				err error
+			}
+			done := make(chan result, 1)
+			go func() {
+				tok, err := c.Exchange(ctx, "TB39DWND", "")
+				done <- result{tok, err}
+			}()
+			var res result
+			select {
+			case res = <-done:
+			case <-time.After(30 * time.Second): // a guard against a hang, not a measurement
+				t.Fatal("Exchange did not return after its context ended")
+			}
+			if res.tok != nil {
+				t.Fatalf("Exchange returned a token %+v, want an error", res.tok)
+			}
+			e := asError(t, res.err)
+			if e.Kind != tt.wantKind {
+				t.Errorf("Kind = %v, want %v (error: %v)", e.Kind, tt.wantKind, e)
+			}
+			if e.Status != 0 {
+				t.Errorf("Status = %d, want 0: there was no complete answer", e.Status)
+			}
+			if !strings.Contains(e.Error(), tt.wantText) {
+				t.Errorf("Error() = %q, want it to mention %q", e.Error(), tt.wantText)
+			}
+			if tt.wantKind == auth.KindNetwork && !strings.Contains(e.Hint(), "try again") {
+				t.Errorf("Hint() = %q, want it to say to try again", e.Hint())
+			}
+		})
+	}
+}
+
+// A token endpoint that answers with an endless body must not make the
+// client read it all or show it all.
+func TestExchangeHugeBody(t *testing.T) {
+	const total = 64 << 20
+	tests := []struct {
+		name        string
+		status      int
+		contentType string
+		fill        byte
+		wantKind    auth.Kind
+	}{
+		{"500 HTML", 500, "text/html", 'x', auth.KindServer},
+		{"200 JSON", 200, "application/json", ' ', auth.KindServer},
+		{"400 form", 400, "application/x-www-form-urlencoded", 'a', auth.KindServer},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var written atomic.Int64
+			finished := make(chan struct{})
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				defer close(finished)
+				w.Header().Set("Content-Type", tt.contentType)
+				w.WriteHeader(tt.status)
+				chunk := []byte(strings.Repeat(string(tt.fill), 32<<10))
+				for written.Load() < total {
+					n, err := w.Write(chunk)
+					written.Add(int64(n))
+					if err != nil {
+						return
+					}
+				}
+			}))
+			t.Cleanup(srv.Close)
+
+			tok, err := nestConfig(srv.URL+"/token").Exchange(t.Context(), "TB39DWND", "")
+			if tok != nil {
+				t.Fatalf("Exchange returned a token %+v, want an error", tok)
+			}
+			e := asError(t, err)
+			if e.Kind != tt.wantKind {
+				t.Errorf("Kind = %v, want %v (error: %.200v)", e.Kind, tt.wantKind, e)
+			}
+			if n := utf8.RuneCountInString(e.Excerpt); n > 121 {
+				t.Errorf("Excerpt has %d runes, want at most 121", n)
+			}
+			if n := len(e.Error()); n > 400 {
+				t.Errorf("Error() is %d bytes long, want a short message: %.200q…", n, e.Error())
+			}
+			select {
+			case <-finished:
+			case <-time.After(30 * time.Second): // a guard against a hang, not a measurement
+				t.Fatal("the handler is still writing: the client did not hang up")
+			}
+			if n := written.Load(); n >= total {
+				t.Errorf("the server wrote all %d bytes: the client read the whole body", n)
+			}
+		})
+	}
+}
+
+func TestExchangeSanitizesErrors(t *testing.T) {
+	const nasty = "\x1b[31mred\x1b]0;title\x07\u202e"
+	jsonErr := func(code, desc string) string {
+		b, err := json.Marshal(map[string]string{"error": code, "error_description": desc})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+	tests := []struct {
+		name        string
+		status      int
+		contentType string
+		body        string
+		wantCode    string
+		wantDesc    string
+		wantExcerpt string
+	}{
+		{
+			name: "error_description", status: 400, contentType: "application/json",
+			body:     jsonErr("invalid_grant", nasty),
+			wantCode: "invalid_grant", wantDesc: "red",
+		},
+		{
+			name: "error code", status: 400, contentType: "application/json",
+			body:     jsonErr("invalid_\x1b[2Jgrant\u2066", "bad\u0085 code\r\nhere"),
+			wantCode: "invalid_grant", wantDesc: "bad code  here",
+		},
+		{
+			name: "JSON typed text/html", status: 400, contentType: "text/html",
+			body:     jsonErr("oauth2_error", "authorization code "+nasty),
+			wantCode: "oauth2_error", wantDesc: "authorization code red",
+		},
+		{
+			name: "form error", status: 400, contentType: "application/x-www-form-urlencoded",
+			body:     "error=invalid_grant&error_description=%1B%5D8%3B%3Bhttp%3A%2F%2Fevil%1B%5Clink%E2%80%AE",
+			wantCode: "invalid_grant", wantDesc: "link",
+		},
+		{
+			name: "HTML body", status: 500, contentType: "text/html",
+			body:        "<p>" + nasty + "</p>\n<p>\x00\x08\x9b31m\u200fok</p>",
+			wantExcerpt: "<p>red</p> <p>ok</p>",
+		},
+		{
+			name: "invalid UTF-8", status: 502, contentType: "text/plain",
+			body:        "bad \xff\xfe gateway",
+			wantExcerpt: "bad gateway",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ts := newTokenServer(t, reply(tt.status, tt.contentType, tt.body))
+			_, err := nestConfig(ts.TokenURL()).Exchange(t.Context(), "TB39DWND", "")
+			e := asError(t, err)
+			if e.Code != tt.wantCode || e.Description != tt.wantDesc || e.Excerpt != tt.wantExcerpt {
+				t.Errorf("Code, Description, Excerpt = %q, %q, %q\nwant                          %q, %q, %q",
+					e.Code, e.Description, e.Excerpt, tt.wantCode, tt.wantDesc, tt.wantExcerpt)
+			}
+			checkErrorSafe(t, e)
+			if strings.Contains(e.Error(), "title") {
+				t.Errorf("Error() = %q keeps the payload of an OSC sequence", e.Error())
+			}
+		})
+	}
+}
+
+// A redirect of the token POST would hand the code (and with 307/308 the
+// secret) to another URL; nestauth never follows one.
+func TestExchangeDoesNotFollowRedirects(t *testing.T) {
+	for _, status := range []int{301, 302, 303, 307, 308} {
+		t.Run(http.StatusText(status), func(t *testing.T) {
+			var otherHits atomic.Int64
+			mux := http.NewServeMux()
+			mux.HandleFunc("/token", func(w http.ResponseWriter, r *http.Request) {
+				http.Redirect(w, r, "/other", status)
+			})
+			mux.HandleFunc("/other", func(w http.ResponseWriter, r *http.Request) {
+				otherHits.Add(1)
+				w.Header().Set("Content-Type", "application/json")
+				_, _ = w.Write([]byte(nestTokenJSON))
+			})
+			srv := httptest.NewServer(mux)
+			t.Cleanup(srv.Close)
+
+			c := nestConfig(srv.URL + "/token")
+			// A caller's client that would follow redirects must not either.
+			c.HTTPClient = &http.Client{}
+			tok, err := c.Exchange(t.Context(), "TB39DWND", "")
+			if tok != nil {
+				t.Errorf("Exchange returned a token %+v, want an error", tok)
+			}
+			e := asError(t, err)
+			if e.Kind != auth.KindServer || e.Status != status {
+				t.Errorf("Kind, Status = %v, %d; want server, %d", e.Kind, e.Status, status)
+			}
+			if n := otherHits.Load(); n != 0 {
+				t.Errorf("the redirect target was hit %d times, want 0", n)
+			}
+		})
+	}
+}
+
+func TestValidateEndpoint(t *testing.T) {
+	tests := []struct {
+		url     string
+		wantErr error
+	}{
+		{"https://api.home.nest.com/oauth2/access_token", nil},
+		{"https://example.com/token", nil},
+		{"http://127.0.0.1/token", nil},
+		{"http://127.0.0.1:8080/token", nil},
+		{"http://127.1.2.3:8080/token", nil},
+		{"http://[::1]:8080/token", nil},
+		{"http://[::1]/token", nil},
+		{"http://localhost/token", nil},
+		{"http://LocalHost:9000/token", nil},
+		{"http://example.com/token", auth.ErrInsecureURL},
+		{"http://localhost.example.com/token", auth.ErrInsecureURL},
+		{"http://127.0.0.1.nip.io/token", auth.ErrInsecureURL},
+		{"http://0.0.0.0:8080/token", auth.ErrInsecureURL},
+		{"http://192.168.1.10/token", auth.ErrInsecureURL},
+		{"ftp://example.com/token", auth.ErrBadEndpointURL},
+		{"/oauth2/access_token", auth.ErrBadEndpointURL},
+		{"example.com/token", auth.ErrBadEndpointURL},
+		{"", auth.ErrBadEndpointURL},
+		{"https://exa mple.com/token", auth.ErrBadEndpointURL},
+	}
+	for _, tt := range tests {
+		t.Run(tt.url, func(t *testing.T) {
+			err := auth.ValidateEndpoint(tt.url)
+			if !errors.Is(err, tt.wantErr) || (tt.wantErr == nil) != (err == nil) {
+				t.Errorf("ValidateEndpoint(%q) = %v, want %v", tt.url, err, tt.wantErr)
+			}
+		})
+	}
+}
+
+// Exchange and Refresh check the endpoints before sending anything.
+func TestExchangeChecksEndpointsFirst(t *testing.T) {
+	tests := []struct {
+		name      string
+		authURL   string
+		tokenURL  string
+		redirect  string
+		wantErr   error
+		wantCalls int64
+	}{
+		{name: "http token URL elsewhere", tokenURL: "http://example.com/token", wantErr: auth.ErrInsecureURL},
+		{name: "http auth URL elsewhere", authURL: "http://home.nest.example/login/oauth2", tokenURL: "https://example.com/token", wantErr: auth.ErrInsecureURL},
+		{name: "no token URL", tokenURL: "", wantErr: auth.ErrNoEndpoint},
+		{name: "relative token URL", tokenURL: "/token", wantErr: auth.ErrBadEndpointURL},
+		{name: "loopback redirect on port 0", tokenURL: "https://example.com/token", redirect: "http://127.0.0.1:0/callback", wantErr: auth.ErrBadRedirectPort},
+		{name: "https", tokenURL: "https://example.com/token", wantCalls: 1},
+		{name: "no auth URL: a token request needs none", authURL: "-", tokenURL: "https://example.com/token", wantCalls: 1},
+		{name: "http 127.0.0.1", tokenURL: "http://127.0.0.1:9/token", wantCalls: 1},
+		{name: "http [::1]", tokenURL: "http://[::1]:9/token", wantCalls: 1},
+		{name: "http localhost", tokenURL: "http://localhost:9/token", wantCalls: 1},
+		{name: "loopback redirect on a fixed port", tokenURL: "https://example.com/token", redirect: "http://127.0.0.1:8085/callback", wantCalls: 1},
+	}
+	for _, tt := range tests {
+		for _, refresh := range []bool{false, true} {
+			t.Run(fmt.Sprintf("%s/refresh=%v", tt.name, refresh), func(t *testing.T) {
+				var calls atomic.Int64
+				c := nestConfig(tt.tokenURL)
+				switch tt.authURL {
+				case "":
+				case "-":
+					c.AuthURL = ""
+				default:
+					c.AuthURL = tt.authURL
+				}
+				c.RedirectURI = tt.redirect
+				c.HTTPClient = countingClient(&calls)
+				var err error
+				if refresh {
+					_, err = c.Refresh(t.Context(), "1//REFRESH")
+				} else {
+					_, err = c.Exchange(t.Context(), "TB39DWND", "")
+				}
+				if tt.wantErr == nil {
+					if err != nil {
+						t.Fatalf("got %v, want a token", err)
+					}
+				} else {
+					e := asError(t, err)
+					if e.Kind != auth.KindUsage || !errors.Is(err, tt.wantErr) {
+						t.Errorf("got %v (kind %v), want %v (kind usage)", err, e.Kind, tt.wantErr)
+					}
+				}
+				if n := calls.Load(); n != tt.wantCalls {
+					t.Errorf("%d requests were sent, want %d", n, tt.wantCalls)
+				}
+			})
+		}
+	}
+}
+
+func TestValidateProjectID(t *testing.T) {
+	tests := []struct {
+		id      string
+		wantErr error
+	}{
+		{"0a1b2c3d-1234-5678-9abc-0123456789ab", nil},
+		{"0A1B2C3D-1234-5678-9ABC-0123456789AB", nil},
+		{"my-project-123456", auth.ErrCloudProjectID},
+		{"nest-home-4242", auth.ErrCloudProjectID},
+		{"myproject123", auth.ErrBadProjectID},
+		{"", auth.ErrNoProjectID},
+		{"not a project", auth.ErrBadProjectID},
+		{"0a1b2c3d-1234-5678-9abc-0123456789a", auth.ErrBadProjectID},
+		{" 0a1b2c3d-1234-5678-9abc-0123456789ab", auth.ErrBadProjectID},
+		{"0a1b2c3d12345678-9abc-0123456789ab", auth.ErrBadProjectID},
+		{"enterprises/0a1b2c3d-1234-5678-9abc-0123456789ab", auth.ErrBadProjectID},
+	}
+	for _, tt := range tests {
+		t.Run(tt.id, func(t *testing.T) {
+			if err := auth.ValidateProjectID(tt.id); err != tt.wantErr {
+				t.Errorf("ValidateProjectID(%q) = %v, want %v", tt.id, err, tt.wantErr)
+			}
+		})
+	}
+}
+
+func TestNormalizeProjectID(t *testing.T) {
+	const id = "0a1b2c3d-1234-5678-9abc-0123456789ab"
+	tests := []struct {
+		in, want string
+	}{
+		{id, id},
+		{"0A1B2C3D-1234-5678-9ABC-0123456789AB", id},
+		{`"` + id + `"`, id},
+		{"{" + id + "}\n", id},
+		{"https://console.nest.google.com/device-access/project/" + id + "/information", id},
+		{"  my-project-123456 ", "my-project-123456"},
+		{"'my-project-123456'", "my-project-123456"},
+		{"", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			got := auth.NormalizeProjectID(tt.in)
+			if got != tt.want {
+				t.Errorf("NormalizeProjectID(%q) = %q, want %q", tt.in, got, tt.want)
+			}
+			if tt.want == id && auth.ValidateProjectID(got) != nil {
+				t.Errorf("ValidateProjectID(%q) = %v, want nil", got, auth.ValidateProjectID(got))
+			}
+		})
+	}
+}
+
+func TestValidateClientID(t *testing.T) {
+	tests := []struct {
+		id      string
+		wantErr error
+	}{
+		{"0a1b2c3d-1234-5678-9abc-0123456789ab", nil},
+		{"123456789012-abcdefghijklmnop.apps.googleusercontent.com", nil},
+		{"", auth.ErrNoClientID},
+		{"abc def", auth.ErrClientIDSpaces},
+		{"abc\n", auth.ErrClientIDSpaces},
+		{"\tabc", auth.ErrClientIDSpaces},
+		{"abc\u00a0def", auth.ErrClientIDSpaces},
+	}
+	for _, tt := range tests {
+		t.Run(tt.id, func(t *testing.T) {
+			if err := auth.ValidateClientID(tt.id); err != tt.wantErr {
+				t.Errorf("ValidateClientID(%q) = %v, want %v", tt.id, err, tt.wantErr)
+			}
+		})
+	}
+}
+
+func TestConfigValidate(t *testing.T) {
+	const project = "0a1b2c3d-1234-5678-9abc-0123456789ab"
+	tests := []struct {
+		name    string
+		config  auth.Config
+		wantErr error
+	}{
+		{"nest", auth.Config{Provider: auth.Nest(), ClientID: "id", ClientSecret: "s"}, nil},
+		{"sdm", auth.Config{Provider: auth.SDM(), ClientID: "id", ClientSecret: "s", ProjectID: project}, nil},
+		{"no client ID", auth.Config{Provider: auth.Nest(), ClientSecret: "s"}, auth.ErrNoClientID},
+		{"no secret", auth.Config{Provider: auth.Nest(), ClientID: "id"}, auth.ErrNoClientSecret},
+		{"sdm without project", auth.Config{Provider: auth.SDM(), ClientID: "id", ClientSecret: "s"}, auth.ErrNoProjectID},
+		{"sdm with cloud project", auth.Config{Provider: auth.SDM(), ClientID: "id", ClientSecret: "s", ProjectID: "my-project-123456"}, auth.ErrCloudProjectID},
+		{"custom without endpoints", auth.Config{Provider: auth.Custom(), ClientID: "id", ClientSecret: "s"}, auth.ErrNoEndpoint},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if err := tt.config.Validate(); !errors.Is(err, tt.wantErr) || (err == nil) != (tt.wantErr == nil) {
+				t.Errorf("Validate() = %v, want %v", err, tt.wantErr)
+			}
+		})
+	}
+}
