@@ -35,7 +35,7 @@ var (
 	ErrNoClientID      = errors.New("client ID is empty")
 	ErrClientIDSpaces  = errors.New("client ID contains spaces")
 	ErrNoClientSecret  = errors.New("client secret is empty")
-	ErrNoProjectID     = errors.New("Device Access project ID is empty")
+	ErrNoProjectID     = errors.New("the Device Access project ID is empty")
 	ErrCloudProjectID  = errors.New("that looks like a Google Cloud project ID, not a Device Access project ID")
 	ErrBadProjectID    = errors.New("that is not a Device Access project ID, which is a UUID")
 	ErrNoEndpoint      = errors.New("the provider has no endpoint: set --auth-url and --token-url")
