@@ -93,7 +93,7 @@ func Nest() Provider {
 	return Provider{
 		ID:       "nest",
 		Name:     "Works with Nest (legacy)",
-		Summary:  "The seed page's flow: home.nest.com PIN or redirect codes. Shut down in 2023.",
+		Summary:  "The original Nest API: home.nest.com PINs. Shut down in 2023; kept for old clients.",
 		AuthURL:  NestAuthURL,
 		TokenURL: NestTokenURL,
 		Legacy:   true,

@@ -40,8 +40,39 @@ func (m Model) writeHeader(b *strings.Builder) {
 	b.WriteString(m.styles.Header.Render(head) + m.styles.Title.Render(m.step.String()) + "\n\n")
 }
 
-// wrap fits prose to the window.
-func (m Model) wrap(s string) string { return lipgloss.Wrap(s, m.width, "") }
+// wrap fits prose to the window, breaking only at spaces (lipgloss.Wrap
+// also breaks at hyphens, which splits UUIDs, flags and commands); a word
+// wider than the window is broken where it must be.
+func (m Model) wrap(s string) string { return wrapWords(s, m.width) }
+
+func wrapWords(s string, width int) string {
+	var b strings.Builder
+	for i, para := range strings.Split(s, "\n") {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		col := 0
+		for _, word := range strings.Fields(para) {
+			w := ansi.StringWidth(word)
+			switch {
+			case col > 0 && col+1+w <= width:
+				b.WriteByte(' ')
+				col++
+			case col > 0:
+				b.WriteByte('\n')
+				col = 0
+			}
+			if w > width {
+				word = ansi.Hardwrap(word, width, true)
+				w = ansi.StringWidth(word[strings.LastIndexByte(word, '\n')+1:])
+				col = 0
+			}
+			b.WriteString(word)
+			col += w
+		}
+	}
+	return b.String()
+}
 
 // hardwrap breaks a long unbroken string (a URL, a token) at the window edge.
 func (m Model) hardwrap(s string) string { return ansi.Hardwrap(s, m.width, true) }
@@ -78,7 +109,7 @@ func (m Model) viewProvider(b *strings.Builder) {
 		} else {
 			b.WriteString("  " + name + "\n")
 		}
-		summary := lipgloss.Wrap(p.Summary, max(m.width-5, 10), "")
+		summary := wrapWords(p.Summary, max(m.width-5, 10))
 		b.WriteString(m.styles.Faint.PaddingLeft(5).Render(summary) + "\n")
 	}
 }
