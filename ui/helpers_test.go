@@ -15,6 +15,9 @@ import (
 	"nestauth/auth"
 )
 
+// Dates are shown in local time: pin it, so golden files hold everywhere.
+func init() { time.Local = time.UTC }
+
 // testNow is the fixed clock of these tests.
 var testNow = time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC)
 
