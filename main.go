@@ -184,8 +184,16 @@ func runExchange(o *options, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "nestauth: %v\n", err)
 		return exitUsage
 	}
-	tok, err := o.config().Exchange(ctx, code, o.verifier)
-	return printResult(tok, err, stdout, stderr)
+	cfg := o.config()
+	tok, err := cfg.Exchange(ctx, code, o.verifier)
+	var extra string
+	if auth.ErrorKind(err) == auth.KindRedirect {
+		extra = fmt.Sprintf(" The request sent redirect_uri=%q: register exactly that, or pass the --redirect-uri the authorization URL used.", cfg.RedirectURI)
+	}
+	if err == nil && tok.RefreshToken != "" && cfg.RefreshTokenDays > 0 {
+		fmt.Fprintf(stderr, "nestauth: note: while the OAuth consent screen is in \"Testing\", this refresh token dies after %d days: publish the app to keep it\n", cfg.RefreshTokenDays)
+	}
+	return printResult(tok, err, extra, stdout, stderr)
 }
 
 func runRefresh(o *options, stdin io.Reader, stdout, stderr io.Writer) int {
@@ -214,11 +222,12 @@ func runRefresh(o *options, stdin io.Reader, stdout, stderr io.Writer) int {
 	ctx, cancel := context.WithTimeout(context.Background(), o.timeout)
 	defer cancel()
 	tok, err := o.config().Refresh(ctx, rt)
-	return printResult(tok, err, stdout, stderr)
+	return printResult(tok, err, "", stdout, stderr)
 }
 
-// printResult prints a token as JSON, or an error as one line with its exit code.
-func printResult(tok *auth.Token, err error, stdout, stderr io.Writer) int {
+// printResult prints a token as JSON, or an error as one line (with extra
+// advice appended) and returns the exit code.
+func printResult(tok *auth.Token, err error, extra string, stdout, stderr io.Writer) int {
 	if err != nil {
 		var e *auth.Error
 		if errors.As(err, &e) {
@@ -226,7 +235,7 @@ func printResult(tok *auth.Token, err error, stdout, stderr io.Writer) int {
 			if hint := e.Hint(); hint != "" {
 				line += " " + hint
 			}
-			fmt.Fprintln(stderr, line)
+			fmt.Fprintln(stderr, line+extra)
 			return e.Kind.ExitCode()
 		}
 		fmt.Fprintf(stderr, "nestauth: %v\n", err)
