@@ -8,6 +8,7 @@ import (
 
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/spinner"
+	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 
 	"nestauth/auth"
@@ -122,7 +123,11 @@ func (m Model) updateStep(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		return m.back()
 	case m.step == stepSecret && key.Matches(msg, keys.Reveal):
 		in := &m.inputs[fieldSecret]
-		in.EchoMode = 1 - in.EchoMode // EchoNormal <-> EchoPassword
+		if in.EchoMode == textinput.EchoPassword {
+			in.EchoMode = textinput.EchoNormal
+		} else {
+			in.EchoMode = textinput.EchoPassword
+		}
 		return m, nil
 	case m.step == stepCode && key.Matches(msg, keys.Reopen):
 		return m, openCmd(m.opts.Open, m.authURL())
