@@ -27,6 +27,7 @@ import (
 	"testing"
 	"time"
 
+	"nestauth/auth"
 	"nestauth/auth/fakenest"
 )
 
@@ -1121,6 +1122,38 @@ func TestE2EOIDC(t *testing.T) {
 		tm.keys("q")
 		if out, code := tm.waitExit(); code != 0 || out != access+"\n" {
 			t.Errorf("exit %d, stdout %q; want 0 and %q", code, out, access+"\n")
+		}
+	})
+
+	t.Run("SDMExchangeWithPKCE", func(t *testing.T) {
+		t.Parallel()
+		// The authorization URL as nestauth builds it for sdm, pointed at the
+		// independent server; the person pasted the redirect to exchange.
+		p := auth.SDM()
+		p.AuthURL = issuer + "/auth"
+		verifier := auth.NewVerifier()
+		authURL := auth.Config{Provider: p, ClientID: oidcID, ProjectID: "5e4f3a2b-1c0d-4e9f-8a7b-6c5d4e3f2a1b"}.AuthCodeURL("sdm-state", verifier)
+		redirect, _ := browse(t, authURL)
+		env := map[string]string{"NESTAUTH_CLIENT_SECRET": oidcSecret}
+		args := []string{"exchange", "--provider", "sdm", "--project-id", "5e4f3a2b-1c0d-4e9f-8a7b-6c5d4e3f2a1b",
+			"--client-id", oidcID, "--token-url", issuer + "/token", "--code", redirect}
+		if _, errOut, code := runBin(t, env, "", append(args, "--code-verifier", "wrong-"+verifier)...); code != 3 {
+			t.Fatalf("a wrong PKCE verifier: exit %d, want 3; stderr %s", code, errOut)
+		}
+		out, errOut, code := runBin(t, env, "", append(args, "--code-verifier", verifier)...)
+		if code != 0 {
+			t.Fatalf("exchange: exit %d, stderr %s", code, errOut)
+		}
+		tok := decodeToken(t, out)
+		if tok.Scope != auth.SDMScope || tok.RefreshToken == "" || tok.TokenType != "Bearer" || tok.ExpiresIn != 3600 {
+			t.Errorf("token %+v: want the sdm scope, a refresh token, Bearer, 3600 s", tok)
+		}
+		if !strings.Contains(errOut, "7 days") {
+			t.Errorf("stderr %q: want the 7-day refresh token note", errOut)
+		}
+		out, _, code = runBin(t, env, tok.RefreshToken+"\n", "refresh", "--provider", "sdm", "--client-id", oidcID, "--token-url", issuer+"/token")
+		if code != 0 || decodeToken(t, out).AccessToken == "" {
+			t.Fatalf("refresh: exit %d, stdout %q", code, out)
 		}
 	})
 
