@@ -12,11 +12,14 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"runtime/debug"
 	"strings"
+	"syscall"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/colorprofile"
 	"github.com/charmbracelet/x/term"
 
 	"nestauth/auth"
@@ -135,22 +138,34 @@ func runWizard(o *options, stdout, stderr io.Writer, getenv func(string) string)
 		uo.TokenNote = "here it is, on one line for copying"
 	}
 	// The wizard draws on stderr; when that is redirected, on the terminal itself.
+	const noTerminal = "nestauth: the wizard needs a terminal; without one, use 'nestauth exchange' (see 'nestauth exchange --help')"
+	if getenv("TERM") == "dumb" {
+		fmt.Fprintln(stderr, strings.Replace(noTerminal, "a terminal", "a terminal that understands escape codes (TERM is dumb)", 1))
+		return exitFailure
+	}
 	screen := stderr
 	if !isTerminal(stderr) {
 		tty, err := os.OpenFile("/dev/tty", os.O_WRONLY, 0)
 		if err != nil {
-			fmt.Fprintln(stderr, "nestauth: the wizard needs a terminal; without one, use 'nestauth exchange' (see 'nestauth exchange --help')")
-			return exitUsage
+			fmt.Fprintln(stderr, noTerminal)
+			return exitFailure
 		}
 		defer tty.Close()
 		screen = tty
 	}
 
-	final, err := tea.NewProgram(ui.New(uo), tea.WithOutput(screen)).Run()
-	if err != nil {
+	final, err := tea.NewProgram(ui.New(uo), tea.WithOutput(screen),
+		tea.WithColorProfile(colorProfile(screen))).Run()
+	switch {
+	case errors.Is(err, tea.ErrInterrupted):
+		return exitAbort // SIGINT
+	case errors.Is(err, tea.ErrProgramKilled):
+		fmt.Fprintln(stderr, "nestauth: stopped before a token was fetched")
+		return exitFailure
+	case err != nil:
 		fmt.Fprintf(stderr, "nestauth: the wizard could not run: %v\n", err)
-		if errors.Is(err, os.ErrNotExist) || strings.Contains(err.Error(), "TTY") {
-			fmt.Fprintln(stderr, "nestauth: it needs a terminal; without one, use 'nestauth exchange'")
+		if strings.Contains(err.Error(), "TTY") {
+			fmt.Fprintln(stderr, noTerminal)
 		}
 		return exitFailure
 	}
@@ -160,6 +175,7 @@ func runWizard(o *options, stdout, stderr io.Writer, getenv func(string) string)
 	case m.Aborted():
 		return exitAbort
 	case m.Token() == nil:
+		fmt.Fprintln(stderr, "nestauth: stopped before a token was fetched")
 		return exitFailure
 	}
 	// Printed whole, after the program: a wrapped token would copy with newlines.
@@ -171,6 +187,19 @@ func runWizard(o *options, stdout, stderr io.Writer, getenv func(string) string)
 	return exitOK
 }
 
+// colorProfile is what Bubble Tea would detect, minus its `tmux info` call:
+// that has no time limit, and a wedged tmux server would hold the first frame
+// forever. Inside tmux, TERM still gives 256 colours.
+func colorProfile(screen io.Writer) colorprofile.Profile {
+	var env []string
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "TMUX=") {
+			env = append(env, kv)
+		}
+	}
+	return colorprofile.Detect(screen, env)
+}
+
 func isTerminal(w io.Writer) bool {
 	f, ok := w.(*os.File)
 	return ok && term.IsTerminal(f.Fd())
@@ -180,6 +209,9 @@ func runExchange(o *options, stdout, stderr io.Writer) int {
 	ctx, cancel := context.WithTimeout(context.Background(), o.timeout)
 	defer cancel()
 	code, err := auth.ParseCode(o.code, "")
+	if errors.Is(err, auth.ErrEmptyCode) {
+		err = errors.New("--code is empty: give the PIN, the code, or the whole redirect URL")
+	}
 	if err != nil {
 		fmt.Fprintf(stderr, "nestauth: %v\n", err)
 		return exitUsage
@@ -200,7 +232,7 @@ func runRefresh(o *options, stdin io.Reader, stdout, stderr io.Writer) int {
 	rt := o.refreshToken
 	if f, ok := stdin.(*os.File); ok && o.refreshTokenFile == "" && term.IsTerminal(f.Fd()) {
 		fmt.Fprint(stderr, "Refresh token (input hidden): ")
-		b, err := term.ReadPassword(f.Fd())
+		b, err := readHidden(f)
 		fmt.Fprintln(stderr)
 		if err != nil {
 			fmt.Fprintf(stderr, "nestauth: reading the refresh token: %v\n", err)
@@ -355,25 +387,25 @@ func parseFlags(cmd string, args []string, stderr io.Writer, getenv func(string)
 	if o.timeout <= 0 {
 		return nil, usagef("--timeout must be positive, such as 30s")
 	}
-	o.clientID = strings.TrimSpace(o.clientID)
+	o.clientID = auth.Sanitize(strings.TrimSpace(o.clientID))
 	o.projectID = strings.TrimSpace(o.projectID)
-	o.clientSecret = getenv("NESTAUTH_CLIENT_SECRET")
+	o.clientSecret = strings.TrimPrefix(strings.TrimSpace(getenv("NESTAUTH_CLIENT_SECRET")), "\uFEFF")
 	if secretFile != "" {
-		b, err := os.ReadFile(secretFile)
+		secret, err := readSmallFile(secretFile)
 		if err != nil {
 			return nil, usagef("--client-secret-file: %v", err)
 		}
-		o.clientSecret = strings.TrimSpace(string(b))
+		o.clientSecret = secret
 		if o.clientSecret == "" {
 			return nil, usagef("--client-secret-file: %s is empty", secretFile)
 		}
 	}
 	if o.refreshTokenFile != "" {
-		b, err := os.ReadFile(o.refreshTokenFile)
+		rt, err := readSmallFile(o.refreshTokenFile)
 		if err != nil {
 			return nil, usagef("--refresh-token-file: %v", err)
 		}
-		o.refreshToken = strings.TrimSpace(string(b))
+		o.refreshToken = rt
 	}
 	set := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
@@ -441,6 +473,9 @@ func parseFlags(cmd string, args []string, stderr io.Writer, getenv func(string)
 		}
 		if len(scopes) > 0 {
 			p.Scopes = strings.Fields(strings.Join(scopes, " "))
+			if len(p.Scopes) == 0 {
+				return nil, usagef("--scope is empty: leave it out for the provider's default")
+			}
 		}
 		if authStyle != "" {
 			p.AuthStyle = style
@@ -496,6 +531,44 @@ func checkEndpoints(p auth.Provider, cmd string, chosen bool) error {
 	return nil
 }
 
+// readHidden reads a line without echo. ctrl+c ends the program with the
+// terminal's echo restored, which term.ReadPassword alone would leave off.
+func readHidden(f *os.File) ([]byte, error) {
+	state, err := term.GetState(f.Fd())
+	if err != nil {
+		return nil, err
+	}
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	defer func() { signal.Stop(sigs); close(sigs) }()
+	go func() {
+		if _, ok := <-sigs; ok {
+			_ = term.Restore(f.Fd(), state)
+			fmt.Fprintln(os.Stderr)
+			os.Exit(exitAbort)
+		}
+	}()
+	return term.ReadPassword(f.Fd())
+}
+
+// readSmallFile reads a secret or token file: at most 64 KiB (a device or a
+// wrong path must not fill memory), trimmed, without a byte order mark.
+func readSmallFile(path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, 64<<10+1))
+	if err != nil {
+		return "", err
+	}
+	if len(b) > 64<<10 {
+		return "", fmt.Errorf("%s is over 64 KiB: is it the right file?", path)
+	}
+	return strings.TrimSpace(strings.TrimPrefix(string(b), "\uFEFF")), nil
+}
+
 // flagError words the flag package's errors the way the help spells flags.
 func flagError(err error) string {
 	msg := err.Error()
@@ -510,7 +583,11 @@ func flagError(err error) string {
 	if rest, ok := strings.CutPrefix(msg, "invalid value "); ok {
 		if v, f, ok := strings.Cut(rest, " for flag -"); ok {
 			name, why, _ := strings.Cut(f, ": ")
-			return fmt.Sprintf("--%s: invalid value %s (%s)", strings.TrimPrefix(name, "-"), v, why)
+			name = strings.TrimPrefix(name, "-")
+			if name == "timeout" {
+				why = "a duration with a unit, such as 30s or 2m"
+			}
+			return fmt.Sprintf("--%s: invalid value %s (%s)", name, v, why)
 		}
 	}
 	return msg

@@ -34,6 +34,7 @@ type Config struct {
 var (
 	ErrNoClientID      = errors.New("client ID is empty")
 	ErrClientIDSpaces  = errors.New("client ID contains spaces")
+	ErrClientIDLong    = errors.New("client ID is too long (over 512 characters): paste the ID alone")
 	ErrNoClientSecret  = errors.New("client secret is empty")
 	ErrNoProjectID     = errors.New("the Device Access project ID is empty")
 	ErrCloudProjectID  = errors.New("that looks like a Google Cloud project ID, not a Device Access project ID")
@@ -61,9 +62,14 @@ func ValidateClientID(id string) error {
 		return ErrNoClientID
 	case strings.ContainsFunc(id, isSpace):
 		return ErrClientIDSpaces
+	case len(id) > MaxClientID:
+		return ErrClientIDLong
 	}
 	return nil
 }
+
+// MaxClientID bounds a client ID; real ones are under 100 characters.
+const MaxClientID = 512
 
 // ValidateProjectID checks a Device Access project ID, catching the common
 // mistake of pasting the Google Cloud project ID instead.

@@ -143,7 +143,7 @@ func classify(ctx context.Context, err error, refresh bool) *Error {
 		e.Kind = KindCanceled
 	case errors.Is(err, context.DeadlineExceeded) || errors.Is(ctx.Err(), context.DeadlineExceeded):
 		e.Kind = KindNetwork
-		e.Err = errors.New("timed out waiting for the token endpoint")
+		e.Err = errors.New("the request timed out (see --timeout)")
 	case errors.As(err, &re):
 		classifyResponse(e, re)
 	case isNetError(err):

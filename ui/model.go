@@ -170,6 +170,11 @@ func New(opts Options) Model {
 		m.fixed[i] = values[i] != "" && !opts.Prefill
 		m.inputs[i] = in
 	}
+	// Bounds keep a stray megabyte paste from slowing every keystroke.
+	limits := [numFields]int{128, auth.MaxClientID, 4096, 16384}
+	for i := range m.inputs {
+		m.inputs[i].CharLimit = limits[i]
+	}
 	m.inputs[fieldSecret].EchoMode = textinput.EchoPassword
 	m.inputs[fieldSecret].EchoCharacter = '•'
 	m.newAuthorization()

@@ -159,6 +159,9 @@ func (m Model) back() (tea.Model, tea.Cmd) {
 // paste cleans a bracketed paste: no surrounding white space or newline
 // reaches a field, and a pasted redirect URL becomes its code at once.
 func (m Model) paste(msg tea.PasteMsg) (tea.Model, tea.Cmd) {
+	if m.exchanging {
+		return m, nil // the field holds the code being exchanged
+	}
 	var cmd tea.Cmd
 	if m.step == stepAuthorize && !m.exchanging {
 		cmd = m.goTo(stepCode) // the person has the code already
@@ -222,6 +225,9 @@ func (m Model) updateProvider(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 func (m Model) submitField() (tea.Model, tea.Cmd) {
 	f := stepField[m.step]
 	value := strings.TrimSpace(m.inputs[f].Value())
+	if m.step == stepClientID {
+		value = auth.Sanitize(value) // no invisible characters in an ID
+	}
 	if m.step == stepProject {
 		value = auth.NormalizeProjectID(value)
 	}
@@ -319,9 +325,9 @@ func (m Model) exchangeFailed(msg exchangeErrMsg) (tea.Model, tea.Cmd) {
 		cmd = m.goTo(stepClientID)
 		m.resume = true
 	}
-	m.errMsg = "The server said: " + e.Error()
+	m.errMsg = "The server said: " + e.Error() + "."
 	if e.Kind == auth.KindNetwork {
-		m.errMsg = "No answer from the token endpoint: " + e.Error()
+		m.errMsg = "No answer from the token endpoint: " + e.Error() + "."
 	}
 	m.hint = e.Hint()
 	switch {

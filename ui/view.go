@@ -32,7 +32,28 @@ func (m Model) View() tea.View {
 	if !m.done {
 		b.WriteString("\n" + m.helpView())
 	}
-	return tea.NewView(b.String() + "\n")
+	return tea.NewView(m.fitHeight(b.String()) + "\n")
+}
+
+// fitHeight keeps a frame within the window: an inline frame taller than the
+// window is redrawn over and over, flooding the scrollback. Blank lines go
+// first, then the lines under the header, so the field, messages and keys stay.
+func (m Model) fitHeight(s string) string {
+	lines := strings.Split(s, "\n")
+	if m.height <= 0 || len(lines) < m.height {
+		return s
+	}
+	dense := lines[:1]
+	for _, l := range lines[1:] {
+		if strings.TrimSpace(ansi.Strip(l)) != "" {
+			dense = append(dense, l)
+		}
+	}
+	if len(dense) < m.height {
+		return strings.Join(dense, "\n")
+	}
+	keep := max(m.height-2, 0) // the header, and the final newline's row
+	return strings.Join(append(dense[:1], dense[len(dense)-keep:]...), "\n")
 }
 
 func (m Model) writeHeader(b *strings.Builder) {
