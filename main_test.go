@@ -66,6 +66,14 @@ func TestRunFlags(t *testing.T) {
 		{name: "secret flag in exchange", env: secret, args: []string{"exchange", "--provider", "nest", "--client-id", "id", "--code", "c", "--client-secret=x"}, code: 2, stderrHas: []string{"NESTAUTH_CLIENT_SECRET"}},
 		{name: "secret flag in refresh", args: []string{"refresh", "--client-secret", "x"}, code: 2, stderrHas: []string{"NESTAUTH_CLIENT_SECRET"}},
 
+		{name: "empty scope", args: []string{"--provider", "sdm", "--scope", ""}, code: 2, stderrHas: []string{"--scope is empty"}},
+		{name: "timeout without unit", args: []string{"--timeout", "30"}, code: 2, stderrHas: []string{"--timeout", "such as 30s"}},
+		{name: "unknown flag in --flag spelling", args: []string{"--bogus"}, code: 2, stderrHas: []string{"unknown flag --bogus"}},
+		{name: "reserved param", args: []string{"--provider", "sdm", "--param", "state=x"}, code: 2, stderrHas: []string{"--param state", "nestauth sets state itself"}},
+		{name: "demo with provider", args: []string{"--demo", "--provider", "sdm"}, code: 2, stderrHas: []string{"leave out --provider"}},
+		{name: "env client ID blamed by name", env: map[string]string{"NESTAUTH_CLIENT_ID": "a b"}, args: []string{"--provider", "nest"}, code: 2, stderrHas: []string{"NESTAUTH_CLIENT_ID: client ID contains spaces"}},
+		{name: "dumb terminal", env: map[string]string{"TERM": "dumb"}, args: []string{"--provider", "nest"}, code: 1, stderrHas: []string{"TERM is dumb", "nestauth exchange"}},
+		{name: "exchange empty code", env: secret, args: []string{"exchange", "--provider", "nest", "--client-id", "x", "--code", `""`}, code: 2, stderrHas: []string{"--code is empty"}},
 		{name: "unknown provider", args: []string{"--provider", "acme"}, code: 2, stderrHas: []string{`unknown --provider "acme"`, "sdm", "nest", "custom"}},
 		{name: "unknown provider in exchange", env: secret, args: []string{"exchange", "--provider", "acme", "--client-id", "id", "--code", "c"}, code: 2, stderrHas: []string{"unknown --provider"}},
 		{name: "unknown flag", args: []string{"--nope"}, code: 2, stderrHas: []string{"nope"}},
@@ -405,4 +413,37 @@ func TestRunCustomWithoutAuthURL(t *testing.T) {
 			t.Errorf("form %v", f)
 		}
 	})
+}
+
+func TestReadSmallFile(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, body string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(body), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	tests := []struct {
+		name, path, want, wantErr string
+	}{
+		{"BOM and CRLF", write("bom", "\uFEFFs3cret\r\n"), "s3cret", ""},
+		{"over 64 KiB", write("big", strings.Repeat("x", 64<<10+1)), "", "over 64 KiB"},
+		{"exactly 64 KiB", write("edge", strings.Repeat("y", 64<<10)), strings.Repeat("y", 64<<10), ""},
+		{"a directory", dir, "", "directory"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := readSmallFile(tt.path)
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("err = %v, want one containing %q", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil || got != tt.want {
+				t.Fatalf("got %d bytes, err %v; want %d bytes", len(got), err, len(tt.want))
+			}
+		})
+	}
 }

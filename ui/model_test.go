@@ -570,3 +570,46 @@ func TestWrapWords(t *testing.T) {
 		}
 	}
 }
+
+func TestTallFrameIsCondensedToTheWindow(t *testing.T) {
+	m, _, _ := newModel(t, Options{Providers: []auth.Provider{sdmProvider()}, ClientID: "123-abc.apps.googleusercontent.com",
+		ClientSecret: "s", ProjectID: "0a1b2c3d-1234-5678-9abc-0123456789ab"})
+	m = send(t, m, tea.WindowSizeMsg{Width: 60, Height: 12})
+	lines := strings.Split(strings.TrimSuffix(view(m), "\n"), "\n")
+	if len(lines) >= 12 {
+		t.Fatalf("%d lines in a 12-row window:\n%s", len(lines), view(m))
+	}
+	if !strings.HasPrefix(lines[0], "Step 4 of 6 · Authorize") || !strings.Contains(lines[len(lines)-1], "quit") {
+		t.Fatalf("the header or the keys were cut:\n%s", view(m))
+	}
+	m = send(t, m, tea.WindowSizeMsg{Width: 60, Height: 40})
+	if !strings.Contains(view(m), "\n\n") {
+		t.Fatal("a tall window should keep the blank lines")
+	}
+}
+
+func TestPasteDuringExchangeIsIgnored(t *testing.T) {
+	release := make(chan struct{})
+	m, ex, _ := atCode(t, Options{})
+	ex.answers = append(ex.answers, func(context.Context) (*auth.Token, error) { <-release; return tokenFor("FIRST"), nil })
+	m = typeString("FIRST", m, t)
+	next, cmd := m.Update(enter)
+	m = next.(Model)
+	m = send(t, m, tea.PasteMsg{Content: "SECOND"})
+	if got := m.inputs[fieldCode].Value(); got != "FIRST" {
+		t.Fatalf("field = %q during the exchange", got)
+	}
+	close(release)
+	m = run(t, m, cmd)
+	wantStep(t, m, stepToken)
+}
+
+func TestClientIDLosesInvisibleCharacters(t *testing.T) {
+	m, _, _ := newModel(t, Options{})
+	m = send(t, m, tea.PasteMsg{Content: "abc\u200fdef\u202e"})
+	m = send(t, m, enter)
+	wantStep(t, m, stepSecret)
+	if got := m.inputs[fieldClientID].Value(); got != "abcdef" {
+		t.Fatalf("client ID = %q", got)
+	}
+}
