@@ -163,7 +163,7 @@ func (m Model) paste(msg tea.PasteMsg) (tea.Model, tea.Cmd) {
 		return m, nil // the field holds the code being exchanged
 	}
 	var cmd tea.Cmd
-	if m.step == stepAuthorize && !m.exchanging {
+	if m.step == stepAuthorize {
 		cmd = m.goTo(stepCode) // the person has the code already
 	}
 	next, pasteCmd := m.pasteText(strings.TrimSpace(msg.Content))
