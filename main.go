@@ -5,6 +5,7 @@ package main
 
 import (
 	"bufio"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -343,23 +344,21 @@ func parseFlags(cmd string, args []string, stderr io.Writer, getenv func(string)
 	fs := flag.NewFlagSet("nestauth", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	var (
-		o                                         options
-		providerID, secretFile, authURL, tokenURL string
-		redirectURI, authStyle                    string
-		noPKCE                                    bool
-		scopes, params                            listFlag
+		o          options
+		pf         providerFlags
+		secretFile string
 	)
-	fs.StringVar(&providerID, "provider", "", "")
+	fs.StringVar(&pf.id, "provider", "", "")
 	fs.StringVar(&o.clientID, "client-id", getenv("NESTAUTH_CLIENT_ID"), "")
 	fs.StringVar(&secretFile, "client-secret-file", "", "")
 	fs.StringVar(&o.projectID, "project-id", getenv("NESTAUTH_PROJECT_ID"), "")
-	fs.StringVar(&authURL, "auth-url", "", "")
-	fs.StringVar(&tokenURL, "token-url", "", "")
-	fs.StringVar(&redirectURI, "redirect-uri", "", "")
-	fs.StringVar(&authStyle, "auth-style", "", "")
-	fs.Var(&scopes, "scope", "")
-	fs.Var(&params, "param", "")
-	fs.BoolVar(&noPKCE, "no-pkce", false, "")
+	fs.StringVar(&pf.authURL, "auth-url", "", "")
+	fs.StringVar(&pf.tokenURL, "token-url", "", "")
+	fs.StringVar(&pf.redirectURI, "redirect-uri", "", "")
+	fs.StringVar(&pf.authStyle, "auth-style", "", "")
+	fs.Var(&pf.scopes, "scope", "")
+	fs.Var(&pf.params, "param", "")
+	fs.BoolVar(&pf.noPKCE, "no-pkce", false, "")
 	fs.DurationVar(&o.timeout, "timeout", 30*time.Second, "")
 	fs.BoolVar(&o.version, "version", false, "")
 	switch cmd {
@@ -415,10 +414,7 @@ func parseFlags(cmd string, args []string, stderr io.Writer, getenv func(string)
 		}
 		return env
 	}
-	if o.demo && providerID != "" {
-		return nil, usagef("--demo runs its own Works with Nest server: leave out --provider")
-	}
-	if o.projectID != "" && !o.demo && (providerID == "" || strings.EqualFold(providerID, "sdm")) {
+	if o.projectID != "" && !o.demo && (pf.id == "" || strings.EqualFold(pf.id, "sdm")) {
 		o.projectID = auth.NormalizeProjectID(o.projectID)
 		if err := auth.ValidateProjectID(o.projectID); err != nil {
 			return nil, usagef("%s %q: %v. %s", source("project-id", "NESTAUTH_PROJECT_ID"), o.projectID, err, auth.ProjectIDHelp)
@@ -429,12 +425,43 @@ func parseFlags(cmd string, args []string, stderr io.Writer, getenv func(string)
 			return nil, usagef("%s: %v", source("client-id", "NESTAUTH_CLIENT_ID"), err)
 		}
 	}
-	style, ok := auth.ParseAuthStyle(authStyle)
+	if o.demo && pf.id != "" {
+		return nil, usagef("--demo runs its own Works with Nest server: leave out --provider")
+	}
+	var err error
+	if o.providers, err = pf.providers(cmd, o.demo); err != nil {
+		return nil, err
+	}
+	if cmd != "wizard" {
+		if o.clientID == "" {
+			return nil, usagef("%s needs --client-id (or NESTAUTH_CLIENT_ID)", cmd)
+		}
+		if o.clientSecret == "" && o.providers[0].ID != "custom" { // custom may be a public client
+			return nil, usagef("%s needs the client secret in NESTAUTH_CLIENT_SECRET or --client-secret-file", cmd)
+		}
+	}
+	if cmd == "exchange" && strings.TrimSpace(o.code) == "" {
+		return nil, usagef("exchange needs --code CODE (the PIN, the code, or the whole redirect URL)")
+	}
+	return &o, nil
+}
+
+// providerFlags are the flags that shape a provider.
+type providerFlags struct {
+	id, authURL, tokenURL, redirectURI, authStyle string
+	scopes, params                                listFlag
+	noPKCE                                        bool
+}
+
+// providers returns the providers to offer (one when --provider is given),
+// each with the flags' overrides, checked before anything is sent.
+func (f providerFlags) providers(cmd string, demo bool) ([]auth.Provider, error) {
+	style, ok := auth.ParseAuthStyle(f.authStyle)
 	if !ok {
-		return nil, usagef("--auth-style must be post or basic, not %q", authStyle)
+		return nil, usagef("--auth-style must be post or basic, not %q", f.authStyle)
 	}
 	var extra [][2]string
-	for _, p := range params {
+	for _, p := range f.params {
 		k, v, ok := strings.Cut(p, "=")
 		if !ok || k == "" {
 			return nil, usagef("--param takes key=value, not %q", p)
@@ -444,63 +471,45 @@ func parseFlags(cmd string, args []string, stderr io.Writer, getenv func(string)
 		}
 		extra = append(extra, [2]string{k, v})
 	}
+	scopes := strings.Fields(strings.Join(f.scopes, " "))
+	if len(f.scopes) > 0 && len(scopes) == 0 {
+		return nil, usagef("--scope is empty: leave it out for the provider's default")
+	}
 
-	// The providers to offer, each with the flags' overrides.
 	var base []auth.Provider
 	switch {
-	case providerID != "":
-		p, ok := auth.LookupProvider(providerID)
+	case f.id != "":
+		p, ok := auth.LookupProvider(f.id)
 		if !ok {
-			return nil, usagef("unknown --provider %q: use sdm, nest or custom", providerID)
+			return nil, usagef("unknown --provider %q: use sdm, nest or custom", f.id)
 		}
 		base = []auth.Provider{p}
 	case cmd != "wizard":
 		return nil, usagef("%s needs --provider sdm, nest or custom", cmd)
-	case o.demo:
+	case demo:
 		base = []auth.Provider{auth.Nest()}
 	default:
 		base = auth.Providers()
 	}
+	var out []auth.Provider
 	for _, p := range base {
-		if authURL != "" {
-			p.AuthURL = authURL
-		}
-		if tokenURL != "" {
-			p.TokenURL = tokenURL
-		}
-		if redirectURI != "" {
-			p.RedirectURI = redirectURI
-		}
+		p.AuthURL = cmp.Or(f.authURL, p.AuthURL)
+		p.TokenURL = cmp.Or(f.tokenURL, p.TokenURL)
+		p.RedirectURI = cmp.Or(f.redirectURI, p.RedirectURI)
 		if len(scopes) > 0 {
-			p.Scopes = strings.Fields(strings.Join(scopes, " "))
-			if len(p.Scopes) == 0 {
-				return nil, usagef("--scope is empty: leave it out for the provider's default")
-			}
+			p.Scopes = scopes
 		}
-		if authStyle != "" {
+		if f.authStyle != "" {
 			p.AuthStyle = style
 		}
 		p.AuthParams = append(p.AuthParams, extra...)
-		if noPKCE {
-			p.PKCE = false
-		}
+		p.PKCE = p.PKCE && !f.noPKCE
 		if err := checkEndpoints(p, cmd, len(base) == 1); err != nil {
 			return nil, err
 		}
-		o.providers = append(o.providers, p)
+		out = append(out, p)
 	}
-	if cmd != "wizard" {
-		if o.clientID == "" {
-			return nil, usagef("%s needs --client-id (or NESTAUTH_CLIENT_ID)", cmd)
-		}
-		if o.clientSecret == "" {
-			return nil, usagef("%s needs the client secret in NESTAUTH_CLIENT_SECRET or --client-secret-file", cmd)
-		}
-	}
-	if cmd == "exchange" && strings.TrimSpace(o.code) == "" {
-		return nil, usagef("exchange needs --code CODE (the PIN, the code, or the whole redirect URL)")
-	}
-	return &o, nil
+	return out, nil
 }
 
 // checkEndpoints refuses, before any request, endpoints that are missing or

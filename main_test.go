@@ -447,3 +447,26 @@ func TestReadSmallFile(t *testing.T) {
 		})
 	}
 }
+
+func TestRunRefreshPublicClient(t *testing.T) {
+	var form url.Values
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_ = r.ParseForm()
+		form = r.PostForm
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = io.WriteString(w, `{"access_token":"PUBLIC","token_type":"Bearer","expires_in":60}`)
+	}))
+	defer srv.Close()
+	r := runArgs(t, nil, "rt-1\n", "refresh", "--provider", "custom", "--client-id", "public-app", "--token-url", srv.URL)
+	if r.code != 0 || !strings.Contains(r.stdout, `"access_token": "PUBLIC"`) {
+		t.Fatalf("exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
+	}
+	if form.Get("client_id") != "public-app" || form.Has("client_secret") || form.Get("refresh_token") != "rt-1" {
+		t.Errorf("form = %v: want client_id and refresh_token, no client_secret", form)
+	}
+	// Google and Nest clients always have a secret.
+	r = runArgs(t, nil, "rt-1\n", "refresh", "--provider", "sdm", "--client-id", "x", "--token-url", srv.URL)
+	if r.code != 2 || !strings.Contains(r.stderr, "NESTAUTH_CLIENT_SECRET") {
+		t.Errorf("sdm without a secret: exit %d, stderr %q", r.code, r.stderr)
+	}
+}
