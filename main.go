@@ -133,9 +133,8 @@ func runWizard(o *options, stdout, stderr io.Writer, getenv func(string) string)
 		uo.Approve = fake.Approve
 	}
 
-	stdoutTTY := isTerminal(stdout)
 	uo.TokenNote = "it went to stdout"
-	if stdoutTTY {
+	if isTerminal(stdout) {
 		uo.TokenNote = "here it is, on one line for copying"
 	}
 	// The wizard draws on stderr; when that is redirected, on the terminal itself.
@@ -181,9 +180,14 @@ func runWizard(o *options, stdout, stderr io.Writer, getenv func(string) string)
 	}
 	// Printed whole, after the program: a wrapped token would copy with newlines.
 	fmt.Fprintln(stdout, m.Token().AccessToken)
-	if stdoutTTY && m.Token().RefreshToken != "" {
+	if rt := m.Token().RefreshToken; rt != "" {
+		// On the screen, not stdout, which holds the access token alone;
+		// without this a piped run would lose the long-lived token.
 		fmt.Fprintln(screen, "Refresh token (for nestauth refresh):")
-		fmt.Fprintln(screen, m.Token().RefreshToken)
+		fmt.Fprintln(screen, rt)
+		if days := m.Provider().RefreshTokenDays; days > 0 {
+			fmt.Fprintf(screen, "While the OAuth consent screen is in \"Testing\", it dies after %d days: publish the app to keep it.\n", days)
+		}
 	}
 	return exitOK
 }

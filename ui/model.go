@@ -194,6 +194,9 @@ func (m *Model) newAuthorization() {
 // Token is the token the wizard got, or nil.
 func (m Model) Token() *auth.Token { return m.token }
 
+// Provider is the provider the wizard used.
+func (m Model) Provider() auth.Provider { return m.opts.Providers[m.provider] }
+
 // Aborted reports whether the person quit with ctrl+c.
 func (m Model) Aborted() bool { return m.aborted }
 

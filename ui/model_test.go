@@ -391,7 +391,7 @@ func TestProjectIDStep(t *testing.T) {
 	if q.Get("code_challenge") != auth.Challenge(m.verifier) || q.Get("redirect_uri") != "https://www.google.com" {
 		t.Errorf("query = %v", q)
 	}
-	wantView(t, m, "https://www.google.com?code=")
+	wantView(t, m, "https://www.google.com/?code=")
 }
 
 func TestProviderStep(t *testing.T) {

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"net/url"
 	"strings"
 
 	tea "charm.land/bubbletea/v2"
@@ -154,7 +155,7 @@ func (m Model) viewAuthorize(b *strings.Builder) {
 	case cfg.RedirectURI == "":
 		m.para(b, m.styles.Warn, "No --redirect-uri was given: the server picks the client's registered one, and many refuse a request without it. Paste the code or the address you land on.")
 	default:
-		m.para(b, m.styles.Faint, fmt.Sprintf("The browser then lands on %s?code=…: copy that whole address and paste it in the next step.", cfg.RedirectURI))
+		m.para(b, m.styles.Faint, fmt.Sprintf("The browser then lands on %s?code=…: copy that whole address and paste it in the next step.", landing(cfg.RedirectURI)))
 	}
 	m.writeListening(b)
 	if cfg.Legacy && cfg.AuthURL == auth.NestAuthURL {
@@ -274,4 +275,14 @@ func (m Model) helpKeys() bindingList {
 		l = bindingList{keys.Next, keys.Quit}
 	}
 	return l
+}
+
+// landing is the address a browser shows for a redirect URI: a bare host
+// gets its "/" (https://www.google.com becomes https://www.google.com/).
+func landing(uri string) string {
+	if u, err := url.Parse(uri); err == nil && u.Host != "" && u.Path == "" {
+		u.Path = "/"
+		return u.String()
+	}
+	return uri
 }
