@@ -200,7 +200,6 @@ func (m Model) Provider() auth.Provider { return m.opts.Providers[m.provider] }
 // Aborted reports whether the person quit with ctrl+c.
 func (m Model) Aborted() bool { return m.aborted }
 
-
 // Init asks for the background colour; the answer restyles the wizard.
 func (m Model) Init() tea.Cmd {
 	return tea.Batch(tea.RequestBackgroundColor, m.enterCmd())
