@@ -440,7 +440,7 @@ func parseFlags(cmd string, args []string, stderr io.Writer, getenv func(string)
 		if o.clientID == "" {
 			return nil, usagef("%s needs --client-id (or NESTAUTH_CLIENT_ID)", cmd)
 		}
-		if o.clientSecret == "" && o.providers[0].ID != "custom" { // custom may be a public client
+		if o.clientSecret == "" && !o.providers[0].PublicClient {
 			return nil, usagef("%s needs the client secret in NESTAUTH_CLIENT_SECRET or --client-secret-file", cmd)
 		}
 	}
@@ -520,26 +520,18 @@ func (f providerFlags) providers(cmd string, demo bool) ([]auth.Provider, error)
 // that would send a secret in the clear. chosen is false for a provider that
 // is only offered in the wizard's list: it may still lack its endpoints.
 func checkEndpoints(p auth.Provider, cmd string, chosen bool) error {
-	urls := []string{p.TokenURL}
-	if cmd == "wizard" {
-		urls = append(urls, strings.ReplaceAll(p.AuthURL, "{project}", "p"))
+	cfg := auth.Config{Provider: p}
+	check, flags := cfg.ValidateEndpoints, "--auth-url and --token-url"
+	if cmd != "wizard" {
+		check, flags = cfg.ValidateTokenEndpoint, "--token-url"
 	}
-	for _, u := range urls {
-		if u == "" {
-			if !chosen {
-				continue
-			}
-			if cmd == "wizard" {
-				return usagef("--provider %s needs --auth-url and --token-url", p.ID)
-			}
-			return usagef("--provider %s needs --token-url", p.ID)
-		}
-		if err := auth.ValidateEndpoint(u); err != nil {
-			return usageError{err.Error()}
-		}
-	}
-	if lb, ok := auth.ParseLoopbackRedirect(p.RedirectURI); ok && lb.Port == "0" {
-		return usageError{auth.ErrBadRedirectPort.Error()}
+	switch err := check(); {
+	case errors.Is(err, auth.ErrNoEndpoint) && !chosen:
+		return nil
+	case errors.Is(err, auth.ErrNoEndpoint):
+		return usagef("--provider %s needs %s", p.ID, flags)
+	case err != nil:
+		return usageError{err.Error()}
 	}
 	return nil
 }

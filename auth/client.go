@@ -49,9 +49,11 @@ var (
 const ProjectIDHelp = "Find it in the Device Access Console (console.nest.google.com/device-access), " +
 	"under your project's name: a UUID such as 0a1b2c3d-1234-5678-9abc-0123456789ab."
 
+const uuidPattern = `[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}`
+
 var (
-	uuidRE         = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
-	uuidInRE       = regexp.MustCompile(`[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}`)
+	uuidInRE       = regexp.MustCompile(uuidPattern)
+	uuidRE         = regexp.MustCompile("^" + uuidPattern + "$")
 	cloudProjectRE = regexp.MustCompile(`^[a-z][a-z0-9-]{4,28}[a-z0-9]$`)
 )
 
@@ -127,7 +129,7 @@ func (c Config) Validate() error {
 	if err := ValidateClientID(c.ClientID); err != nil {
 		return err
 	}
-	if c.ClientSecret == "" {
+	if c.ClientSecret == "" && !c.PublicClient {
 		return ErrNoClientSecret
 	}
 	if c.NeedsProjectID {
@@ -138,32 +140,31 @@ func (c Config) Validate() error {
 	return c.ValidateEndpoints()
 }
 
-// ValidateEndpoints checks the authorization and token URLs and the redirect URI.
-func (c Config) ValidateEndpoints() error {
-	if c.AuthURL == "" {
-		return ErrNoEndpoint
-	}
-	return c.validateTokenEndpoint()
-}
+// ValidateEndpoints checks the authorization and token URLs and the redirect
+// URI: what the wizard needs.
+func (c Config) ValidateEndpoints() error { return c.validateEndpoints(true) }
 
-// validateTokenEndpoint checks what one token request needs: the token URL
-// (and a set authorization URL must be safe too, but exchange and refresh
-// need none) and the redirect URI.
-func (c Config) validateTokenEndpoint() error {
-	if c.TokenURL == "" {
-		return ErrNoEndpoint
-	}
-	urls := []string{c.TokenURL}
-	if c.AuthURL != "" {
-		urls = append(urls, strings.ReplaceAll(c.AuthURL, "{project}", "p"))
-	}
-	for _, u := range urls {
+// ValidateTokenEndpoint checks what one token request needs (exchange and
+// refresh): the token URL and the redirect URI; an authorization URL, if
+// set, must be safe too.
+func (c Config) ValidateTokenEndpoint() error { return c.validateEndpoints(false) }
+
+// validateEndpoints refuses unsafe URLs before missing ones, so a provider
+// still lacking one endpoint is not let off with an unsafe other.
+func (c Config) validateEndpoints(needAuthURL bool) error {
+	for _, u := range []string{c.TokenURL, strings.ReplaceAll(c.AuthURL, "{project}", "p")} {
+		if u == "" {
+			continue
+		}
 		if err := ValidateEndpoint(u); err != nil {
 			return err
 		}
 	}
 	if lb, ok := ParseLoopbackRedirect(c.RedirectURI); ok && lb.Port == "0" {
 		return ErrBadRedirectPort
+	}
+	if c.TokenURL == "" || needAuthURL && c.AuthURL == "" {
+		return ErrNoEndpoint
 	}
 	return nil
 }
@@ -243,7 +244,7 @@ func (c Config) now() time.Time {
 // Exchange trades an authorization code for a token with exactly one POST.
 // verifier is the PKCE code verifier, or empty. Errors are *Error.
 func (c Config) Exchange(ctx context.Context, code, verifier string) (*Token, error) {
-	if err := c.validateTokenEndpoint(); err != nil {
+	if err := c.ValidateTokenEndpoint(); err != nil {
 		return nil, &Error{Kind: KindUsage, Err: err}
 	}
 	var opts []oauth2.AuthCodeOption
@@ -260,7 +261,7 @@ func (c Config) Exchange(ctx context.Context, code, verifier string) (*Token, er
 
 // Refresh trades a refresh token for a new access token.
 func (c Config) Refresh(ctx context.Context, refreshToken string) (*Token, error) {
-	if err := c.validateTokenEndpoint(); err != nil {
+	if err := c.ValidateTokenEndpoint(); err != nil {
 		return nil, &Error{Kind: KindUsage, Err: err}
 	}
 	start := c.now()

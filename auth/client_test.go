@@ -874,11 +874,40 @@ func TestConfigValidate(t *testing.T) {
 		{"sdm without project", auth.Config{Provider: auth.SDM(), ClientID: "id", ClientSecret: "s"}, auth.ErrNoProjectID},
 		{"sdm with cloud project", auth.Config{Provider: auth.SDM(), ClientID: "id", ClientSecret: "s", ProjectID: "my-project-123456"}, auth.ErrCloudProjectID},
 		{"custom without endpoints", auth.Config{Provider: auth.Custom(), ClientID: "id", ClientSecret: "s"}, auth.ErrNoEndpoint},
+		{"custom public client", auth.Config{Provider: customWith("https://idp.test/auth", "https://idp.test/token"), ClientID: "app"}, nil},
+		{"sdm without a secret", auth.Config{Provider: auth.SDM(), ClientID: "id", ProjectID: project}, auth.ErrNoClientSecret},
+		{"unsafe token URL before a missing auth URL", auth.Config{Provider: customWith("", "http://example.com/token"), ClientID: "id", ClientSecret: "s"}, auth.ErrInsecureURL},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			if err := tt.config.Validate(); !errors.Is(err, tt.wantErr) || (err == nil) != (tt.wantErr == nil) {
 				t.Errorf("Validate() = %v, want %v", err, tt.wantErr)
+			}
+		})
+	}
+}
+
+func customWith(authURL, tokenURL string) auth.Provider {
+	p := auth.Custom()
+	p.AuthURL, p.TokenURL = authURL, tokenURL
+	return p
+}
+
+func TestValidateTokenEndpoint(t *testing.T) {
+	tests := []struct {
+		name    string
+		p       auth.Provider
+		wantErr error
+	}{
+		{"token URL alone is enough", customWith("", "https://idp.test/token"), nil},
+		{"no token URL", customWith("https://idp.test/auth", ""), auth.ErrNoEndpoint},
+		{"a set auth URL must be safe too", customWith("http://example.com/auth", "https://idp.test/token"), auth.ErrInsecureURL},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := auth.Config{Provider: tt.p}.ValidateTokenEndpoint()
+			if !errors.Is(err, tt.wantErr) || (err == nil) != (tt.wantErr == nil) {
+				t.Errorf("ValidateTokenEndpoint() = %v, want %v", err, tt.wantErr)
 			}
 		})
 	}

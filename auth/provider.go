@@ -73,6 +73,9 @@ type Provider struct {
 	Legacy bool
 	// NeedsProjectID marks Device Access: its URLs name the project.
 	NeedsProjectID bool
+	// PublicClient allows a client with no secret (PKCE only, RFC 8252).
+	// Google and Nest clients always have one.
+	PublicClient bool
 	// RefreshTokenDays, when positive, is how long a refresh token lives while
 	// the provider's consent screen is in testing.
 	RefreshTokenDays int
@@ -121,10 +124,11 @@ func SDM() Provider {
 // endpoints come from flags.
 func Custom() Provider {
 	return Provider{
-		ID:      "custom",
-		Name:    "Custom OAuth 2.0 provider",
-		Summary: "Any standard authorization-code server: you give the endpoints.",
-		PKCE:    true,
+		ID:           "custom",
+		Name:         "Custom OAuth 2.0 provider",
+		Summary:      "Any standard authorization-code server: you give the endpoints.",
+		PKCE:         true,
+		PublicClient: true,
 	}
 }
 

@@ -204,9 +204,9 @@ func (m Model) updateProvider(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	case key.Matches(msg, keys.Down):
 		m.provider = (m.provider + 1) % n
 	case key.Matches(msg, keys.Next):
-		if err := m.config().ValidateEndpoints(); err != nil && m.opts.Providers[m.provider].ID == "custom" {
-			m.errMsg = "Custom needs its endpoints from flags."
-			m.hint = "Quit (ctrl+c) and run: nestauth --provider custom --auth-url URL --token-url URL"
+		if err := m.config().ValidateEndpoints(); errors.Is(err, auth.ErrNoEndpoint) {
+			m.errMsg = m.opts.Providers[m.provider].Name + " needs its endpoints from flags."
+			m.hint = "Quit (ctrl+c) and run: nestauth --provider " + m.opts.Providers[m.provider].ID + " --auth-url URL --token-url URL"
 			return m, nil
 		}
 		return m, m.goTo(m.nextStep())
@@ -240,7 +240,7 @@ func (m Model) submitField() (tea.Model, tea.Cmd) {
 	case stepClientID:
 		err = auth.ValidateClientID(value)
 	case stepSecret:
-		if value == "" && !m.publicClientOK() {
+		if value == "" && !m.Provider().PublicClient {
 			err = auth.ErrNoClientSecret
 		}
 	case stepCode:
@@ -269,13 +269,9 @@ func (m Model) submitCode() (tea.Model, tea.Cmd) {
 	return m.startExchange(code)
 }
 
-// publicClientOK: a custom provider's public client (PKCE, no secret) may
-// leave the secret empty; Google and Nest clients always have one.
-func (m Model) publicClientOK() bool { return m.opts.Providers[m.provider].ID == "custom" }
-
 func (m Model) startExchange(code string) (tea.Model, tea.Cmd) {
 	cfg := m.config()
-	if err := cfg.Validate(); err != nil && !(errors.Is(err, auth.ErrNoClientSecret) && m.publicClientOK()) {
+	if err := cfg.Validate(); err != nil {
 		m.setError(err)
 		return m, nil
 	}
