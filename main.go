@@ -185,8 +185,8 @@ func runWizard(o *options, stdout, stderr io.Writer, getenv func(string) string)
 		// without this a piped run would lose the long-lived token.
 		fmt.Fprintln(screen, "Refresh token (for nestauth refresh):")
 		fmt.Fprintln(screen, rt)
-		if days := m.Provider().RefreshTokenDays; days > 0 {
-			fmt.Fprintf(screen, "While the OAuth consent screen is in \"Testing\", it dies after %d days: publish the app to keep it.\n", days)
+		if warn := m.Provider().RefreshTokenWarning(); warn != "" {
+			fmt.Fprintln(screen, warn)
 		}
 	}
 	return exitOK
@@ -227,8 +227,8 @@ func runExchange(o *options, stdout, stderr io.Writer) int {
 	if auth.ErrorKind(err) == auth.KindRedirect {
 		extra = fmt.Sprintf(" The request sent redirect_uri=%q: register exactly that, or pass the --redirect-uri the authorization URL used.", cfg.RedirectURI)
 	}
-	if err == nil && tok.RefreshToken != "" && cfg.RefreshTokenDays > 0 {
-		fmt.Fprintf(stderr, "nestauth: note: while the OAuth consent screen is in \"Testing\", this refresh token dies after %d days: publish the app to keep it\n", cfg.RefreshTokenDays)
+	if warn := cfg.RefreshTokenWarning(); err == nil && tok.RefreshToken != "" && warn != "" {
+		fmt.Fprintln(stderr, "nestauth: note:", warn)
 	}
 	return printResult(tok, err, extra, stdout, stderr)
 }

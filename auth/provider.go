@@ -7,6 +7,7 @@
 package auth
 
 import (
+	"fmt"
 	"strings"
 
 	"golang.org/x/oauth2"
@@ -79,6 +80,15 @@ type Provider struct {
 	// RefreshTokenDays, when positive, is how long a refresh token lives while
 	// the provider's consent screen is in testing.
 	RefreshTokenDays int
+}
+
+// RefreshTokenWarning is the sentence that goes with this provider's refresh
+// tokens, or "" when there is nothing to warn about.
+func (p Provider) RefreshTokenWarning() string {
+	if p.RefreshTokenDays <= 0 {
+		return ""
+	}
+	return fmt.Sprintf("While the OAuth consent screen is in \"Testing\", the refresh token dies after %d days: publish the app to keep it.", p.RefreshTokenDays)
 }
 
 // The endpoints of the providers nestauth knows.

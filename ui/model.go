@@ -207,7 +207,7 @@ func (m Model) Init() tea.Cmd {
 
 func (m Model) config() auth.Config {
 	return auth.Config{
-		Provider:     m.opts.Providers[m.provider],
+		Provider:     m.Provider(),
 		ClientID:     m.inputs[fieldClientID].Value(),
 		ClientSecret: m.inputs[fieldSecret].Value(),
 		ProjectID:    m.inputs[fieldProject].Value(),
@@ -218,7 +218,7 @@ func (m Model) config() auth.Config {
 func (m Model) authURL() string { return m.config().AuthCodeURL(m.state, m.pkceVerifier()) }
 
 func (m Model) pkceVerifier() string {
-	if m.opts.Providers[m.provider].PKCE {
+	if m.Provider().PKCE {
 		return m.verifier
 	}
 	return ""
@@ -230,7 +230,7 @@ func (m Model) flow() []step {
 	if len(m.opts.Providers) > 1 {
 		f = append(f, stepProvider)
 	}
-	if m.opts.Providers[m.provider].NeedsProjectID {
+	if m.Provider().NeedsProjectID {
 		f = append(f, stepProject)
 	}
 	return append(f, stepClientID, stepSecret, stepAuthorize, stepCode, stepToken)

@@ -205,8 +205,8 @@ func (m Model) updateProvider(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		m.provider = (m.provider + 1) % n
 	case key.Matches(msg, keys.Next):
 		if err := m.config().ValidateEndpoints(); errors.Is(err, auth.ErrNoEndpoint) {
-			m.errMsg = m.opts.Providers[m.provider].Name + " needs its endpoints from flags."
-			m.hint = "Quit (ctrl+c) and run: nestauth --provider " + m.opts.Providers[m.provider].ID + " --auth-url URL --token-url URL"
+			m.errMsg = m.Provider().Name + " needs its endpoints from flags."
+			m.hint = "Quit (ctrl+c) and run: nestauth --provider " + m.Provider().ID + " --auth-url URL --token-url URL"
 			return m, nil
 		}
 		return m, m.goTo(m.nextStep())

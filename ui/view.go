@@ -3,6 +3,7 @@ package ui
 import (
 	"fmt"
 	"net/url"
+	"slices"
 	"strings"
 
 	tea "charm.land/bubbletea/v2"
@@ -44,7 +45,7 @@ func (m Model) fitHeight(s string) string {
 	if m.height <= 0 || len(lines) < m.height {
 		return s
 	}
-	dense := lines[:1]
+	dense := []string{lines[0]}
 	for _, l := range lines[1:] {
 		if strings.TrimSpace(ansi.Strip(l)) != "" {
 			dense = append(dense, l)
@@ -54,7 +55,7 @@ func (m Model) fitHeight(s string) string {
 		return strings.Join(dense, "\n")
 	}
 	keep := max(m.height-2, 0) // the header, and the final newline's row
-	return strings.Join(append(dense[:1], dense[len(dense)-keep:]...), "\n")
+	return strings.Join(slices.Concat(dense[:1], dense[len(dense)-keep:]), "\n")
 }
 
 func (m Model) writeHeader(b *strings.Builder) {
@@ -207,8 +208,8 @@ func (m Model) viewToken(b *strings.Builder) {
 	}
 	if t.RefreshToken != "" {
 		b.WriteString("\n" + m.styles.Text.Render("Refresh token:") + "\n" + m.hardwrap(t.RefreshToken) + "\n")
-		if days := m.opts.Providers[m.provider].RefreshTokenDays; days > 0 {
-			m.para(b, m.styles.Warn, fmt.Sprintf("While the OAuth consent screen is in \"Testing\", this refresh token dies after %d days: publish the app to keep it.", days))
+		if warn := m.Provider().RefreshTokenWarning(); warn != "" {
+			m.para(b, m.styles.Warn, warn)
 		}
 	}
 }
