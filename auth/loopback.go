@@ -22,8 +22,6 @@ type Capture struct {
 	results chan Captured
 	closed  chan struct{}
 
-	mu        sync.Mutex
-	done      bool
 	closeOnce sync.Once
 }
 
@@ -90,13 +88,6 @@ func (c *Capture) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
-	c.mu.Lock()
-	done := c.done
-	c.mu.Unlock()
-	if done {
-		_ = capturePage.Execute(w, map[string]string{"Title": "Already done", "Text": "nestauth already has a code. You can close this tab."})
-		return
-	}
 	code, err := ParseCode("?"+r.URL.RawQuery, c.state)
 	if err == nil && r.URL.Query().Get("state") != c.state {
 		err = ErrStateMismatch // a redirect must carry our state; a paste may lack it
@@ -107,9 +98,6 @@ func (c *Capture) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		msg := err.Error()
 		_ = capturePage.Execute(w, map[string]string{"Title": "nestauth did not get a code", "Text": strings.ToUpper(msg[:1]) + msg[1:] + ". The terminal says what to do next."})
 	} else {
-		c.mu.Lock()
-		c.done = true
-		c.mu.Unlock()
 		_ = capturePage.Execute(w, map[string]string{"Title": "Done: the terminal has the code", "Text": "nestauth is exchanging it for a token. You can close this tab and return to the terminal."})
 	}
 	select {

@@ -161,19 +161,17 @@ func New(opts Options) Model {
 	// Placeholders in parentheses: with NO_COLOR they are not faint, and
 	// must not read as a value already typed.
 	placeholders := [numFields]string{"(the project's UUID)", "", "", "(paste here)"}
+	// Bounds keep a stray megabyte paste from slowing every keystroke.
+	limits := [numFields]int{128, auth.MaxClientID, 4096, 16384}
 	values := [numFields]string{opts.ProjectID, opts.ClientID, opts.ClientSecret, ""}
 	for i := range m.inputs {
 		in := textinput.New()
 		in.Prompt = "> "
 		in.Placeholder = placeholders[i]
+		in.CharLimit = limits[i]
 		in.SetValue(values[i])
 		m.fixed[i] = values[i] != "" && !opts.Prefill
 		m.inputs[i] = in
-	}
-	// Bounds keep a stray megabyte paste from slowing every keystroke.
-	limits := [numFields]int{128, auth.MaxClientID, 4096, 16384}
-	for i := range m.inputs {
-		m.inputs[i].CharLimit = limits[i]
 	}
 	m.inputs[fieldSecret].EchoMode = textinput.EchoPassword
 	m.inputs[fieldSecret].EchoCharacter = '•'

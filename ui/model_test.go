@@ -3,7 +3,9 @@ package ui
 import (
 	"context"
 	"errors"
+	"net"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -611,5 +613,30 @@ func TestClientIDLosesInvisibleCharacters(t *testing.T) {
 	wantStep(t, m, stepSecret)
 	if got := m.inputs[fieldClientID].Value(); got != "abcdef" {
 		t.Fatalf("client ID = %q", got)
+	}
+}
+
+func TestLoopbackCodeAfterARejectedOne(t *testing.T) {
+	m, ex, _ := newModel(t, Options{ClientID: "id", ClientSecret: "s"})
+	ex.answers = append(ex.answers, fail(&auth.Error{Kind: auth.KindCode, Code: "invalid_grant", Status: 400}))
+	ln, err := net.Listen("tcp", "127.0.0.1:0") // a free port for a real listener
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := strconv.Itoa(ln.Addr().(*net.TCPAddr).Port)
+	_ = ln.Close()
+	c, err := auth.ListenLoopback(auth.Loopback{Host: "127.0.0.1", Port: port, Path: "/cb"}, m.state)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = c.Close() })
+	m.capture = c
+	m = send(t, m, capturedMsg{capture: c, result: auth.Captured{Code: "EXPIRED"}})
+	wantStep(t, m, stepCode)
+	wantView(t, m, "invalid_grant")
+	m = send(t, m, capturedMsg{capture: c, result: auth.Captured{Code: "FRESH"}})
+	wantStep(t, m, stepToken)
+	if got := ex.codes(); len(got) != 2 || got[1] != "FRESH" {
+		t.Fatalf("exchanged %q, want EXPIRED then FRESH", got)
 	}
 }
