@@ -225,7 +225,7 @@ func runExchange(o *options, stdout, stderr io.Writer) int {
 	tok, err := cfg.Exchange(ctx, code, o.verifier)
 	var extra string
 	if auth.ErrorKind(err) == auth.KindRedirect {
-		extra = fmt.Sprintf(" The request sent redirect_uri=%q: register exactly that, or pass the --redirect-uri the authorization URL used.", cfg.RedirectURI)
+		extra = " " + cfg.RedirectHint()
 	}
 	if warn := cfg.RefreshTokenWarning(); err == nil && tok.RefreshToken != "" && warn != "" {
 		fmt.Fprintln(stderr, "nestauth: note:", warn)

@@ -134,3 +134,16 @@ func ParseLoopbackRedirect(uri string) (Loopback, bool) {
 	}
 	return Loopback{Host: u.Hostname(), Port: u.Port(), Path: path}, true
 }
+
+// RedirectHint says what to do about redirect_uri_mismatch: register exactly
+// the URI this configuration sends, on the client type that allows it.
+func (c Config) RedirectHint() string {
+	if c.RedirectURI == "" {
+		return "No redirect_uri was sent: pass --redirect-uri with one the OAuth client has registered."
+	}
+	kind := "a Web application client"
+	if _, ok := ParseLoopbackRedirect(c.RedirectURI); ok {
+		kind = "a Desktop app client"
+	}
+	return fmt.Sprintf("The request sent redirect_uri=%s: register exactly that on the OAuth client (%s), or pass the --redirect-uri it has.", c.RedirectURI, kind)
+}

@@ -234,3 +234,24 @@ func TestErrorText(t *testing.T) {
 		t.Errorf("ErrorKind(wrapped) = %v, want code", got)
 	}
 }
+
+func TestRedirectHint(t *testing.T) {
+	tests := []struct {
+		redirect string
+		want     []string
+	}{
+		{"https://www.google.com", []string{"redirect_uri=https://www.google.com", "a Web application client"}},
+		{"http://127.0.0.1:8085/callback", []string{"redirect_uri=http://127.0.0.1:8085/callback", "a Desktop app client"}},
+		{"", []string{"No redirect_uri was sent", "--redirect-uri"}},
+	}
+	for _, tt := range tests {
+		p := auth.Custom()
+		p.RedirectURI = tt.redirect
+		got := auth.Config{Provider: p}.RedirectHint()
+		for _, w := range tt.want {
+			if !strings.Contains(got, w) {
+				t.Errorf("RedirectHint() for %q = %q, want it to contain %q", tt.redirect, got, w)
+			}
+		}
+	}
+}

@@ -283,7 +283,7 @@ func TestErrorsRouteToTheStepThatFixesThem(t *testing.T) {
 		{"server down", &auth.Error{Kind: auth.KindServer, Status: 502, Excerpt: "<html>Bad Gateway</html>"},
 			stepCode, "OLDCODE", []string{"HTTP 502", "Bad Gateway", "Press Enter to retry"}},
 		{"redirect mismatch", &auth.Error{Kind: auth.KindRedirect, Code: "redirect_uri_mismatch", Status: 400},
-			stepCode, "OLDCODE", []string{"redirect_uri_mismatch", "Register exactly"}},
+			stepCode, "OLDCODE", []string{"redirect_uri_mismatch", "pass --redirect-uri"}},
 		{"escapes stripped", &auth.Error{Kind: auth.KindServer, Code: "x", Description: auth.Sanitize("bad\x1b[31mred\x1b]0;pwned\x07")},
 			stepCode, "OLDCODE", []string{"badred"}},
 	}

@@ -330,28 +330,13 @@ func (m Model) exchangeFailed(msg exchangeErrMsg) (tea.Model, tea.Cmd) {
 	case e.Kind == auth.KindCode:
 		m.hint += " Press ctrl+o to open it, then paste the new code here."
 	case e.Kind == auth.KindRedirect:
-		m.hint = fmt.Sprintf("Register exactly %s on the OAuth client (%s), or pass --redirect-uri with one it has.",
-			orDefault(m.config().RedirectURI), clientTypeFor(m.config().RedirectURI))
+		m.hint = m.config().RedirectHint()
 	case m.resume:
 		m.hint += " Your code is kept: Enter takes you back to it."
 	case e.Kind.Retryable():
 		m.hint += " Press Enter to retry."
 	}
 	return m, cmd
-}
-
-func orDefault(uri string) string {
-	if uri == "" {
-		return "the redirect URI"
-	}
-	return uri
-}
-
-func clientTypeFor(uri string) string {
-	if _, ok := auth.ParseLoopbackRedirect(uri); ok {
-		return "a Desktop app client"
-	}
-	return "a Web application client"
 }
 
 func (m *Model) setError(err error) {
