@@ -390,7 +390,7 @@ func parseFlags(cmd string, args []string, stderr io.Writer, getenv func(string)
 	if o.timeout <= 0 {
 		return nil, usagef("--timeout must be positive, such as 30s")
 	}
-	o.clientID = auth.Sanitize(strings.TrimSpace(o.clientID))
+	o.clientID = auth.NormalizeClientID(o.clientID)
 	o.projectID = strings.TrimSpace(o.projectID)
 	o.clientSecret = strings.TrimPrefix(strings.TrimSpace(getenv("NESTAUTH_CLIENT_SECRET")), "\uFEFF")
 	if secretFile != "" {

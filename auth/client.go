@@ -70,6 +70,12 @@ func ValidateClientID(id string) error {
 	return nil
 }
 
+// NormalizeClientID cleans a pasted client ID: surrounding blanks and quotes
+// (copied out of a JSON credentials file) and invisible characters go.
+func NormalizeClientID(s string) string {
+	return strings.Trim(strings.TrimSpace(Sanitize(s)), `"'`+"`")
+}
+
 // MaxClientID bounds a client ID; real ones are under 100 characters.
 const MaxClientID = 512
 

@@ -912,3 +912,18 @@ func TestValidateTokenEndpoint(t *testing.T) {
 		})
 	}
 }
+
+func TestNormalizeClientID(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"123-abc.apps.googleusercontent.com", "123-abc.apps.googleusercontent.com"},
+		{`"123-abc.apps.googleusercontent.com"`, "123-abc.apps.googleusercontent.com"},
+		{"'abc'\n", "abc"},
+		{"abc\u200fdef", "abcdef"},
+		{"a b", "a b"}, // inner spaces stay, for ValidateClientID to refuse
+	}
+	for _, tt := range tests {
+		if got := auth.NormalizeClientID(tt.in); got != tt.want {
+			t.Errorf("NormalizeClientID(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}

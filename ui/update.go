@@ -226,7 +226,7 @@ func (m Model) submitField() (tea.Model, tea.Cmd) {
 	f := stepField[m.step]
 	value := strings.TrimSpace(m.inputs[f].Value())
 	if m.step == stepClientID {
-		value = auth.Sanitize(value) // no invisible characters in an ID
+		value = auth.NormalizeClientID(value)
 	}
 	if m.step == stepProject {
 		value = auth.NormalizeProjectID(value)
