@@ -253,7 +253,7 @@ func (m Model) helpKeys() bindingList {
 	}
 	switch m.step {
 	case stepProvider:
-		return bindingList{keys.Up, keys.Down, keys.ProviderNext, keys.Quit}
+		return bindingList{keys.Up, keys.Down, keys.ProviderNext, keys.ListQuit}
 	case stepAuthorize:
 		l := bindingList{keys.Open, keys.CopyURL}
 		if m.opts.Approve != nil {
