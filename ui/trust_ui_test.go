@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
 
 	"nestauth/auth"
 )
@@ -104,4 +105,86 @@ func TestQQuitsTheProviderList(t *testing.T) {
 		t.Fatalf("q on the provider list: aborted %v, token %v; want an abort", m.Aborted(), m.Token())
 	}
 	wantView(t, m, "Aborted")
+}
+
+// flat is the view's words joined by single spaces: a sentence wrapped
+// between words reads the same, one cut inside a word does not.
+func flat(m Model) string { return strings.Join(strings.Fields(view(m)), " ") }
+
+func TestNarrowHeaderAndSpinnerKeepWholeWords(t *testing.T) {
+	for width := 20; width < 32; width++ {
+		m, _, _ := atCode(t, Options{Providers: []auth.Provider{sdmProvider()}, ProjectID: "0a1b2c3d-1234-5678-9abc-0123456789ab"})
+		m = send(t, m, tea.WindowSizeMsg{Width: width, Height: 40})
+		m = typeString("ABC", m, t)
+		next, _ := m.Update(enter) // the exchange is left running
+		m = next.(Model)
+		if !m.exchanging {
+			t.Fatal("no exchange running")
+		}
+		for _, l := range strings.Split(view(m), "\n") {
+			if w := lipgloss.Width(l); w > width {
+				t.Errorf("at %d columns a line is %d wide: %q", width, w, l)
+			}
+		}
+		for _, s := range []string{"nestauth · Google Nest Device Access", "Step 5 of 6 · Authorization code", "Exchanging the code for a token… (esc cancels)"} {
+			if !strings.Contains(flat(m), s) {
+				t.Errorf("at %d columns %q is cut:\n%s", width, s, view(m))
+			}
+		}
+		m.Close()
+	}
+}
+
+func TestEveryScreenNamesTheAppAndTheProvider(t *testing.T) {
+	var approvals int
+	opts := demoOptions(&approvals)
+	opts.Prefill = true
+	m, _, _ := newModel(t, opts)
+	const demo = "nestauth · Works with Nest (demo server on this machine)"
+	for _, k := range []tea.Msg{nil, enter, enter, char('a'), enter, char('q')} {
+		if k != nil {
+			m = send(t, m, k)
+		}
+		if !strings.HasPrefix(view(m), demo+"\n") {
+			t.Errorf("the %v screen does not start with %q:\n%s", m.step, demo, view(m))
+		}
+	}
+	if !m.done {
+		t.Fatal("the demo did not reach its end")
+	}
+	m, _, _ = newModel(t, Options{Providers: []auth.Provider{sdmProvider(), nestProvider()}})
+	wantView(t, m, "nestauth\nStep 1 of 7 · Provider")
+	m = send(t, m, enter)
+	wantView(t, m, "nestauth · Google Nest Device Access\nStep 2 of 7 · Device Access project ID")
+}
+
+// helpLines are the lines of the view's help, the last ones of the frame.
+func helpLines(m Model) []string {
+	lines := strings.Split(strings.TrimSuffix(view(m), "\n"), "\n")
+	i := len(lines)
+	for i > 0 && strings.TrimSpace(lines[i-1]) != "" {
+		i--
+	}
+	return lines[i:]
+}
+
+func TestHelpWrapsEvenly(t *testing.T) {
+	var approvals int
+	for width := 40; width <= 100; width++ {
+		m, _, _ := newModel(t, demoOptions(&approvals))
+		m = send(t, m, tea.WindowSizeMsg{Width: width, Height: 40})
+		help := helpLines(m)
+		if width >= 87 && len(help) != 1 { // the Authorize keys of the demo, on one line
+			t.Errorf("at %d columns the help takes %d lines:\n%s", width, len(help), strings.Join(help, "\n"))
+		}
+		widest := 0
+		for _, l := range help {
+			widest = max(widest, lipgloss.Width(l))
+		}
+		for _, l := range help {
+			if w := lipgloss.Width(l); w > width || w < widest/2 {
+				t.Errorf("at %d columns a help line is %d wide (the widest %d):\n%s", width, w, widest, strings.Join(help, "\n"))
+			}
+		}
+	}
 }
