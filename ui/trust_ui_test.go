@@ -188,3 +188,21 @@ func TestHelpWrapsEvenly(t *testing.T) {
 		}
 	}
 }
+
+func TestFrameLosesOnlyTheBlankLinesItMust(t *testing.T) {
+	m, _, _ := newModel(t, Options{ClientID: "id", ClientSecret: "s"})
+	m = send(t, m, tea.WindowSizeMsg{Width: 80, Height: 100})
+	full := strings.Count(view(m), "\n")
+	m = send(t, m, tea.WindowSizeMsg{Width: 80, Height: full}) // one row short: the final newline's
+	v := view(m)
+	if n := strings.Count(v, "\n"); n != full-1 {
+		t.Fatalf("%d lines in a %d-row window:\n%s", n, full, v)
+	}
+	if !strings.HasPrefix(v, "nestauth · Works with Nest (legacy)\nStep 3 of 5 · Authorize\nOpen") || !strings.Contains(v, "\n\no open in browser") {
+		t.Fatalf("the gap under the header should go first, the one above the keys stay:\n%s", v)
+	}
+	m = send(t, m, tea.WindowSizeMsg{Width: 80, Height: 3}) // smaller than the header and the keys
+	if n := strings.Count(view(m), "\n"); n > 3 {
+		t.Fatalf("%d lines in a 3-row window:\n%s", n, view(m))
+	}
+}

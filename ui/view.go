@@ -38,25 +38,27 @@ func (m Model) View() tea.View {
 
 // fitHeight keeps a frame within the window: an inline frame taller than the
 // window is redrawn over and over, flooding the scrollback. Blank lines go
-// first, then the lines under the header, so the field, messages and keys stay.
+// first, from the top, as many as needed; then the lines under the header, so
+// the field, messages and keys stay.
 func (m Model) fitHeight(head, body string) string {
-	s := head + "\n\n" + body
-	lines := strings.Split(s, "\n")
-	if m.height <= 0 || len(lines) < m.height {
-		return s
-	}
 	top := strings.Split(head, "\n")
+	rest := append([]string{""}, strings.Split(body, "\n")...) // the gap under the header, then the body
+	excess := len(top) + len(rest) - (m.height - 1)            // the final newline takes a row
+	if m.height <= 0 || excess <= 0 {
+		return head + "\n\n" + body
+	}
 	var dense []string
-	for _, l := range strings.Split(body, "\n") {
-		if strings.TrimSpace(ansi.Strip(l)) != "" {
-			dense = append(dense, l)
+	for _, l := range rest {
+		if excess > 0 && strings.TrimSpace(ansi.Strip(l)) == "" {
+			excess--
+			continue
 		}
+		dense = append(dense, l)
 	}
-	if len(top)+len(dense) < m.height {
-		return strings.Join(slices.Concat(top, dense), "\n")
+	if excess > 0 {
+		dense = dense[min(excess, len(dense)):]
 	}
-	keep := min(max(m.height-1-len(top), 0), len(dense)) // the header, and the final newline's row
-	return strings.Join(slices.Concat(top, dense[len(dense)-keep:]), "\n")
+	return strings.Join(slices.Concat(top, dense), "\n")
 }
 
 // header names the app and the provider, then the step; in a narrow window
