@@ -50,6 +50,16 @@ func TestTypingAtAuthorizeGoesToTheCode(t *testing.T) {
 	}
 }
 
+func TestOutsideTheDemoAIsTyped(t *testing.T) {
+	m, _, _ := newModel(t, Options{ClientID: "id", ClientSecret: "s"})
+	wantStep(t, m, stepAuthorize)
+	m = typeString("abc", m, t)
+	wantStep(t, m, stepCode)
+	if got := m.inputs[fieldCode].Value(); got != "abc" {
+		t.Fatalf("code field = %q, want abc", got)
+	}
+}
+
 func TestAuthorizeActionKeysStayActions(t *testing.T) {
 	var approvals int
 	m, _, rec := newModel(t, demoOptions(&approvals))
