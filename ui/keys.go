@@ -21,6 +21,7 @@ type keyMap struct {
 	NewCode      key.Binding
 	SubmitCode   key.Binding
 	ProviderNext key.Binding
+	ListQuit     key.Binding
 }
 
 var keys = keyMap{
@@ -41,6 +42,7 @@ var keys = keyMap{
 	NewCode:      key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "another code")),
 	SubmitCode:   key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "get token")),
 	ProviderNext: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "choose")),
+	ListQuit:     key.NewBinding(key.WithKeys("q"), key.WithHelp("q", "quit")), // as in Charm's lists
 }
 
 // bindingList is a help.KeyMap of one step's keys.

@@ -581,7 +581,7 @@ func TestTallFrameIsCondensedToTheWindow(t *testing.T) {
 	if len(lines) >= 12 {
 		t.Fatalf("%d lines in a 12-row window:\n%s", len(lines), view(m))
 	}
-	if !strings.HasPrefix(lines[0], "Step 4 of 6 · Authorize") || !strings.Contains(lines[len(lines)-1], "quit") {
+	if !strings.HasPrefix(lines[0], "nestauth · Google Nest Device Access") || !strings.HasPrefix(lines[1], "Step 4 of 6 · Authorize") || !strings.Contains(lines[len(lines)-1], "quit") {
 		t.Fatalf("the header or the keys were cut:\n%s", view(m))
 	}
 	m = send(t, m, tea.WindowSizeMsg{Width: 60, Height: 40})

@@ -28,12 +28,17 @@ type Styles struct {
 // NewStyles builds the styles for a dark or light background.
 func NewStyles(isDark bool) Styles {
 	ld := lipgloss.LightDark(isDark)
+	// Hex values from the xterm 256-colour palette, chosen so that a
+	// 16-colour terminal still tells them apart: yellow stays yellow (not the
+	// bright red an amber becomes), keys are brighter than their
+	// descriptions, separators are grey rather than black. The help greys
+	// reach 4.5:1 on black and on common dark themes, or on white.
 	var (
 		accent = ld(lipgloss.Color("#5A3FC0"), lipgloss.Color("#9F87FF"))
 		muted  = ld(lipgloss.Color("#6B6B6B"), lipgloss.Color("#8A8A8A"))
 		red    = ld(lipgloss.Color("#C0262D"), lipgloss.Color("#FF6B6B"))
 		green  = ld(lipgloss.Color("#1E7B34"), lipgloss.Color("#5FD787"))
-		yellow = ld(lipgloss.Color("#8A5A00"), lipgloss.Color("#E5C07B"))
+		yellow = ld(lipgloss.Color("#5F5F00"), lipgloss.Color("#D7D787"))
 		cyan   = ld(lipgloss.Color("#00607A"), lipgloss.Color("#5FD7FF"))
 	)
 	input := textinput.DefaultStyles(isDark)
@@ -52,6 +57,20 @@ func NewStyles(isDark bool) Styles {
 		Selected: lipgloss.NewStyle().Bold(true).Foreground(accent),
 		Spinner:  lipgloss.NewStyle().Foreground(accent),
 		Input:    input,
-		Help:     help.DefaultStyles(isDark),
+		Help:     helpStyles(ld),
+	}
+}
+
+// helpStyles are the key help's colours: help.DefaultStyles's greys read at
+// about 2.5:1 on black, and turn black or alike with 16 colours.
+func helpStyles(ld lipgloss.LightDarkFunc) help.Styles {
+	var (
+		keyStyle  = lipgloss.NewStyle().Foreground(ld(lipgloss.Color("#3A3A3A"), lipgloss.Color("#D0D0D0")))
+		descStyle = lipgloss.NewStyle().Foreground(ld(lipgloss.Color("#626262"), lipgloss.Color("#A8A8A8")))
+		sepStyle  = lipgloss.NewStyle().Foreground(ld(lipgloss.Color("#9E9E9E"), lipgloss.Color("#6C6C6C")))
+	)
+	return help.Styles{
+		ShortKey: keyStyle, ShortDesc: descStyle, ShortSeparator: sepStyle, Ellipsis: sepStyle,
+		FullKey: keyStyle, FullDesc: descStyle, FullSeparator: sepStyle,
 	}
 }

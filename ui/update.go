@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"unicode"
 
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/spinner"
@@ -212,6 +213,9 @@ func (m Model) updateProvider(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		return m, m.goTo(m.nextStep())
 	case key.Matches(msg, keys.Back):
 		return m.back()
+	case key.Matches(msg, keys.ListQuit):
+		m.aborted = true // nothing chosen, nothing fetched: an abort like ctrl+c
+		return m, tea.Quit
 	default:
 		if d := msg.String(); len(d) == 1 && d[0] >= '1' && int(d[0]-'1') < n {
 			m.provider = int(d[0] - '1')
@@ -367,8 +371,28 @@ func (m Model) updateAuthorize(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		return m, tea.Batch(tea.SetClipboard(url), copyCmd(m.opts.Copy, url, "the URL"))
 	case m.opts.Approve != nil && key.Matches(msg, keys.Approve):
 		return m, approveCmd(m.opts.Approve, m.authURL())
+	case typesText(msg):
+		// The person is typing the PIN already: keep every key, in the field.
+		cmd := m.goTo(stepCode)
+		next, typed := m.updateField(msg)
+		return next, tea.Batch(cmd, typed)
 	}
 	return m, nil
+}
+
+// typesText reports whether a key types a character into a field: printable
+// text with no ctrl or alt (shift is part of the text). A space is not part
+// of any code.
+func typesText(msg tea.KeyPressMsg) bool {
+	if msg.Text == "" || msg.Mod&^(tea.ModShift|tea.ModCapsLock|tea.ModNumLock) != 0 {
+		return false
+	}
+	for _, r := range msg.Text {
+		if !unicode.IsGraphic(r) || unicode.IsSpace(r) {
+			return false
+		}
+	}
+	return true
 }
 
 func (m Model) updateToken(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
@@ -377,6 +401,9 @@ func (m Model) updateToken(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		return m, tea.Batch(tea.SetClipboard(m.token.AccessToken), copyCmd(m.opts.Copy, m.token.AccessToken, "the access token"))
 	case key.Matches(msg, keys.CopyRefresh) && m.token.RefreshToken != "":
 		return m, tea.Batch(tea.SetClipboard(m.token.RefreshToken), copyCmd(m.opts.Copy, m.token.RefreshToken, "the refresh token"))
+	case key.Matches(msg, keys.CopyRefresh):
+		m.status = "There is no refresh token to copy: the server did not issue one."
+		return m, nil
 	case key.Matches(msg, keys.Done):
 		m.done = true
 		return m, tea.Quit

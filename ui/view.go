@@ -19,7 +19,6 @@ func (m Model) View() tea.View {
 		return tea.NewView(m.styles.Faint.Render("Aborted: no token was fetched.") + "\n")
 	}
 	var b strings.Builder
-	m.writeHeader(&b)
 	switch m.step {
 	case stepProvider:
 		m.viewProvider(&b)
@@ -34,33 +33,65 @@ func (m Model) View() tea.View {
 	if !m.done {
 		b.WriteString("\n" + m.helpView())
 	}
-	return tea.NewView(m.fitHeight(b.String()) + "\n")
+	return tea.NewView(m.fitHeight(m.header(), b.String()) + "\n")
 }
 
 // fitHeight keeps a frame within the window: an inline frame taller than the
 // window is redrawn over and over, flooding the scrollback. Blank lines go
-// first, then the lines under the header, so the field, messages and keys stay.
-func (m Model) fitHeight(s string) string {
-	lines := strings.Split(s, "\n")
-	if m.height <= 0 || len(lines) < m.height {
-		return s
+// first, from the top, as many as needed; then the lines under the header, so
+// the field, messages and keys stay.
+func (m Model) fitHeight(head, body string) string {
+	top := strings.Split(head, "\n")
+	rest := append([]string{""}, strings.Split(body, "\n")...) // the gap under the header, then the body
+	excess := len(top) + len(rest) - (m.height - 1)            // the final newline takes a row
+	if m.height <= 0 || excess <= 0 {
+		return head + "\n\n" + body
 	}
-	dense := []string{lines[0]}
-	for _, l := range lines[1:] {
-		if strings.TrimSpace(ansi.Strip(l)) != "" {
-			dense = append(dense, l)
+	var dense []string
+	for _, l := range rest {
+		if excess > 0 && strings.TrimSpace(ansi.Strip(l)) == "" {
+			excess--
+			continue
 		}
+		dense = append(dense, l)
 	}
-	if len(dense) < m.height {
-		return strings.Join(dense, "\n")
+	if excess > 0 {
+		dense = dense[min(excess, len(dense)):]
 	}
-	keep := max(m.height-2, 0) // the header, and the final newline's row
-	return strings.Join(slices.Concat(dense[:1], dense[len(dense)-keep:]), "\n")
+	return strings.Join(slices.Concat(top, dense), "\n")
 }
 
-func (m Model) writeHeader(b *strings.Builder) {
-	head := fmt.Sprintf("Step %d of %d · ", m.index(m.step)+1, len(m.flow()))
-	b.WriteString(m.styles.Header.Render(head) + m.styles.Title.Render(m.step.String()) + "\n\n")
+// header names the app and the provider, then the step; in a narrow window
+// it wraps between words rather than being cut.
+func (m Model) header() string {
+	app := "nestauth"
+	if m.step != stepProvider {
+		app += " · " + m.Provider().Name
+	}
+	head := fmt.Sprintf("Step %d of %d ·", m.index(m.step)+1, len(m.flow()))
+	return m.styles.Header.Render(m.wrap(app)) + "\n" +
+		m.twoTone(head, m.step.String(), m.styles.Header, m.styles.Title)
+}
+
+// twoTone wraps "first second" to the window, first in one style and second
+// in the other.
+func (m Model) twoTone(first, second string, style1, style2 lipgloss.Style) string {
+	n := len(strings.Fields(first)) // words still in the first style
+	var lines []string
+	for line := range strings.SplitSeq(m.wrap(first+" "+second), "\n") {
+		words := strings.Fields(line)
+		k := min(n, len(words))
+		n -= k
+		var parts []string
+		if k > 0 {
+			parts = append(parts, style1.Render(strings.Join(words[:k], " ")))
+		}
+		if k < len(words) {
+			parts = append(parts, style2.Render(strings.Join(words[k:], " ")))
+		}
+		lines = append(lines, strings.Join(parts, " "))
+	}
+	return strings.Join(lines, "\n")
 }
 
 // wrap fits prose to the window, breaking only at spaces (lipgloss.Wrap
@@ -116,7 +147,11 @@ func (m Model) viewField(b *strings.Builder) {
 	b.WriteString("\n" + m.inputs[stepField[m.step]].View() + "\n")
 	if m.step == stepCode {
 		if m.exchanging {
-			b.WriteString(m.spinner.View() + " " + m.styles.Faint.Render("Exchanging the code for a token… (esc cancels)") + "\n")
+			// Wrapped beside the spinner, so a narrow window cuts no word.
+			spin := m.spinner.View() + " "
+			indent := strings.Repeat(" ", lipgloss.Width(spin))
+			text := wrapWords("Exchanging the code for a token… (esc cancels)", max(m.width-len(indent), 10))
+			b.WriteString(spin + strings.ReplaceAll(m.styles.Faint.Render(text), "\n", "\n"+indent) + "\n")
 		}
 		m.writeListening(b)
 	}
@@ -229,21 +264,50 @@ func (m Model) writeMessages(b *strings.Builder) {
 	}
 }
 
-// helpView renders the step's keys on as many lines as the width needs:
-// help.Model alone would cut the line short and hide keys in narrow windows.
+// helpView renders the step's keys on as many lines as the width needs,
+// evenly filled: help.Model alone would cut the line short and hide keys in
+// narrow windows, and a greedy wrap leaves one key alone on the last line.
 func (m Model) helpView() string {
-	var lines []string
-	var line bindingList
-	measure := m.help
-	measure.SetWidth(0) // unlimited, to measure
-	for _, k := range m.helpKeys() {
-		if len(line) > 0 && lipgloss.Width(measure.ShortHelpView(append(line[:len(line):len(line)], k))) > m.width {
-			lines = append(lines, m.help.ShortHelpView(line))
-			line = nil
-		}
-		line = append(line, k)
+	ks := m.helpKeys()
+	widths := make([]int, len(ks))
+	for i, k := range ks {
+		widths[i] = ansi.StringWidth(k.Help().Key) + 1 + ansi.StringWidth(k.Help().Desc)
 	}
-	return strings.Join(append(lines, m.help.ShortHelpView(line)), "\n")
+	sep := ansi.StringWidth(m.help.ShortSeparator)
+	// The fewest lines the width allows, then the narrowest width that
+	// still fits the keys on that many lines.
+	lines := len(breakLines(widths, sep, m.width))
+	limit := m.width
+	for l := 1; l < m.width; l++ {
+		if len(breakLines(widths, sep, l)) <= lines {
+			limit = l
+			break
+		}
+	}
+	var out []string
+	for _, r := range breakLines(widths, sep, limit) {
+		out = append(out, m.help.ShortHelpView(ks[r[0]:r[1]]))
+	}
+	return strings.Join(out, "\n")
+}
+
+// breakLines fills lines of at most limit columns with items of the given
+// widths, joined by sep columns; each line is an [start, end) index range.
+// An item wider than limit gets a line of its own.
+func breakLines(widths []int, sep, limit int) [][2]int {
+	var lines [][2]int
+	start, col := 0, 0
+	for i, w := range widths {
+		if i > start && col+sep+w > limit {
+			lines = append(lines, [2]int{start, i})
+			start, col = i, 0
+		}
+		if i > start {
+			col += sep
+		}
+		col += w
+	}
+	return append(lines, [2]int{start, len(widths)})
 }
 
 // helpKeys lists the current step's keys for the help line.
@@ -253,7 +317,7 @@ func (m Model) helpKeys() bindingList {
 	}
 	switch m.step {
 	case stepProvider:
-		return bindingList{keys.Up, keys.Down, keys.ProviderNext, keys.Quit}
+		return bindingList{keys.Up, keys.Down, keys.ProviderNext, keys.ListQuit}
 	case stepAuthorize:
 		l := bindingList{keys.Open, keys.CopyURL}
 		if m.opts.Approve != nil {
