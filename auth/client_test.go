@@ -569,6 +569,9 @@ func TestExchangeHugeBody(t *testing.T) {
 			if n := utf8.RuneCountInString(e.Excerpt); n > 121 {
 				t.Errorf("Excerpt has %d runes, want at most 121", n)
 			}
+			if !strings.Contains(e.Error(), "larger than 1 MiB") {
+				t.Errorf("Error() = %.200q, want it to say the answer is over 1 MiB", e.Error())
+			}
 			if n := len(e.Error()); n > 400 {
 				t.Errorf("Error() is %d bytes long, want a short message: %.200q…", n, e.Error())
 			}

@@ -237,7 +237,8 @@ func (c Config) read(ctx context.Context, rec *recorder, err error, start time.T
 	default:
 		e.Err = nil
 		if !rec.complete() {
-			parsed = false // over maxBody: what was read proves nothing
+			parsed = false // what was read proves nothing
+			e.Err = errors.New("the answer is larger than 1 MiB")
 		}
 		classifyAnswer(e, rec.resp, a, parsed, rec.body, red)
 	}

@@ -429,3 +429,25 @@ func TestSanitizeStripsC1AndBidi(t *testing.T) {
 		t.Errorf("Sanitize = %q, want %q", got, want)
 	}
 }
+
+// An answer cut off mid-body is a network failure, not a server's verdict.
+func TestExchangeConnectionBrokenMidBody(t *testing.T) {
+	ts := newTokenServer(t, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("Content-Length", "100")
+		w.WriteHeader(http.StatusOK)
+		_, _ = w.Write([]byte(`{"access_token":"c.`))
+		w.(http.Flusher).Flush()
+		conn, _, err := http.NewResponseController(w).Hijack()
+		if err != nil {
+			t.Errorf("hijack: %v", err)
+			return
+		}
+		_ = conn.Close()
+	})
+	_, err := nestConfig(ts.TokenURL()).Exchange(t.Context(), "TB39DWND", "")
+	e := asError(t, err)
+	if e.Kind != auth.KindNetwork || e.Status != 200 || !strings.Contains(e.Error(), "connection broke") {
+		t.Errorf("Kind, Status, Error() = %v, %d, %q; want network, 200, a broken connection", e.Kind, e.Status, e.Error())
+	}
+}
