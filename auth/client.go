@@ -45,6 +45,9 @@ var (
 	ErrBadRedirectPort = errors.New("a loopback redirect URI needs a fixed port, not 0: register one such as http://127.0.0.1:8085/callback")
 )
 
+// ErrClientIDIsSecret never quotes the value: it is a secret.
+var ErrClientIDIsSecret = errors.New("that is a Google client secret (it starts with GOCSPX-), not a client ID, which ends in .apps.googleusercontent.com")
+
 // ProjectIDHelp says where the Device Access project ID is found.
 const ProjectIDHelp = "Find it in the Device Access Console (console.nest.google.com/device-access), " +
 	"under your project's name: a UUID such as 0a1b2c3d-1234-5678-9abc-0123456789ab."
@@ -66,14 +69,23 @@ func ValidateClientID(id string) error {
 		return ErrClientIDSpaces
 	case len(id) > MaxClientID:
 		return ErrClientIDLong
+	case isGoogleSecret(id):
+		return ErrClientIDIsSecret
 	}
 	return nil
 }
 
-// NormalizeClientID cleans a pasted client ID: surrounding blanks and quotes
-// (copied out of a JSON credentials file) and invisible characters go.
+// NormalizeClientID cleans a pasted client ID: surrounding blanks, quotes and
+// a trailing comma (copied out of a JSON credentials file) and invisible
+// characters go.
 func NormalizeClientID(s string) string {
-	return strings.Trim(strings.TrimSpace(Sanitize(s)), `"'`+"`")
+	s = strings.TrimSuffix(strings.TrimSpace(Sanitize(s)), ",")
+	return strings.TrimSpace(strings.Trim(strings.TrimSpace(s), `"'`+"`"))
+}
+
+// isGoogleSecret reports whether s is a Google OAuth client secret.
+func isGoogleSecret(s string) bool {
+	return len(s) >= 7 && strings.EqualFold(s[:7], "GOCSPX-")
 }
 
 // MaxClientID bounds a client ID; real ones are under 100 characters.
@@ -230,13 +242,19 @@ func (c Config) oauth2Config() *oauth2.Config {
 	}
 }
 
-// context returns ctx carrying an HTTP client that follows no redirects.
-func (c Config) context(ctx context.Context) context.Context {
+// context returns ctx carrying an HTTP client that follows no redirects
+// and records the answer in rec.
+func (c Config) context(ctx context.Context, rec *recorder) context.Context {
 	hc := http.Client{}
 	if c.HTTPClient != nil {
 		hc = *c.HTTPClient
 	}
 	hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	rec.next = hc.Transport
+	if rec.next == nil {
+		rec.next = http.DefaultTransport
+	}
+	hc.Transport = rec
 	return context.WithValue(ctx, oauth2.HTTPClient, &hc)
 }
 
@@ -249,6 +267,7 @@ func (c Config) now() time.Time {
 
 // Exchange trades an authorization code for a token with exactly one POST.
 // verifier is the PKCE code verifier, or empty. Errors are *Error.
+// x/oauth2 sends the request; the answer is read by c.read.
 func (c Config) Exchange(ctx context.Context, code, verifier string) (*Token, error) {
 	if err := c.ValidateTokenEndpoint(); err != nil {
 		return nil, &Error{Kind: KindUsage, Err: err}
@@ -257,12 +276,9 @@ func (c Config) Exchange(ctx context.Context, code, verifier string) (*Token, er
 	if verifier != "" {
 		opts = append(opts, oauth2.VerifierOption(verifier))
 	}
-	start := c.now()
-	tok, err := c.oauth2Config().Exchange(c.context(ctx), code, opts...)
-	if err != nil {
-		return nil, classify(ctx, err, false)
-	}
-	return checked(newToken(tok, start), false)
+	start, rec := c.now(), &recorder{}
+	_, err := c.oauth2Config().Exchange(c.context(ctx, rec), code, opts...)
+	return c.read(ctx, rec, err, start, "")
 }
 
 // Refresh trades a refresh token for a new access token.
@@ -270,13 +286,9 @@ func (c Config) Refresh(ctx context.Context, refreshToken string) (*Token, error
 	if err := c.ValidateTokenEndpoint(); err != nil {
 		return nil, &Error{Kind: KindUsage, Err: err}
 	}
-	start := c.now()
-	ts := c.oauth2Config().TokenSource(c.context(ctx), &oauth2.Token{RefreshToken: refreshToken})
-	tok, err := ts.Token()
-	if err != nil {
-		return nil, classify(ctx, err, true)
-	}
-	return checked(newToken(tok, start), true)
+	start, rec := c.now(), &recorder{}
+	_, err := c.oauth2Config().TokenSource(c.context(ctx, rec), &oauth2.Token{RefreshToken: refreshToken}).Token()
+	return c.read(ctx, rec, err, start, refreshToken)
 }
 
 func checked(t *Token, refresh bool) (*Token, error) {

@@ -164,9 +164,6 @@ func TestExchangeErrorKinds(t *testing.T) {
 		wantDesc    string
 		wantExcerpt string
 		wantHint    string // a piece of Hint()
-		// noStatus: x/oauth2 reports a 2xx answer without a token as a
-		// plain error, without the response.
-		noStatus bool
 	}{
 		{
 			name: "nest: code not found", status: 400, contentType: jsonType,
@@ -213,9 +210,10 @@ func TestExchangeErrorKinds(t *testing.T) {
 			wantKind: auth.KindCode, wantCode: "invalid_grant",
 		},
 		{
-			name: "invalid_client 401", status: 401, contentType: jsonType,
+			name: "google: unknown client", status: 401, contentType: jsonType,
 			body:     `{"error":"invalid_client","error_description":"The OAuth client was not found."}`,
-			wantKind: auth.KindSecret, wantCode: "invalid_client", wantDesc: "The OAuth client was not found.",
+			wantKind: auth.KindClientID, wantCode: "invalid_client", wantDesc: "The OAuth client was not found.",
+			wantHint: "does not know this client ID",
 		},
 		{
 			name: "bare 401", status: 401,
@@ -286,12 +284,14 @@ func TestExchangeErrorKinds(t *testing.T) {
 		{
 			name: "200 HTML", status: 200, contentType: htmlType,
 			body:     "<!doctype html><title>Sign in</title>",
-			wantKind: auth.KindServer, noStatus: true,
+			wantKind: auth.KindServer, wantExcerpt: "<!doctype html><title>Sign in</title>",
+			wantHint: "--token-url",
 		},
 		{
 			name: "200 JSON without access_token", status: 200, contentType: jsonType,
 			body:     `{"token_type":"Bearer","expires_in":3599}`,
-			wantKind: auth.KindServer, noStatus: true,
+			wantKind: auth.KindServer, wantExcerpt: `{"token_type":"Bearer","expires_in":3599}`,
+			wantHint: "held no token",
 		},
 		{
 			name: "200 with an OAuth error", status: 200, contentType: jsonType,
@@ -313,12 +313,8 @@ func TestExchangeErrorKinds(t *testing.T) {
 			if auth.ErrorKind(err) != tt.wantKind {
 				t.Errorf("ErrorKind = %v, want %v", auth.ErrorKind(err), tt.wantKind)
 			}
-			wantStatus := tt.status
-			if tt.noStatus {
-				wantStatus = 0
-			}
-			if e.Status != wantStatus {
-				t.Errorf("Status = %d, want %d", e.Status, wantStatus)
+			if e.Status != tt.status {
+				t.Errorf("Status = %d, want %d", e.Status, tt.status)
 			}
 			if e.Code != tt.wantCode || e.Description != tt.wantDesc {
 				t.Errorf("Code, Description = %q, %q; want %q, %q", e.Code, e.Description, tt.wantCode, tt.wantDesc)
@@ -333,7 +329,7 @@ func TestExchangeErrorKinds(t *testing.T) {
 				t.Errorf("Hint() = %q, want one mentioning %q", e.Hint(), tt.wantHint)
 			}
 			msg := e.Error()
-			if tt.status != 200 && !strings.Contains(msg, fmt.Sprintf("(HTTP %d)", tt.status)) {
+			if !strings.Contains(msg, fmt.Sprintf("(HTTP %d)", tt.status)) {
 				t.Errorf("Error() = %q, want the status (HTTP %d) in it", msg, tt.status)
 			}
 			if tt.wantDesc != "" && !strings.Contains(msg, tt.wantCode+": "+tt.wantDesc) {
@@ -572,6 +568,9 @@ func TestExchangeHugeBody(t *testing.T) {
 			}
 			if n := utf8.RuneCountInString(e.Excerpt); n > 121 {
 				t.Errorf("Excerpt has %d runes, want at most 121", n)
+			}
+			if !strings.Contains(e.Error(), "larger than 1 MiB") {
+				t.Errorf("Error() = %.200q, want it to say the answer is over 1 MiB", e.Error())
 			}
 			if n := len(e.Error()); n > 400 {
 				t.Errorf("Error() is %d bytes long, want a short message: %.200q…", n, e.Error())
@@ -850,6 +849,8 @@ func TestValidateClientID(t *testing.T) {
 		{"abc\n", auth.ErrClientIDSpaces},
 		{"\tabc", auth.ErrClientIDSpaces},
 		{"abc\u00a0def", auth.ErrClientIDSpaces},
+		{"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", auth.ErrClientIDIsSecret},
+		{"gocspx-1a2b3c4d5e6f7g8h9i0jKLMNOPQR", auth.ErrClientIDIsSecret},
 	}
 	for _, tt := range tests {
 		t.Run(tt.id, func(t *testing.T) {
@@ -918,6 +919,11 @@ func TestNormalizeClientID(t *testing.T) {
 		{"123-abc.apps.googleusercontent.com", "123-abc.apps.googleusercontent.com"},
 		{`"123-abc.apps.googleusercontent.com"`, "123-abc.apps.googleusercontent.com"},
 		{"'abc'\n", "abc"},
+		{`"123-abc.apps.googleusercontent.com",`, "123-abc.apps.googleusercontent.com"},
+		{`  "123-abc.apps.googleusercontent.com" ,` + "\n", "123-abc.apps.googleusercontent.com"},
+		{`'abc',`, "abc"},
+		{`" abc "`, "abc"},
+		{`"GOCSPX-abc",`, "GOCSPX-abc"}, // for ValidateClientID to refuse
 		{"abc\u200fdef", "abcdef"},
 		{"a b", "a b"}, // inner spaces stay, for ValidateClientID to refuse
 	}

@@ -1,17 +1,16 @@
 package auth
 
 import (
-	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net"
+	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"unicode"
 
 	"github.com/charmbracelet/x/ansi"
-	"golang.org/x/oauth2"
 )
 
 // Kind says which part of the flow an error sends the person back to.
@@ -67,6 +66,7 @@ type Error struct {
 	Code        string // the server's "error"
 	Description string // the server's "error_description"
 	Excerpt     string // the start of a body that was not an OAuth error
+	Location    string // where a redirect (3xx) of the token request points
 	Refresh     bool   // the request was a refresh, not a code exchange
 	Err         error
 }
@@ -78,6 +78,8 @@ func (e *Error) Error() string {
 		fmt.Fprintf(&b, "%s: %s", e.Code, e.Description)
 	case e.Code != "":
 		b.WriteString(e.Code)
+	case e.Location != "":
+		fmt.Fprintf(&b, "the token endpoint redirects to %s", e.Location)
 	case e.Err != nil:
 		b.WriteString(Sanitize(e.Err.Error()))
 	default:
@@ -94,34 +96,64 @@ func (e *Error) Error() string {
 
 func (e *Error) Unwrap() error { return e.Err }
 
+// Retryable reports whether sending the same request again may help: not
+// after a 2xx (the code may be used up) or a redirect (the URL is wrong).
+func (e *Error) Retryable() bool {
+	return e.Kind.Retryable() && (e.Status < 200 || e.Status >= 400)
+}
+
 // Hint says what to do about e, in one sentence.
 func (e *Error) Hint() string {
+	facts := statedFacts(e.Description)
 	switch e.Kind {
 	case KindCode:
-		if e.Refresh {
+		switch {
+		case e.Refresh:
 			return "The refresh token was refused: run the wizard again for a new one."
-		}
-		if strings.Contains(strings.ToLower(e.Description), "malformed") {
+		case pkceRE.MatchString(facts):
+			return pkceHint
+		case strings.Contains(facts, "malformed"):
 			return "The code was mangled in the paste (still %2F-encoded, cut short, or with spaces): get a new code and paste it whole."
 		}
 		return "Codes are single-use and expire within minutes: open the authorization URL again for a new one."
 	case KindClientID:
+		if unknownClient(facts) || e.Code == "oauth2_error" {
+			return "The server does not know this client ID: copy it again from the OAuth client's page, and check that the endpoints are that provider's."
+		}
 		return "Check the client ID, and that the client may use the authorization-code grant."
 	case KindSecret:
-		return "The server did not accept the client secret: copy it again from the OAuth client's page (or the client wants the other --auth-style, basic or post)."
+		if strings.Contains(facts, "secret") {
+			return "The server did not accept the client secret: copy it again from the OAuth client's page (or the client wants the other --auth-style, basic or post)."
+		}
+		return "The server refused the client without saying which part is wrong: check both the client ID and the client secret (copy them again from the OAuth client's page), or try the other --auth-style (basic or post)."
 	case KindRedirect:
 		return "Register the exact redirect URI on the OAuth client (a Desktop client for loopback URIs, a Web client for https)."
 	case KindScope:
+		if missingRE.MatchString(facts) {
+			return "The server wants a scope: pass --scope with one the client may ask for."
+		}
 		return "The server refused a scope: check --scope and what the client may ask for."
 	case KindRequest:
+		if pkceRE.MatchString(facts) {
+			return pkceHint
+		}
 		return "The server called the request malformed: check the endpoints and flags."
 	case KindNetwork:
 		return "Check the network and the token URL, then try again."
 	case KindServer:
+		switch {
+		case e.Location != "":
+			return "If that is the token endpoint, pass it as --token-url: nestauth follows no redirect, which would send the code and the secret on."
+		case e.Status >= 200 && e.Status < 400:
+			return "The answer held no token: check that --token-url is the provider's token endpoint (the code may be used up)."
+		}
 		return "Wait a moment and try again, or check the token URL."
 	}
 	return ""
 }
+
+const pkceHint = "The PKCE code_verifier does not match the code_challenge of the URL the code came from: " +
+	"with exchange, --code-verifier must be the verifier of that URL; otherwise get a new code from the authorization URL."
 
 // ErrorKind returns the Kind of err, KindUnknown when it carries none.
 func ErrorKind(err error) Kind {
@@ -135,87 +167,105 @@ func ErrorKind(err error) Kind {
 // maxExcerpt bounds the piece of an unexpected body shown to a person.
 const maxExcerpt = 120
 
-func classify(ctx context.Context, err error, refresh bool) *Error {
-	e := &Error{Err: err, Refresh: refresh}
-	var re *oauth2.RetrieveError
-	switch {
-	case errors.Is(ctx.Err(), context.Canceled):
-		e.Kind = KindCanceled
-	case errors.Is(err, context.DeadlineExceeded) || errors.Is(ctx.Err(), context.DeadlineExceeded):
-		e.Kind = KindNetwork
-		e.Err = errors.New("the request timed out (see --timeout)")
-	case errors.As(err, &re):
-		classifyResponse(e, re)
-	case isNetError(err):
-		e.Kind = KindNetwork
-	default:
-		// x/oauth2 parsed a 2xx answer that held no token.
-		e.Kind = KindServer
-	}
-	return e
-}
-
 func isNetError(err error) bool {
 	var ne net.Error
 	var ue *url.Error
 	return errors.As(err, &ne) || errors.As(err, &ue)
 }
 
-func classifyResponse(e *Error, re *oauth2.RetrieveError) {
-	if re.Response != nil {
-		e.Status = re.Response.StatusCode
+// classifyAnswer fills e from an answer that held no token. a is the parsed
+// body, when it parsed.
+func classifyAnswer(e *Error, resp *http.Response, a answer, parsed bool, body []byte, red redactor) {
+	e.Status = resp.StatusCode
+	if parsed {
+		e.Code, e.Description = red.clean(a.Code, maxCode), red.clean(a.Description, maxDescription)
 	}
-	e.Code, e.Description = Sanitize(re.ErrorCode), Sanitize(re.ErrorDescription)
-	if e.Code == "" {
-		// x/oauth2 reads OAuth errors only from JSON typed as such; some
-		// servers send them as text/html or with no type at all.
-		var body struct {
-			Code        string `json:"error"`
-			Description string `json:"error_description"`
-		}
-		if json.Unmarshal(re.Body, &body) == nil {
-			e.Code, e.Description = Sanitize(body.Code), Sanitize(body.Description)
-		}
-	}
-	if e.Code == "" {
-		e.Excerpt = Excerpt(re.Body)
-	}
-	e.Err = nil
-	desc := strings.ToLower(e.Description)
 	switch {
-	case e.Code == "invalid_grant":
-		e.Kind = KindCode
-	case strings.Contains(desc, "missing required"):
-		e.Kind = KindRequest // Nest: "missing required parameters: PARAM"
-	case e.Code == "oauth2_error" && strings.Contains(desc, "authorization code"):
-		e.Kind = KindCode // Nest: "authorization code not found" / "expired"
-	case e.Code == "oauth2_error" && strings.Contains(desc, "secret"):
-		e.Kind = KindSecret // Nest: "client secret not found"
-	case e.Code == "oauth2_error" && strings.Contains(desc, "client"):
-		e.Kind = KindClientID
-	case e.Code == "invalid_client", e.Code == "" && e.Status == 401:
-		e.Kind = KindSecret
-	case e.Code == "unauthorized_client":
-		e.Kind = KindClientID
-	case e.Code == "redirect_uri_mismatch", strings.Contains(desc, "redirect_uri"):
-		e.Kind = KindRedirect
-	case e.Code == "invalid_scope":
-		e.Kind = KindScope
-	case e.Code != "" && e.Status < 500:
-		e.Kind = KindRequest
+	case e.Code != "":
+	case e.Status >= 300 && e.Status < 400 && resp.Header.Get("Location") != "":
+		e.Location = red.clean(location(resp), maxDescription)
 	default:
-		e.Kind = KindServer
+		e.Excerpt = red.excerpt(body)
 	}
+	e.Kind = kindOf(e.Code, e.Description, e.Status)
+}
+
+// location is where a redirect points, made absolute.
+func location(resp *http.Response) string {
+	loc := resp.Header.Get("Location")
+	if resp.Request == nil {
+		return loc
+	}
+	u, err := resp.Request.URL.Parse(loc)
+	if err != nil {
+		return loc
+	}
+	return u.String()
+}
+
+// kindOf reads an OAuth error (RFC 6749 §5.2) as what would fix it. Servers
+// say more in the description than the code does; Nest's codes say nothing.
+func kindOf(code, desc string, status int) Kind {
+	facts := statedFacts(desc)
+	switch {
+	case code == "invalid_grant" && redirectRE.MatchString(facts):
+		return KindRedirect // the code may still be good
+	case code == "invalid_grant":
+		return KindCode
+	case code == "invalid_client" && unknownClient(facts):
+		return KindClientID
+	case code == "invalid_client":
+		return KindSecret
+	case code == "invalid_scope", code != "" && status < 500 && scopeRE.MatchString(facts):
+		return KindScope
+	case strings.Contains(facts, "missing required"):
+		return KindRequest // Nest: "missing required parameters: PARAM"
+	case code == "oauth2_error" && strings.Contains(facts, "authorization code"):
+		return KindCode // Nest: "authorization code not found" / "expired"
+	case code == "oauth2_error" && strings.Contains(facts, "secret"):
+		return KindSecret // Nest: "client secret not found"
+	case code == "oauth2_error" && strings.Contains(facts, "client"):
+		return KindClientID
+	case code == "" && status == 401:
+		return KindSecret
+	case code == "unauthorized_client":
+		return KindClientID
+	case code == "redirect_uri_mismatch", redirectRE.MatchString(facts):
+		return KindRedirect
+	case code != "" && status < 500:
+		return KindRequest
+	}
+	return KindServer
+}
+
+var (
+	// RFC 6749's own wording, which some servers (fosite, Hydra) put before
+	// the fact: a list of what might be wrong states none of it.
+	rfcListsRE = regexp.MustCompile(`\(e\.g\.[^)]*\)|does not match the redirection uri used in the authorization request`)
+	redirectRE = regexp.MustCompile(`redirect(ion)?[ _]?ur[il]`)
+	pkceRE     = regexp.MustCompile(`code[ _]?verifier|code[ _]?challenge|pkce`)
+	scopeRE    = regexp.MustCompile(`\bscopes?\b`)
+	missingRE  = regexp.MustCompile(`missing|required|must (contain|include)|no scope|empty`)
+	// unknownClientRE: "The OAuth client was not found.", "client not found",
+	// "The requested OAuth 2.0 Client does not exist.", "Unknown client".
+	unknownClientRE = regexp.MustCompile(`\b(unknown|unregistered|no such)( oauth( ?2(\.0)?)?)? client|\binvalid client[ _]id\b|` +
+		`\bclient([ _]id)?\b.*\b(not found|unknown|does not exist|doesn't exist|not registered|cannot be found|could not be found)\b`)
+)
+
+// statedFacts is a description, lowercased, without RFC 6749's lists of what
+// might be wrong.
+func statedFacts(desc string) string {
+	return rfcListsRE.ReplaceAllString(strings.ToLower(desc), "")
+}
+
+// unknownClient reports whether a description says the client ID is unknown,
+// and only that ("invalid client or invalid client credentials" says nothing).
+func unknownClient(facts string) bool {
+	return !strings.Contains(facts, "secret") && !strings.Contains(facts, " or ") && unknownClientRE.MatchString(facts)
 }
 
 // Excerpt returns the start of an untrusted body, sanitized and on one line.
-func Excerpt(body []byte) string {
-	s := strings.Join(strings.Fields(Sanitize(string(body[:min(len(body), 4*maxExcerpt)]))), " ")
-	if r := []rune(s); len(r) > maxExcerpt {
-		s = string(r[:maxExcerpt]) + "…"
-	}
-	return s
-}
+func Excerpt(body []byte) string { return redactor(nil).excerpt(body) }
 
 // Sanitize makes untrusted text safe to show in a terminal: it drops escape
 // sequences, control characters and invisible formatting characters (such as

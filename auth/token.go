@@ -4,8 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"time"
-
-	"golang.org/x/oauth2"
 )
 
 // Token is a token endpoint's answer, as nestauth shows and prints it.
@@ -18,21 +16,15 @@ type Token struct {
 	Expiry       time.Time `json:"expiry,omitzero"`
 }
 
-// newToken copies tok, with the expiry counted from start, the moment the
-// request was sent, by our own clock rather than x/oauth2's.
-func newToken(tok *oauth2.Token, start time.Time) *Token {
+// newToken makes a Token of an answer, with the expiry counted from start,
+// the moment the request was sent.
+func newToken(a answer, start time.Time) *Token {
 	t := &Token{
-		AccessToken:  tok.AccessToken,
-		TokenType:    tok.TokenType,
-		RefreshToken: tok.RefreshToken,
-		ExpiresIn:    tok.ExpiresIn,
-	}
-	if s, ok := tok.Extra("scope").(string); ok {
-		t.Scope = s
-	}
-	if t.ExpiresIn == 0 && !tok.Expiry.IsZero() {
-		// Form-encoded answers fill only Expiry.
-		t.ExpiresIn = int64(time.Until(tok.Expiry).Round(time.Second) / time.Second)
+		AccessToken:  a.AccessToken,
+		TokenType:    a.TokenType,
+		RefreshToken: a.RefreshToken,
+		Scope:        a.Scope,
+		ExpiresIn:    a.ExpiresIn,
 	}
 	if t.ExpiresIn > 0 {
 		t.Expiry = start.Add(time.Duration(t.ExpiresIn) * time.Second).UTC().Truncate(time.Second)

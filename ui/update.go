@@ -334,10 +334,10 @@ func (m Model) exchangeFailed(msg exchangeErrMsg) (tea.Model, tea.Cmd) {
 	case e.Kind == auth.KindCode:
 		m.hint += " Press ctrl+o to open it, then paste the new code here."
 	case e.Kind == auth.KindRedirect:
-		m.hint = m.config().RedirectHint()
+		m.hint = m.config().RedirectHint() + " Your code is kept (it may still be good): Enter tries it again."
 	case m.resume:
 		m.hint += " Your code is kept: Enter takes you back to it."
-	case e.Kind.Retryable():
+	case e.Retryable():
 		m.hint += " Press Enter to retry."
 	}
 	return m, cmd
@@ -351,6 +351,9 @@ func (m *Model) setError(err error) {
 		m.hint = auth.ProjectIDHelp
 	case errors.Is(err, auth.ErrStateMismatch):
 		m.inputs[fieldCode].SetValue("")
+	case errors.Is(err, auth.ErrClientIDIsSecret):
+		m.inputs[fieldClientID].SetValue("") // a secret is not shown in the clear
+		m.hint = "It was taken out of the field: the secret goes in the next step."
 	}
 	if len(m.errMsg) > 0 {
 		m.errMsg = strings.ToUpper(m.errMsg[:1]) + m.errMsg[1:] + "."

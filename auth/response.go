@@ -1,0 +1,253 @@
+package auth
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"html"
+	"io"
+	"math"
+	"net/http"
+	"net/url"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+)
+
+// maxBody bounds what is read of a token endpoint's answer (x/oauth2 reads
+// no more either).
+const maxBody = 1 << 20
+
+// recorder is the transport under x/oauth2. x/oauth2 builds and sends the
+// token request; nestauth reads the answer itself from what recorder kept,
+// because x/oauth2 drops a token it cannot parse ("cannot parse json",
+// "missing access_token") after the server has spent the code.
+type recorder struct {
+	next    http.RoundTripper
+	resp    *http.Response // the answer's status, header and request
+	body    []byte         // what was read of the body, at most maxBody
+	readErr error          // why reading stopped: io.EOF once the body was whole
+}
+
+func (r *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
+	resp, err := r.next.RoundTrip(req)
+	if err != nil {
+		return nil, err
+	}
+	r.resp = resp
+	resp.Body = &recordedBody{ReadCloser: resp.Body, r: r}
+	return resp, nil
+}
+
+// complete reports whether the whole body was read.
+func (r *recorder) complete() bool { return r.resp != nil && r.readErr == io.EOF }
+
+type recordedBody struct {
+	io.ReadCloser
+	r *recorder
+}
+
+func (b *recordedBody) Read(p []byte) (int, error) {
+	n, err := b.ReadCloser.Read(p)
+	keep := min(n, maxBody-len(b.r.body))
+	b.r.body = append(b.r.body, p[:keep]...)
+	if err != nil {
+		b.r.readErr = err
+	}
+	return n, err
+}
+
+// answer is a token endpoint's answer: a token (RFC 6749 §5.1) or an error
+// (§5.2).
+type answer struct {
+	AccessToken, TokenType, RefreshToken, Scope string
+	ExpiresIn                                   int64
+	Code, Description                           string
+}
+
+// parseAnswer reads an answer leniently: JSON whatever its Content-Type, with
+// expires_in a number (fractional too) or a string; or a form (GitHub's
+// style). ok is false when the body is neither.
+func parseAnswer(body []byte) (a answer, ok bool) {
+	body = bytes.TrimSpace(bytes.TrimPrefix(body, []byte("\uFEFF")))
+	if bytes.HasPrefix(body, []byte("{")) {
+		var fields map[string]json.RawMessage
+		if json.Unmarshal(body, &fields) != nil {
+			return answer{}, false
+		}
+		str := func(k string) string {
+			var s string
+			_ = json.Unmarshal(fields[k], &s)
+			return s
+		}
+		a = answer{AccessToken: str("access_token"), TokenType: str("token_type"),
+			RefreshToken: str("refresh_token"), Scope: str("scope"),
+			Code: str("error"), Description: str("error_description")}
+		if a.Scope == "" {
+			var scopes []string // a list, from some servers
+			if json.Unmarshal(fields["scope"], &scopes) == nil {
+				a.Scope = strings.Join(scopes, " ")
+			}
+		}
+		raw := strings.Trim(string(fields["expires_in"]), `"`)
+		a.ExpiresIn = seconds(raw)
+		return a, true
+	}
+	// A bad escape elsewhere must not cost the token: ParseQuery keeps the
+	// pairs it could read.
+	v, _ := url.ParseQuery(string(body))
+	if !v.Has("access_token") && !v.Has("error") {
+		return answer{}, false
+	}
+	return answer{AccessToken: v.Get("access_token"), TokenType: v.Get("token_type"),
+		RefreshToken: v.Get("refresh_token"), Scope: v.Get("scope"),
+		ExpiresIn: seconds(v.Get("expires_in")),
+		Code:      v.Get("error"), Description: v.Get("error_description")}, true
+}
+
+// seconds reads an expires_in value: "3600", "3600.5", " 3600 ". Nonsense and
+// non-positive values are no expiry; huge ones are capped (68 years).
+func seconds(s string) int64 {
+	f, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
+	if err != nil || math.IsNaN(f) || f < 1 {
+		return 0
+	}
+	return int64(min(f, math.MaxInt32))
+}
+
+// Bounds of server text shown to a person.
+const (
+	maxCode        = 60
+	maxDescription = 300
+)
+
+// redactor hides the secrets of one request in what the server says back.
+type redactor []string // every form of every secret, longest first
+
+// minRedacted: a shorter "secret" would blank out ordinary words.
+const minRedacted = 4
+
+// redactor returns what hides the client secret (and the refresh token sent,
+// if any) in the forms a server may echo them: raw, form- or
+// percent-encoded (either hex case), in JSON or HTML, or as the Basic header.
+func (c Config) redactor(refreshToken string) redactor {
+	var r redactor
+	for _, s := range []string{c.ClientSecret, refreshToken} {
+		if len(s) < minRedacted {
+			continue
+		}
+		q, p := url.QueryEscape(s), url.PathEscape(s)
+		r = append(r, s, q, p, lowerHex(q), lowerHex(p), html.EscapeString(s))
+		for _, j := range jsonForms(s) {
+			r = append(r, j, strings.ReplaceAll(j, "/", `\/`)) // PHP escapes slashes
+		}
+	}
+	if len(c.ClientSecret) >= minRedacted {
+		basic := url.QueryEscape(c.ClientID) + ":" + url.QueryEscape(c.ClientSecret)
+		r = append(r, base64.StdEncoding.EncodeToString([]byte(basic)))
+	}
+	slices.SortFunc(r, func(a, b string) int { return len(b) - len(a) })
+	return slices.Compact(r)
+}
+
+// jsonForms is s inside a JSON string, with and without Go's HTML escapes.
+func jsonForms(s string) []string {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(s)
+	plain := strings.TrimSuffix(b.String(), "\n")
+	escaped, _ := json.Marshal(s)
+	return []string{plain[1 : len(plain)-1], string(escaped[1 : len(escaped)-1])}
+}
+
+var percentRE = regexp.MustCompile(`%[0-9A-F]{2}`)
+
+func lowerHex(s string) string { return percentRE.ReplaceAllStringFunc(s, strings.ToLower) }
+
+// apply replaces every secret in s with [redacted].
+func (r redactor) apply(s string) string {
+	for _, form := range r {
+		s = strings.ReplaceAll(s, form, "[redacted]")
+	}
+	return s
+}
+
+// clean makes a piece of server text fit to show: redacted, sanitized and cut
+// to n runes. The whole text is redacted before it is cut, so a cut never
+// leaves a piece of a secret behind; what sanitizing joins is redacted again.
+func (r redactor) clean(s string, n int) string { return cut(r.sanitize(s, 4*n), n) }
+
+// excerpt is Excerpt, redacted.
+func (r redactor) excerpt(body []byte) string {
+	return cut(strings.Join(strings.Fields(r.sanitize(string(body), 4*maxExcerpt)), " "), maxExcerpt)
+}
+
+// sanitize redacts s, keeps its first n bytes, and sanitizes them.
+func (r redactor) sanitize(s string, n int) string {
+	s = r.apply(s)
+	return r.apply(Sanitize(s[:min(len(s), n)]))
+}
+
+// cut shortens s to n runes and an ellipsis.
+func cut(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	if r := []rune(s); len(r) > n {
+		return strings.TrimRightFunc(string(r[:n]), unicode.IsSpace) + "…"
+	}
+	return s
+}
+
+// read turns what the token endpoint answered into a token or an *Error.
+// err is x/oauth2's verdict, used only when there is no whole answer to read.
+// refreshToken is the one a refresh sent (empty for a code exchange): kept
+// when the server sends no new one (RFC 6749 §6).
+func (c Config) read(ctx context.Context, rec *recorder, err error, start time.Time, refreshToken string) (*Token, error) {
+	a, parsed := parseAnswer(rec.body)
+	if rec.complete() && parsed && a.AccessToken != "" && a.Code == "" && is2xx(rec.resp.StatusCode) {
+		// Issued: whatever x/oauth2 made of it, and even if ctx ended since.
+		if a.RefreshToken == "" {
+			a.RefreshToken = refreshToken
+		}
+		return checked(newToken(a, start), refreshToken != "")
+	}
+	e := &Error{Refresh: refreshToken != "", Err: err}
+	red := c.redactor(refreshToken)
+	switch {
+	case errors.Is(ctx.Err(), context.Canceled):
+		e.Kind = KindCanceled
+	case errors.Is(err, context.DeadlineExceeded) || errors.Is(ctx.Err(), context.DeadlineExceeded):
+		e.Kind = KindNetwork
+		e.Err = errors.New("the request timed out (see --timeout)")
+	case rec.resp == nil && isNetError(err):
+		e.Kind = KindNetwork
+	case rec.resp == nil:
+		e.Kind = KindServer
+	case rec.readErr != nil && rec.readErr != io.EOF:
+		e.Kind, e.Status = KindNetwork, rec.resp.StatusCode
+		e.Err = fmt.Errorf("the connection broke while the answer was read: %w", rec.readErr)
+	default:
+		e.Err = nil
+		if !rec.complete() {
+			parsed = false // what was read proves nothing
+			e.Err = errors.New("the answer is larger than 1 MiB")
+		}
+		classifyAnswer(e, rec.resp, a, parsed, rec.body, red)
+	}
+	if e.Err != nil {
+		if msg := red.apply(e.Err.Error()); msg != e.Err.Error() {
+			e.Err = errors.New(msg)
+		}
+	}
+	return nil, e
+}
+
+func is2xx(status int) bool { return status >= 200 && status < 300 }
