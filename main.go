@@ -49,7 +49,6 @@ const (
 )
 
 func main() {
-	reserveStdio()
 	// A write to a closed pipe then fails with EPIPE, which is reported,
 	// instead of killing nestauth without a word.
 	signal.Notify(make(chan os.Signal, 1), syscall.SIGPIPE)
@@ -78,30 +77,19 @@ func takeSecrets() func(string) string {
 	}
 }
 
-// reserveStdio fills a closed stdin, stdout or stderr with /dev/null opened
-// read-only: otherwise the next file or socket opened would take its number,
-// and the token meant for stdout could be written into it. A write there fails.
-func reserveStdio() {
-	for {
-		fd, err := syscall.Open(os.DevNull, syscall.O_RDONLY, 0)
-		if err != nil {
-			return
-		}
-		if fd > 2 {
-			_ = syscall.Close(fd)
-			return
-		}
-	}
-}
-
-// checkStdout fails when stdout cannot be written at all (closed, or open
-// read-only), before anything is sent: a code must not be spent on a token
-// that has nowhere to go. A write of nothing tests it without output.
+// checkStdout fails, before anything is sent, when stdout cannot take the
+// token: a code must not be spent on a token with nowhere to go. A write of
+// nothing finds a read-only stdout or /dev/full without output.
 func checkStdout(stdout io.Writer) error {
-	if f, ok := stdout.(*os.File); ok {
-		if _, err := f.Write(nil); err != nil {
-			return fmt.Errorf("stdout cannot be written (%w): the token would be lost, so nothing was sent", err)
-		}
+	f, ok := stdout.(*os.File)
+	if !ok {
+		return nil
+	}
+	if _, err := f.Write(nil); err != nil {
+		return fmt.Errorf("stdout cannot be written (%w): the token would be lost, so nothing was sent", err)
+	}
+	if closedAtStart(f) {
+		return errors.New("stdout cannot be written (it was closed): the token would be lost, so nothing was sent")
 	}
 	return nil
 }
@@ -197,14 +185,20 @@ func runWizard(o *options, stdout, stderr io.Writer, getenv func(string) string)
 		uo.Approve = fake.Approve
 	}
 
-	uo.TokenNote = "it went to stdout"
-	if isTerminal(stdout) {
-		uo.TokenNote = "here it is, on one line for copying"
+	uo.TokenNote = "here it is, on one line for copying"
+	if !isTerminal(stdout) {
+		// Written while the wizard still shows the token: if the write
+		// fails, the person can copy it from the screen.
+		uo.TokenNote = "it went to stdout"
+		uo.Deliver = func(t *auth.Token) error {
+			_, err := fmt.Fprintln(stdout, t.AccessToken)
+			return err
+		}
 	}
 	// The wizard draws on stderr; when that is redirected, on the terminal itself.
 	const noTerminal = "nestauth: the wizard needs a terminal; without one, use 'nestauth exchange' (see 'nestauth exchange --help')"
 	if getenv("TERM") == "dumb" {
-		fmt.Fprintln(stderr, strings.Replace(noTerminal, "a terminal", "a terminal that understands escape codes (TERM is dumb)", 1))
+		say(stderr, strings.Replace(noTerminal, "a terminal", "a terminal that understands escape codes (TERM is dumb)", 1))
 		return exitFailure
 	}
 	screen := stderr
@@ -218,8 +212,9 @@ func runWizard(o *options, stdout, stderr io.Writer, getenv func(string) string)
 		screen = tty
 	}
 
-	final, err := tea.NewProgram(ui.New(uo), tea.WithOutput(screen),
-		tea.WithColorProfile(colorProfile(screen))).Run()
+	p := tea.NewProgram(ui.New(uo), tea.WithOutput(screen), tea.WithColorProfile(colorProfile(screen)))
+	defer quitOnHangup(p)()
+	final, err := p.Run()
 	switch {
 	case errors.Is(err, tea.ErrInterrupted):
 		return exitAbort // SIGINT
@@ -241,19 +236,55 @@ func runWizard(o *options, stdout, stderr io.Writer, getenv func(string) string)
 	case m.Token() == nil:
 		fmt.Fprintln(stderr, "nestauth: stopped before a token was fetched")
 		return exitFailure
+	case m.DeliverErr() != nil:
+		say(stderr, fmt.Sprintf("nestauth: the token could not be written to stdout: %v", m.DeliverErr()))
+		return exitFailure
 	}
-	// Printed whole, after the program: a wrapped token would copy with newlines.
-	fmt.Fprintln(stdout, m.Token().AccessToken)
+	if !m.Delivered() {
+		// Printed whole, after the program: a wrapped token would copy with newlines.
+		if _, err := fmt.Fprintln(stdout, m.Token().AccessToken); err != nil {
+			say(stderr, fmt.Sprintf("nestauth: the token could not be written to stdout: %v", err))
+			return exitFailure
+		}
+	}
 	if rt := m.Token().RefreshToken; rt != "" {
 		// On the screen, not stdout, which holds the access token alone;
 		// without this a piped run would lose the long-lived token.
-		fmt.Fprintln(screen, "Refresh token (for nestauth refresh):")
-		fmt.Fprintln(screen, rt)
+		say(screen, "Refresh token (for nestauth refresh):")
+		fmt.Fprintln(screen, rt) // whole, like the access token
 		if warn := m.Provider().RefreshTokenWarning(); warn != "" {
-			fmt.Fprintln(screen, warn)
+			say(screen, warn)
 		}
 	}
 	return exitOK
+}
+
+// quitOnHangup ends the program on SIGHUP and SIGQUIT as Bubble Tea ends it
+// on SIGTERM, restoring the terminal: their default action would leave it
+// raw, with the cursor hidden. The returned func stops listening.
+func quitOnHangup(p *tea.Program) (stop func()) {
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, syscall.SIGHUP, syscall.SIGQUIT)
+	done := make(chan struct{})
+	go func() {
+		select {
+		case <-sigs:
+			p.Quit()
+		case <-done:
+		}
+	}()
+	return func() { signal.Stop(sigs); close(done) }
+}
+
+// say prints prose on w, wrapped at word boundaries to the width of the
+// terminal w is; anywhere else, on one line.
+func say(w io.Writer, s string) {
+	if f, ok := w.(*os.File); ok && term.IsTerminal(f.Fd()) {
+		if width, _, err := term.GetSize(f.Fd()); err == nil && width > 0 {
+			s = ui.WrapText(s, width)
+		}
+	}
+	fmt.Fprintln(w, s)
 }
 
 // colorProfile is what Bubble Tea would detect, minus its `tmux info` call:
@@ -708,15 +739,16 @@ func checkEndpoints(p auth.Provider, cmd string, chosen bool) error {
 	return nil
 }
 
-// readHidden reads a line without echo. ctrl+c ends the program with the
-// terminal's echo restored, which term.ReadPassword alone would leave off.
+// readHidden reads a line without echo. ctrl+c, or a hangup, quit or
+// termination signal, ends the program with the terminal's echo restored,
+// which term.ReadPassword alone would leave off.
 func readHidden(f *os.File) ([]byte, error) {
 	state, err := term.GetState(f.Fd())
 	if err != nil {
 		return nil, err
 	}
 	sigs := make(chan os.Signal, 1)
-	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT)
 	defer func() { signal.Stop(sigs); close(sigs) }()
 	go func() {
 		if _, ok := <-sigs; ok {

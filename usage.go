@@ -39,7 +39,8 @@ A value given by flag or environment skips its step; esc still reaches it.
 The wizard draws on stderr; when stdout is not a terminal it receives the
 token alone, so TOKEN=$(nestauth ...) works.
 
-Exit codes: 0 token, 1 failure, 2 usage, 130 aborted (ctrl+c).
+Exit codes: 0 token, 1 failure (or stdout could not take the token), 2 usage,
+130 aborted (ctrl+c before the token step; on it, ctrl+c finishes like q).
 `,
 	"exchange": `nestauth exchange: trade an authorization code for a token, without the wizard.
 

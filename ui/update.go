@@ -85,8 +85,13 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m.captured(msg)
 	case approvedMsg:
 		return m.approved(msg)
+	case deliveredMsg:
+		return m.delivered(msg)
 	case tea.KeyPressMsg:
 		if msg.String() == "ctrl+c" {
+			if m.step == stepToken && !m.delivering {
+				return m.finish() // the code is spent: keep the token, as q does
+			}
 			m.aborted = true
 			return m, tea.Quit
 		}
@@ -378,8 +383,7 @@ func (m Model) updateToken(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	case key.Matches(msg, keys.CopyRefresh) && m.token.RefreshToken != "":
 		return m, tea.Batch(tea.SetClipboard(m.token.RefreshToken), copyCmd(m.opts.Copy, m.token.RefreshToken, "the refresh token"))
 	case key.Matches(msg, keys.Done):
-		m.done = true
-		return m, tea.Quit
+		return m.finish()
 	case key.Matches(msg, keys.NewCode):
 		m.newAuthorization()
 		m.inputs[fieldCode].SetValue("")
