@@ -429,3 +429,43 @@ func TestE2EWrapAfterWizard(t *testing.T) {
 		}
 	})
 }
+
+// Inside tmux, with stdout a terminal, nestauth runs no `tmux info` (which
+// lipgloss's start-up colour detection would, with no time limit), and the
+// programs it starts still see TMUX.
+func TestE2ENoTmuxInfo(t *testing.T) {
+	t.Parallel()
+	bin := t.TempDir()
+	logFile := filepath.Join(bin, "tmux.log")
+	fakeTmux := "#!/bin/sh\necho \"tmux $*\" >> " + shq(logFile) + "\n"
+	browser := "#!/bin/sh\nenv > " + shq(filepath.Join(bin, "env.tmp")) + " && mv " + shq(filepath.Join(bin, "env.tmp")) + " " + shq(filepath.Join(bin, "env")) + "\n"
+	for name, script := range map[string]string{"tmux": fakeTmux, "browser": browser} {
+		if err := os.WriteFile(filepath.Join(bin, name), []byte(script), 0o700); err != nil {
+			t.Fatal(err)
+		}
+	}
+	const tmuxVar = "/tmp/tmux-1000/default,4242,0"
+	env := map[string]string{"PATH": bin + ":" + os.Getenv("PATH"), "TMUX": tmuxVar, "BROWSER": filepath.Join(bin, "browser"), "TERM": "xterm-256color"}
+	tm := startScript(t, 80, 24, env, "nestauth --version\n"+exitLine+"\nnestauth --demo")
+	if code := tm.exitCode(); code != 0 {
+		t.Fatalf("--version: exit %d", code)
+	}
+	waitFor(t, tm, "Step 1 of 5 · Client ID")
+	tm.keys("Enter")
+	waitFor(t, tm, "Step 2 of 5 · Client secret")
+	tm.keys("Enter")
+	waitFor(t, tm, "Step 3 of 5 · Authorize")
+	tm.keys("o")
+	waitFor(t, tm, "Opened the authorization URL")
+	if b, err := os.ReadFile(logFile); err == nil {
+		t.Errorf("nestauth ran tmux:\n%s", b)
+	}
+	childEnv, err := os.ReadFile(filepath.Join(bin, "env"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(childEnv), "TMUX="+tmuxVar+"\n") {
+		t.Errorf("the browser lost TMUX:\n%s", childEnv)
+	}
+	tm.keys("C-c")
+}

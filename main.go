@@ -28,6 +28,7 @@ import (
 
 	"nestauth/auth"
 	"nestauth/auth/fakenest"
+	"nestauth/internal/hidetmux"
 	"nestauth/ui"
 )
 
@@ -49,6 +50,7 @@ const (
 )
 
 func main() {
+	hidetmux.Restore() // hidden while lipgloss initialized
 	// A write to a closed pipe then fails with EPIPE, which is reported,
 	// instead of killing nestauth without a word.
 	signal.Notify(make(chan os.Signal, 1), syscall.SIGPIPE)
