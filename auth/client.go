@@ -43,7 +43,7 @@ var (
 	ErrInsecureURL     = errors.New("refusing a plain http:// endpoint that is not on this machine (loopback)")
 	ErrBadEndpointURL  = errors.New("the endpoint is not an absolute http(s) URL")
 	ErrBadRedirectPort = errors.New("a loopback redirect URI needs a fixed port, not 0: register one such as http://127.0.0.1:8085/callback")
-	ErrOOBRedirect     = errors.New("Google blocked the out-of-band redirect urn:ietf:wg:oauth:2.0:oob in 2023: " +
+	ErrOOBRedirect     = errors.New("the out-of-band redirect urn:ietf:wg:oauth:2.0:oob has been blocked by Google since 2023: " +
 		"use a loopback redirect such as http://127.0.0.1:8085/callback with a Desktop app client, or https://www.google.com with a Web application client")
 )
 
