@@ -116,7 +116,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(s
 	case errors.Is(err, flag.ErrHelp):
 		return exitOK
 	case err != nil:
-		fmt.Fprintf(stderr, "nestauth: %v\n", err)
+		say(stderr, "nestauth: "+err.Error())
 		fmt.Fprintf(stderr, "Run 'nestauth %s--help' for usage.\n", map[bool]string{true: "", false: cmd + " "}[cmd == "wizard"])
 		return exitUsage
 	case o.version:
@@ -127,7 +127,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(s
 		return exitOK
 	}
 	if err := checkStdout(stdout); err != nil {
-		fmt.Fprintf(stderr, "nestauth: %v\n", err)
+		say(stderr, "nestauth: "+err.Error())
 		return exitFailure
 	}
 	switch cmd {
@@ -396,7 +396,7 @@ func printResult(tok *auth.Token, err error, extra, lost string, stdout, stderr 
 			if hint := e.Hint(); hint != "" {
 				line += " " + hint
 			}
-			fmt.Fprintln(stderr, line+extra)
+			say(stderr, line+extra)
 			return e.Kind.ExitCode()
 		}
 		fmt.Fprintf(stderr, "nestauth: %v\n", err)

@@ -78,3 +78,28 @@ func TestDeliverFailureKeepsTheToken(t *testing.T) {
 		t.Errorf("the final frame must keep the token and not claim it went to stdout:\n%s", v)
 	}
 }
+
+// After a failed write, another code's token is written again.
+func TestDeliverAgainAfterAnotherCode(t *testing.T) {
+	fails := true
+	var wrote []string
+	m := atToken(t, Options{Deliver: func(tok *auth.Token) error {
+		if fails {
+			return errors.New("broken pipe")
+		}
+		wrote = append(wrote, tok.AccessToken)
+		return nil
+	}})
+	m = send(t, m, char('q'))
+	fails = false
+	m = send(t, m, esc)
+	wantStep(t, m, stepAuthorize)
+	m = send(t, m, enter)
+	m = typeString("Y", m, t)
+	m = send(t, m, enter)
+	wantStep(t, m, stepToken)
+	m = send(t, m, char('q'))
+	if len(wrote) != 1 || wrote[0] != "c.token-for-Y" || !m.Delivered() || m.DeliverErr() != nil {
+		t.Fatalf("wrote %q, Delivered() %v, DeliverErr() %v; want the new token written", wrote, m.Delivered(), m.DeliverErr())
+	}
+}

@@ -386,6 +386,7 @@ func (m Model) updateToken(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		return m.finish()
 	case key.Matches(msg, keys.NewCode):
 		m.newAuthorization()
+		m.deliverErr = nil // a new token gets its own write
 		m.inputs[fieldCode].SetValue("")
 		cmd := m.goTo(stepAuthorize)
 		m.hint = "That code is used up: here is a new URL for another one."
