@@ -326,7 +326,7 @@ func runExchange(o *options, stdin io.Reader, stdout, stderr io.Writer) int {
 	switch {
 	case errors.As(err, &denied):
 		// The server sent no code: the person must authorize again.
-		fmt.Fprintf(stderr, "nestauth: the redirect carries an error, not a code: %v.\n", denied)
+		say(stderr, fmt.Sprintf("nestauth: the redirect carries an error, not a code: %v.", denied))
 		return auth.KindCode.ExitCode()
 	case errors.Is(err, auth.ErrEmptyCode):
 		err = fmt.Errorf("%s is empty: give the PIN, the code, or the whole redirect URL", source)
