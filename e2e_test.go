@@ -1046,7 +1046,7 @@ func TestE2EOIDC(t *testing.T) {
 		// stdout went to a file; the refresh token stays on the screen, whole
 		// (the terminal soft-wraps lines anywhere, so compare without newlines).
 		s = tm.screen()
-		if !strings.Contains(s, "Refresh token (for nestauth refresh):") || !strings.Contains(strings.ReplaceAll(s, "\n", ""), refresh) || !strings.Contains(strings.ReplaceAll(s, "\n", ""), "dies after 7 days") {
+		if !strings.Contains(s, "Refresh token (for nestauth refresh):") || !strings.Contains(strings.ReplaceAll(s, "\n", ""), refresh) || !strings.Contains(squashSpace(s), "dies after 7 days") {
 			t.Errorf("after the wizard the screen should keep the refresh token and the 7-day note:\n%s", s)
 		}
 

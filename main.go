@@ -5,6 +5,7 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"cmp"
 	"context"
 	"encoding/json"
@@ -18,6 +19,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+	"unicode"
+	"unicode/utf16"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/colorprofile"
@@ -25,6 +28,7 @@ import (
 
 	"nestauth/auth"
 	"nestauth/auth/fakenest"
+	"nestauth/internal/hidetmux"
 	"nestauth/ui"
 )
 
@@ -46,7 +50,50 @@ const (
 )
 
 func main() {
-	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr, os.Getenv))
+	hidetmux.Restore() // hidden while lipgloss initialized
+	// A write to a closed pipe then fails with EPIPE, which is reported,
+	// instead of killing nestauth without a word.
+	signal.Notify(make(chan os.Signal, 1), syscall.SIGPIPE)
+	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr, takeSecrets()))
+}
+
+// secretEnv lists the environment variables that hold secrets.
+var secretEnv = []string{"NESTAUTH_CLIENT_SECRET"}
+
+// takeSecrets removes the secrets from the process environment, so that no
+// child (a browser, xclip holding the selection) inherits them, and returns
+// a getenv that still sees them.
+func takeSecrets() func(string) string {
+	taken := map[string]string{}
+	for _, k := range secretEnv {
+		if v, ok := os.LookupEnv(k); ok {
+			taken[k] = v
+			_ = os.Unsetenv(k)
+		}
+	}
+	return func(k string) string {
+		if v, ok := taken[k]; ok {
+			return v
+		}
+		return os.Getenv(k)
+	}
+}
+
+// checkStdout fails, before anything is sent, when stdout cannot take the
+// token: a code must not be spent on a token with nowhere to go. A write of
+// nothing finds a read-only stdout or /dev/full without output.
+func checkStdout(stdout io.Writer) error {
+	f, ok := stdout.(*os.File)
+	if !ok {
+		return nil
+	}
+	if _, err := f.Write(nil); err != nil {
+		return fmt.Errorf("stdout cannot be written (%w): the token would be lost, so nothing was sent", err)
+	}
+	if closedAtStart(f) {
+		return errors.New("stdout cannot be written (it was closed): the token would be lost, so nothing was sent")
+	}
+	return nil
 }
 
 // usageError is a bad command line; it exits 2.
@@ -69,16 +116,23 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(s
 	case errors.Is(err, flag.ErrHelp):
 		return exitOK
 	case err != nil:
-		fmt.Fprintf(stderr, "nestauth: %v\n", err)
+		say(stderr, "nestauth: "+err.Error())
 		fmt.Fprintf(stderr, "Run 'nestauth %s--help' for usage.\n", map[bool]string{true: "", false: cmd + " "}[cmd == "wizard"])
 		return exitUsage
 	case o.version:
-		fmt.Fprintln(stdout, "nestauth", buildVersion())
+		if _, err := fmt.Fprintln(stdout, "nestauth", buildVersion()); err != nil {
+			fmt.Fprintf(stderr, "nestauth: writing the version to stdout: %v\n", err)
+			return exitFailure
+		}
 		return exitOK
+	}
+	if err := checkStdout(stdout); err != nil {
+		say(stderr, "nestauth: "+err.Error())
+		return exitFailure
 	}
 	switch cmd {
 	case "exchange":
-		return runExchange(o, stdout, stderr)
+		return runExchange(o, stdin, stdout, stderr)
 	case "refresh":
 		return runRefresh(o, stdin, stdout, stderr)
 	}
@@ -133,14 +187,20 @@ func runWizard(o *options, stdout, stderr io.Writer, getenv func(string) string)
 		uo.Approve = fake.Approve
 	}
 
-	uo.TokenNote = "it went to stdout"
-	if isTerminal(stdout) {
-		uo.TokenNote = "here it is, on one line for copying"
+	uo.TokenNote = "here it is, on one line for copying"
+	if !isTerminal(stdout) {
+		// Written while the wizard still shows the token: if the write
+		// fails, the person can copy it from the screen.
+		uo.TokenNote = "it went to stdout"
+		uo.Deliver = func(t *auth.Token) error {
+			_, err := fmt.Fprintln(stdout, t.AccessToken)
+			return err
+		}
 	}
 	// The wizard draws on stderr; when that is redirected, on the terminal itself.
 	const noTerminal = "nestauth: the wizard needs a terminal; without one, use 'nestauth exchange' (see 'nestauth exchange --help')"
 	if getenv("TERM") == "dumb" {
-		fmt.Fprintln(stderr, strings.Replace(noTerminal, "a terminal", "a terminal that understands escape codes (TERM is dumb)", 1))
+		say(stderr, strings.Replace(noTerminal, "a terminal", "a terminal that understands escape codes (TERM is dumb)", 1))
 		return exitFailure
 	}
 	screen := stderr
@@ -154,8 +214,9 @@ func runWizard(o *options, stdout, stderr io.Writer, getenv func(string) string)
 		screen = tty
 	}
 
-	final, err := tea.NewProgram(ui.New(uo), tea.WithOutput(screen),
-		tea.WithColorProfile(colorProfile(screen))).Run()
+	p := tea.NewProgram(ui.New(uo), tea.WithOutput(screen), tea.WithColorProfile(colorProfile(screen)))
+	defer quitOnHangup(p)()
+	final, err := p.Run()
 	switch {
 	case errors.Is(err, tea.ErrInterrupted):
 		return exitAbort // SIGINT
@@ -177,19 +238,55 @@ func runWizard(o *options, stdout, stderr io.Writer, getenv func(string) string)
 	case m.Token() == nil:
 		fmt.Fprintln(stderr, "nestauth: stopped before a token was fetched")
 		return exitFailure
+	case m.DeliverErr() != nil:
+		say(stderr, fmt.Sprintf("nestauth: the token could not be written to stdout: %v", m.DeliverErr()))
+		return exitFailure
 	}
-	// Printed whole, after the program: a wrapped token would copy with newlines.
-	fmt.Fprintln(stdout, m.Token().AccessToken)
+	if !m.Delivered() {
+		// Printed whole, after the program: a wrapped token would copy with newlines.
+		if _, err := fmt.Fprintln(stdout, m.Token().AccessToken); err != nil {
+			say(stderr, fmt.Sprintf("nestauth: the token could not be written to stdout: %v", err))
+			return exitFailure
+		}
+	}
 	if rt := m.Token().RefreshToken; rt != "" {
 		// On the screen, not stdout, which holds the access token alone;
 		// without this a piped run would lose the long-lived token.
-		fmt.Fprintln(screen, "Refresh token (for nestauth refresh):")
-		fmt.Fprintln(screen, rt)
+		say(screen, "Refresh token (for nestauth refresh):")
+		fmt.Fprintln(screen, rt) // whole, like the access token
 		if warn := m.Provider().RefreshTokenWarning(); warn != "" {
-			fmt.Fprintln(screen, warn)
+			say(screen, warn)
 		}
 	}
 	return exitOK
+}
+
+// quitOnHangup ends the program on SIGHUP and SIGQUIT as Bubble Tea ends it
+// on SIGTERM, restoring the terminal: their default action would leave it
+// raw, with the cursor hidden. The returned func stops listening.
+func quitOnHangup(p *tea.Program) (stop func()) {
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, syscall.SIGHUP, syscall.SIGQUIT)
+	done := make(chan struct{})
+	go func() {
+		select {
+		case <-sigs:
+			p.Quit()
+		case <-done:
+		}
+	}()
+	return func() { signal.Stop(sigs); close(done) }
+}
+
+// say prints prose on w, wrapped at word boundaries to the width of the
+// terminal w is; anywhere else, on one line.
+func say(w io.Writer, s string) {
+	if f, ok := w.(*os.File); ok && term.IsTerminal(f.Fd()) {
+		if width, _, err := term.GetSize(f.Fd()); err == nil && width > 0 {
+			s = ui.WrapText(s, width)
+		}
+	}
+	fmt.Fprintln(w, s)
 }
 
 // colorProfile is what Bubble Tea would detect, minus its `tmux info` call:
@@ -210,17 +307,36 @@ func isTerminal(w io.Writer) bool {
 	return ok && term.IsTerminal(f.Fd())
 }
 
-func runExchange(o *options, stdout, stderr io.Writer) int {
-	ctx, cancel := context.WithTimeout(context.Background(), o.timeout)
-	defer cancel()
-	code, err := auth.ParseCode(o.code, "")
-	if errors.Is(err, auth.ErrEmptyCode) {
-		err = errors.New("--code is empty: give the PIN, the code, or the whole redirect URL")
+func runExchange(o *options, stdin io.Reader, stdout, stderr io.Writer) int {
+	raw, source := o.code, o.codeSource
+	if source == "" {
+		line, err := readLine(stdin, stderr, "Code or redirect URL")
+		if err != nil {
+			fmt.Fprintf(stderr, "nestauth: reading the code from stdin: %v\n", err)
+			return exitUsage
+		}
+		if line == "" {
+			fmt.Fprintln(stderr, "nestauth: no code: pass --code CODE, --code-file PATH, or the code on stdin (the PIN, the code, or the whole redirect URL)")
+			return exitUsage
+		}
+		raw, source = line, "stdin"
+	}
+	code, err := auth.ParseCode(raw, "")
+	var denied *auth.AuthorizationError
+	switch {
+	case errors.As(err, &denied):
+		// The server sent no code: the person must authorize again.
+		say(stderr, fmt.Sprintf("nestauth: the redirect carries an error, not a code: %v.", denied))
+		return auth.KindCode.ExitCode()
+	case errors.Is(err, auth.ErrEmptyCode):
+		err = fmt.Errorf("%s is empty: give the PIN, the code, or the whole redirect URL", source)
 	}
 	if err != nil {
 		fmt.Fprintf(stderr, "nestauth: %v\n", err)
 		return exitUsage
 	}
+	ctx, cancel := context.WithTimeout(context.Background(), o.timeout)
+	defer cancel()
 	cfg := o.config()
 	tok, err := cfg.Exchange(ctx, code, o.verifier)
 	var extra string
@@ -230,27 +346,18 @@ func runExchange(o *options, stdout, stderr io.Writer) int {
 	if warn := cfg.RefreshTokenWarning(); err == nil && tok.RefreshToken != "" && warn != "" {
 		fmt.Fprintln(stderr, "nestauth: note:", warn)
 	}
-	return printResult(tok, err, extra, stdout, stderr)
+	return printResult(tok, err, extra, "The code is used up: get a new one, and give exchange a stdout it can write.", stdout, stderr)
 }
 
 func runRefresh(o *options, stdin io.Reader, stdout, stderr io.Writer) int {
 	rt := o.refreshToken
-	if f, ok := stdin.(*os.File); ok && o.refreshTokenFile == "" && term.IsTerminal(f.Fd()) {
-		fmt.Fprint(stderr, "Refresh token (input hidden): ")
-		b, err := readHidden(f)
-		fmt.Fprintln(stderr)
+	if o.refreshTokenFile == "" {
+		line, err := readLine(stdin, stderr, "Refresh token")
 		if err != nil {
-			fmt.Fprintf(stderr, "nestauth: reading the refresh token: %v\n", err)
-			return exitUsage
-		}
-		rt = strings.TrimSpace(string(b))
-	} else if o.refreshTokenFile == "" {
-		line, err := bufio.NewReader(io.LimitReader(stdin, 64<<10)).ReadString('\n')
-		if err != nil && err != io.EOF {
 			fmt.Fprintf(stderr, "nestauth: reading the refresh token from stdin: %v\n", err)
 			return exitUsage
 		}
-		rt = strings.TrimSpace(line)
+		rt = line
 	}
 	if rt == "" {
 		fmt.Fprintln(stderr, "nestauth: no refresh token: pass --refresh-token-file PATH or pipe it on stdin")
@@ -259,12 +366,29 @@ func runRefresh(o *options, stdin io.Reader, stdout, stderr io.Writer) int {
 	ctx, cancel := context.WithTimeout(context.Background(), o.timeout)
 	defer cancel()
 	tok, err := o.config().Refresh(ctx, rt)
-	return printResult(tok, err, "", stdout, stderr)
+	return printResult(tok, err, "", "Run refresh again with a stdout it can write (if the server rotated the refresh token, use the new one shown here).", stdout, stderr)
+}
+
+// readLine reads one value from stdin: with the echo off from a terminal,
+// after a prompt on stderr; else the first line, at most 64 KiB.
+func readLine(stdin io.Reader, stderr io.Writer, prompt string) (string, error) {
+	if f, ok := stdin.(*os.File); ok && term.IsTerminal(f.Fd()) {
+		fmt.Fprint(stderr, prompt+" (input hidden): ")
+		b, err := readHidden(f)
+		fmt.Fprintln(stderr)
+		return strings.TrimSpace(string(b)), err
+	}
+	line, err := bufio.NewReader(io.LimitReader(stdin, 64<<10)).ReadString('\n')
+	if err != nil && err != io.EOF {
+		return "", err
+	}
+	return strings.TrimSpace(line), nil
 }
 
 // printResult prints a token as JSON, or an error as one line (with extra
-// advice appended) and returns the exit code.
-func printResult(tok *auth.Token, err error, extra string, stdout, stderr io.Writer) int {
+// advice appended) and returns the exit code. lost says what to do when the
+// token cannot be written.
+func printResult(tok *auth.Token, err error, extra, lost string, stdout, stderr io.Writer) int {
 	if err != nil {
 		var e *auth.Error
 		if errors.As(err, &e) {
@@ -272,16 +396,58 @@ func printResult(tok *auth.Token, err error, extra string, stdout, stderr io.Wri
 			if hint := e.Hint(); hint != "" {
 				line += " " + hint
 			}
-			fmt.Fprintln(stderr, line+extra)
+			say(stderr, line+extra)
 			return e.Kind.ExitCode()
 		}
 		fmt.Fprintf(stderr, "nestauth: %v\n", err)
 		return exitFailure
 	}
-	enc := json.NewEncoder(stdout)
-	enc.SetIndent("", "  ")
-	_ = enc.Encode(tok)
+	out, err := encodeToken(tok)
+	if err == nil {
+		_, err = stdout.Write(out)
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "nestauth: the token could not be written to stdout: %v.\n", err)
+		if isTerminal(stderr) { // a person is watching: better here than lost
+			fmt.Fprintf(stderr, "Here it is on the terminal instead:\n%s", out)
+		} else {
+			fmt.Fprintln(stderr, lost)
+		}
+		return exitFailure
+	}
 	return exitOK
+}
+
+// encodeToken is the token as indented JSON, every string made safe to show.
+func encodeToken(tok *auth.Token) ([]byte, error) {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(tok); err != nil {
+		return nil, err
+	}
+	return escapeInvisible(b.Bytes()), nil
+}
+
+// escapeInvisible writes, in JSON text, every control and format character
+// (C1 controls, bidi overrides and isolates, zero-width characters) as its
+// \u escape. A JSON reader gets the same string; a terminal showing the
+// output is not steered by it. json.Encoder escapes only C0 controls and
+// U+2028/U+2029. Outside strings JSON text is ASCII, so only strings change.
+func escapeInvisible(b []byte) []byte {
+	var out bytes.Buffer
+	for _, r := range string(b) {
+		if r < 0x7f || !unicode.IsControl(r) && !unicode.Is(unicode.Cf, r) {
+			out.WriteRune(r)
+			continue
+		}
+		if r1, r2 := utf16.EncodeRune(r); r1 != unicode.ReplacementChar {
+			fmt.Fprintf(&out, `\u%04x\u%04x`, r1, r2)
+		} else {
+			fmt.Fprintf(&out, `\u%04x`, r)
+		}
+	}
+	return out.Bytes()
 }
 
 func describe(e *auth.Error) string {
@@ -318,6 +484,7 @@ type options struct {
 	version      bool
 
 	code, verifier   string
+	codeSource       string // where the code came from: --code, --code-file PATH, or "" (stdin)
 	refreshTokenFile string
 	refreshToken     string
 }
@@ -348,9 +515,10 @@ func parseFlags(cmd string, args []string, stderr io.Writer, getenv func(string)
 	fs := flag.NewFlagSet("nestauth", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	var (
-		o          options
-		pf         providerFlags
-		secretFile string
+		o                      options
+		pf                     providerFlags
+		secretFile             string
+		codeFile, verifierFile string
 	)
 	fs.StringVar(&pf.id, "provider", "", "")
 	fs.StringVar(&o.clientID, "client-id", getenv("NESTAUTH_CLIENT_ID"), "")
@@ -370,7 +538,9 @@ func parseFlags(cmd string, args []string, stderr io.Writer, getenv func(string)
 		fs.BoolVar(&o.demo, "demo", false, "")
 	case "exchange":
 		fs.StringVar(&o.code, "code", "", "")
+		fs.StringVar(&codeFile, "code-file", "", "")
 		fs.StringVar(&o.verifier, "code-verifier", "", "")
+		fs.StringVar(&verifierFile, "code-verifier-file", "", "")
 	case "refresh":
 		fs.StringVar(&o.refreshTokenFile, "refresh-token-file", "", "")
 	}
@@ -412,6 +582,9 @@ func parseFlags(cmd string, args []string, stderr io.Writer, getenv func(string)
 	}
 	set := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	if err := o.readCodeFiles(set, codeFile, verifierFile); err != nil {
+		return nil, err
+	}
 	source := func(flagName, env string) string { // name what the person gave
 		if set[flagName] {
 			return "--" + flagName
@@ -432,6 +605,9 @@ func parseFlags(cmd string, args []string, stderr io.Writer, getenv func(string)
 	if o.demo && pf.id != "" {
 		return nil, usagef("--demo runs its own Works with Nest server: leave out --provider")
 	}
+	if cmd == "refresh" && strings.EqualFold(pf.id, "nest") {
+		return nil, usagef("Works with Nest never issued refresh tokens (its access tokens last ten years): for a new token, run the wizard or 'nestauth exchange' with a new PIN")
+	}
 	var err error
 	if o.providers, err = pf.providers(cmd, o.demo); err != nil {
 		return nil, err
@@ -444,10 +620,39 @@ func parseFlags(cmd string, args []string, stderr io.Writer, getenv func(string)
 			return nil, usagef("%s needs the client secret in NESTAUTH_CLIENT_SECRET or --client-secret-file", cmd)
 		}
 	}
-	if cmd == "exchange" && strings.TrimSpace(o.code) == "" {
-		return nil, usagef("exchange needs --code CODE (the PIN, the code, or the whole redirect URL)")
-	}
 	return &o, nil
+}
+
+// readCodeFiles takes exchange's code and verifier from their files: kept
+// out of argv, where ps shows them to every local user.
+func (o *options) readCodeFiles(set map[string]bool, codeFile, verifierFile string) error {
+	if set["code"] && set["code-file"] {
+		return usagef("give --code or --code-file, not both")
+	}
+	if set["code-verifier"] && set["code-verifier-file"] {
+		return usagef("give --code-verifier or --code-verifier-file, not both")
+	}
+	switch {
+	case set["code"]:
+		o.codeSource = "--code"
+	case set["code-file"]:
+		code, err := readSmallFile(codeFile)
+		if err != nil {
+			return usagef("--code-file: %v", err)
+		}
+		o.code, o.codeSource = code, "--code-file "+codeFile
+	}
+	if set["code-verifier-file"] {
+		v, err := readSmallFile(verifierFile)
+		if err != nil {
+			return usagef("--code-verifier-file: %v", err)
+		}
+		if v == "" {
+			return usagef("--code-verifier-file: %s is empty", verifierFile)
+		}
+		o.verifier = v
+	}
+	return nil
 }
 
 // providerFlags are the flags that shape a provider.
@@ -536,15 +741,16 @@ func checkEndpoints(p auth.Provider, cmd string, chosen bool) error {
 	return nil
 }
 
-// readHidden reads a line without echo. ctrl+c ends the program with the
-// terminal's echo restored, which term.ReadPassword alone would leave off.
+// readHidden reads a line without echo. ctrl+c, or a hangup, quit or
+// termination signal, ends the program with the terminal's echo restored,
+// which term.ReadPassword alone would leave off.
 func readHidden(f *os.File) ([]byte, error) {
 	state, err := term.GetState(f.Fd())
 	if err != nil {
 		return nil, err
 	}
 	sigs := make(chan os.Signal, 1)
-	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT)
 	defer func() { signal.Stop(sigs); close(sigs) }()
 	go func() {
 		if _, ok := <-sigs; ok {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"io"
 	"net"
 	"net/http"
@@ -17,6 +18,7 @@ import (
 	"testing"
 	"time"
 
+	"nestauth/auth"
 	"nestauth/auth/fakenest"
 )
 
@@ -55,7 +57,7 @@ func TestRunFlags(t *testing.T) {
 			"--auth-style", "--no-pkce", "--timeout", "--demo", "--version", "--help", "exchange", "refresh", "130"}},
 		{name: "exchange help", args: []string{"exchange", "--help"}, code: 0, stderrHas: []string{
 			"--provider", "--client-id", "--client-secret-file", "NESTAUTH_CLIENT_SECRET", "--project-id", "--token-url",
-			"--redirect-uri", "--auth-style", "--code", "--code-verifier", "--timeout",
+			"--redirect-uri", "--auth-style", "--code", "--code-file", "--code-verifier", "--code-verifier-file", "--timeout", "< code",
 			"0 ok", "2 usage", "3 code rejected", "4 client rejected", "5 network"}},
 		{name: "refresh help", args: []string{"refresh", "--help"}, code: 0, stderrHas: []string{
 			"--provider", "--client-id", "--client-secret-file", "--token-url", "--auth-style", "--refresh-token-file", "--timeout", "< refresh-token"}},
@@ -269,6 +271,13 @@ func (e *tokenEndpoint) only(t *testing.T) recorded {
 	return e.requests[0]
 }
 
+// count is the number of requests so far.
+func (e *tokenEndpoint) count() int {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return len(e.requests)
+}
+
 func newTokenEndpoint(t *testing.T, status int, body string) (*tokenEndpoint, string) {
 	t.Helper()
 	e := &tokenEndpoint{status: status, body: body}
@@ -468,5 +477,152 @@ func TestRunRefreshPublicClient(t *testing.T) {
 	r = runArgs(t, nil, "rt-1\n", "refresh", "--provider", "sdm", "--client-id", "x", "--token-url", srv.URL)
 	if r.code != 2 || !strings.Contains(r.stderr, "NESTAUTH_CLIENT_SECRET") {
 		t.Errorf("sdm without a secret: exit %d, stderr %q", r.code, r.stderr)
+	}
+}
+
+func TestRunExchangeCodeSources(t *testing.T) {
+	secret := map[string]string{"NESTAUTH_CLIENT_SECRET": "cs"}
+	dir := t.TempDir()
+	write := func(name, body string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(body), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	verifier := strings.Repeat("w", 43)
+	codeFile := write("code", "https://app.example/cb?code=FROM%2FFILE&state=x\n")
+	verifierFile := write("verifier", verifier+"\n")
+	empty := write("empty", "\n")
+	tests := []struct {
+		name         string
+		stdin        string
+		extra        []string
+		wantCode     string
+		wantVerifier string
+		exit         int
+		stderrHas    string
+	}{
+		{name: "code file", extra: []string{"--code-file", codeFile}, wantCode: "FROM/FILE"},
+		{name: "stdin first line", stdin: "  PIN12345 \nsecond line\n", wantCode: "PIN12345"},
+		{name: "stdin redirect URL", stdin: "https://app.example/cb?code=A%2FB&state=x", wantCode: "A/B"},
+		{name: "verifier file", stdin: "C1\n", extra: []string{"--code-verifier-file", verifierFile}, wantCode: "C1", wantVerifier: verifier},
+		{name: "flag beats stdin", stdin: "IGNORED\n", extra: []string{"--code", "FLAG"}, wantCode: "FLAG"},
+		{name: "empty stdin", exit: 2, stderrHas: "--code-file PATH, or the code on stdin"},
+		{name: "empty code file", extra: []string{"--code-file", empty}, exit: 2, stderrHas: "--code-file " + empty + " is empty"},
+		{name: "missing code file", extra: []string{"--code-file", filepath.Join(dir, "nope")}, exit: 2, stderrHas: "--code-file"},
+		{name: "both code flags", extra: []string{"--code", "X", "--code-file", codeFile}, exit: 2, stderrHas: "not both"},
+		{name: "both verifier flags", stdin: "C\n", extra: []string{"--code-verifier", verifier, "--code-verifier-file", verifierFile}, exit: 2, stderrHas: "not both"},
+		{name: "empty verifier file", stdin: "C\n", extra: []string{"--code-verifier-file", empty}, exit: 2, stderrHas: "is empty"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ep, tokenURL := newTokenEndpoint(t, 200, refreshedBody)
+			args := append([]string{"exchange", "--provider", "custom", "--client-id", "cid", "--token-url", tokenURL}, tt.extra...)
+			r := runArgs(t, secret, tt.stdin, args...)
+			if r.code != tt.exit || !strings.Contains(r.stderr, tt.stderrHas) {
+				t.Fatalf("exit %d, stderr %q; want %d and %q", r.code, r.stderr, tt.exit, tt.stderrHas)
+			}
+			if tt.exit != 0 {
+				if n := ep.count(); n != 0 {
+					t.Errorf("%d token requests, want none", n)
+				}
+				return
+			}
+			f := ep.only(t).form
+			if f.Get("code") != tt.wantCode || f.Get("code_verifier") != tt.wantVerifier {
+				t.Errorf("sent code %q verifier %q; want %q and %q", f.Get("code"), f.Get("code_verifier"), tt.wantCode, tt.wantVerifier)
+			}
+		})
+	}
+}
+
+// An error redirect given to exchange is the server's refusal: exit 3 with
+// what it means, nothing sent.
+func TestRunExchangeErrorRedirect(t *testing.T) {
+	ep, tokenURL := newTokenEndpoint(t, 200, refreshedBody)
+	r := runArgs(t, map[string]string{"NESTAUTH_CLIENT_SECRET": "cs"}, "", "exchange", "--provider", "custom", "--client-id", "cid",
+		"--token-url", tokenURL, "--code", "http://127.0.0.1:8085/callback?error=access_denied&error_description=The+user+said+no&state=S")
+	if r.code != 3 || r.stdout != "" || !strings.Contains(r.stderr, "access was denied on the consent page") ||
+		!strings.Contains(r.stderr, "The user said no") || strings.Count(r.stderr, "\n") != 1 {
+		t.Errorf("exit %d, stdout %q, stderr %q; want 3 and one line saying access was denied", r.code, r.stdout, r.stderr)
+	}
+	if n := ep.count(); n != 0 {
+		t.Errorf("%d token requests, want none", n)
+	}
+}
+
+// Google's out-of-band redirect is refused before anything is sent.
+func TestRunRefusesOOBRedirect(t *testing.T) {
+	ep, tokenURL := newTokenEndpoint(t, 200, refreshedBody)
+	env := map[string]string{"NESTAUTH_CLIENT_SECRET": "cs"}
+	oob := []string{"--provider", "sdm", "--project-id", "0a1b2c3d-1234-5678-9abc-0123456789ab", "--client-id", "cid",
+		"--token-url", tokenURL, "--redirect-uri", "urn:ietf:wg:oauth:2.0:oob"}
+	for name, args := range map[string][]string{
+		"wizard":   oob,
+		"exchange": append([]string{"exchange", "--code", "4/abc"}, oob...),
+		"refresh":  append([]string{"refresh"}, oob...),
+	} {
+		t.Run(name, func(t *testing.T) {
+			r := runArgs(t, env, "rt\n", args...)
+			if r.code != 2 || !strings.Contains(r.stderr, "out-of-band") ||
+				!strings.Contains(r.stderr, "http://127.0.0.1:8085/callback") || !strings.Contains(r.stderr, "https://www.google.com") {
+				t.Errorf("exit %d, stderr %q; want 2, naming a loopback redirect and https://www.google.com", r.code, r.stderr)
+			}
+		})
+	}
+	if n := ep.count(); n != 0 {
+		t.Errorf("%d token requests, want none", n)
+	}
+}
+
+func TestRunRefreshNest(t *testing.T) {
+	ep, tokenURL := newTokenEndpoint(t, 200, refreshedBody)
+	r := runArgs(t, map[string]string{"NESTAUTH_CLIENT_SECRET": "cs"}, "rt\n", "refresh", "--provider", "nest", "--client-id", "cid", "--token-url", tokenURL)
+	if r.code != 2 || !strings.Contains(r.stderr, "Works with Nest never issued refresh tokens") {
+		t.Errorf("exit %d, stderr %q; want 2 and why", r.code, r.stderr)
+	}
+	if n := ep.count(); n != 0 {
+		t.Errorf("%d token requests, want none", n)
+	}
+}
+
+// Every string in the JSON output has its control and format characters
+// escaped: a terminal showing it is not steered, a JSON reader gets the value.
+func TestRunJSONEscapesInvisible(t *testing.T) {
+	scope := "read\u202e\u2066evil\u2069\u0085\u009b31m\u200b\U000e0041 write"
+	body, _ := json.Marshal(map[string]any{"access_token": "at", "token_type": "Bearer\u202d", "scope": scope, "expires_in": 60})
+	_, tokenURL := newTokenEndpoint(t, 200, string(body))
+	r := runArgs(t, map[string]string{"NESTAUTH_CLIENT_SECRET": "cs"}, "rt\n", "refresh", "--provider", "custom", "--client-id", "cid", "--token-url", tokenURL)
+	if r.code != 0 {
+		t.Fatalf("exit %d, stderr %q", r.code, r.stderr)
+	}
+	for _, bad := range []string{"\u202e", "\u2066", "\u2069", "\u0085", "\u009b", "\u200b", "\u202d", "\U000e0041"} {
+		if strings.Contains(r.stdout, bad) {
+			t.Errorf("stdout holds %U raw:\n%s", []rune(bad)[0], r.stdout)
+		}
+	}
+	for _, esc := range []string{`\u202e`, `\u2066`, `\u0085`, `\u009b`, `\udb40\udc41`} {
+		if !strings.Contains(r.stdout, esc) {
+			t.Errorf("stdout lacks %s:\n%s", esc, r.stdout)
+		}
+	}
+	var got struct{ Scope, TokenType string }
+	if err := json.Unmarshal([]byte(r.stdout), &got); err != nil || got.Scope != scope {
+		t.Errorf("decoded scope %q (err %v), want %q", got.Scope, err, scope)
+	}
+}
+
+// failingWriter fails every write, as /dev/full does.
+type failingWriter struct{}
+
+func (failingWriter) Write([]byte) (int, error) { return 0, errors.New("no space left on device") }
+
+func TestPrintResultWriteFails(t *testing.T) {
+	var errOut bytes.Buffer
+	code := printResult(&auth.Token{AccessToken: "at"}, nil, "", "What to do now.", failingWriter{}, &errOut)
+	if code != 1 || !strings.Contains(errOut.String(), "could not be written to stdout: no space left on device") ||
+		!strings.Contains(errOut.String(), "What to do now.") || strings.Contains(errOut.String(), `"at"`) {
+		t.Errorf("exit %d, stderr %q; want 1, the reason and the advice, no token", code, errOut.String())
 	}
 }

@@ -39,23 +39,31 @@ A value given by flag or environment skips its step; esc still reaches it.
 The wizard draws on stderr; when stdout is not a terminal it receives the
 token alone, so TOKEN=$(nestauth ...) works.
 
-Exit codes: 0 token, 1 failure, 2 usage, 130 aborted (ctrl+c).
+Exit codes: 0 token, 1 failure (or stdout could not take the token), 2 usage,
+130 aborted (ctrl+c before the token step; on it, ctrl+c finishes like q).
 `,
 	"exchange": `nestauth exchange: trade an authorization code for a token, without the wizard.
 
 Usage:
+  nestauth exchange --provider ID --client-id ID --code-file F [flags]
+  nestauth exchange --provider ID --client-id ID < code
   nestauth exchange --provider ID --client-id ID --code CODE [flags]
 
 The client secret comes from NESTAUTH_CLIENT_SECRET or --client-secret-file.
---code takes the PIN, the code (%2F is decoded) or the whole redirect URL.
+The code is the PIN, the code (%2F is decoded) or the whole redirect URL:
+from --code-file F, else --code, else stdin's first line (asked for, hidden,
+on a terminal). A file or stdin keeps it out of ps, which any local user can
+read; so does --code-verifier-file for the PKCE verifier.
 Prints the token response as JSON on stdout (access_token, token_type,
 refresh_token, scope, expires_in, expiry); errors go to stderr on one line.
 
 Flags: --provider, --client-id, --client-secret-file, --project-id,
   --token-url, --redirect-uri (must equal the one in the authorization URL),
-  --auth-style post|basic, --code CODE, --code-verifier V (PKCE), --timeout D
+  --auth-style post|basic, --code-file F, --code CODE,
+  --code-verifier-file F, --code-verifier V (PKCE), --timeout D
 
-Exit codes: 0 ok, 2 usage, 3 code rejected, 4 client rejected,
+Exit codes: 0 ok, 1 the token could not be written to stdout, 2 usage,
+  3 code rejected (or the redirect carries an error), 4 client rejected,
   5 network or server error.
 `,
 	"refresh": `nestauth refresh: trade a refresh token for a new access token.
@@ -70,7 +78,9 @@ Prints the token response as JSON on stdout, like exchange.
 Flags: --provider, --client-id, --client-secret-file, --token-url,
   --auth-style post|basic, --refresh-token-file F, --timeout D
 
-Exit codes: 0 ok, 2 usage, 3 refresh token rejected, 4 client rejected,
-  5 network or server error.
+Works with Nest (--provider nest) never issued refresh tokens.
+
+Exit codes: 0 ok, 1 the token could not be written to stdout, 2 usage,
+  3 refresh token rejected, 4 client rejected, 5 network or server error.
 `,
 }

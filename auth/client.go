@@ -43,6 +43,8 @@ var (
 	ErrInsecureURL     = errors.New("refusing a plain http:// endpoint that is not on this machine (loopback)")
 	ErrBadEndpointURL  = errors.New("the endpoint is not an absolute http(s) URL")
 	ErrBadRedirectPort = errors.New("a loopback redirect URI needs a fixed port, not 0: register one such as http://127.0.0.1:8085/callback")
+	ErrOOBRedirect     = errors.New("the out-of-band redirect urn:ietf:wg:oauth:2.0:oob has been blocked by Google since 2023: " +
+		"use a loopback redirect such as http://127.0.0.1:8085/callback with a Desktop app client, or https://www.google.com with a Web application client")
 )
 
 // ErrClientIDIsSecret never quotes the value: it is a secret.
@@ -181,10 +183,39 @@ func (c Config) validateEndpoints(needAuthURL bool) error {
 	if lb, ok := ParseLoopbackRedirect(c.RedirectURI); ok && lb.Port == "0" {
 		return ErrBadRedirectPort
 	}
+	if isOOB(c.RedirectURI) && c.isGoogle() {
+		return ErrOOBRedirect
+	}
 	if c.TokenURL == "" || needAuthURL && c.AuthURL == "" {
 		return ErrNoEndpoint
 	}
 	return nil
+}
+
+// isOOB reports whether uri is the out-of-band redirect (or its :auto form).
+func isOOB(uri string) bool {
+	return strings.HasPrefix(strings.ToLower(strings.TrimSpace(uri)), "urn:ietf:wg:oauth:2.0:oob")
+}
+
+// isGoogle reports whether the configuration talks to Google, which refuses
+// the out-of-band redirect; other servers may still offer it.
+func (c Config) isGoogle() bool {
+	if c.ID == "sdm" {
+		return true
+	}
+	for _, raw := range []string{c.AuthURL, c.TokenURL} {
+		u, err := url.Parse(strings.ReplaceAll(raw, "{project}", "p"))
+		if err != nil {
+			continue
+		}
+		h := strings.ToLower(u.Hostname())
+		for _, d := range []string{"google.com", "googleapis.com"} {
+			if h == d || strings.HasSuffix(h, "."+d) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // NewState returns a non-guessable state value: 128 random bits, URL-safe.

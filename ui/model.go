@@ -97,6 +97,9 @@ type Options struct {
 	// TokenNote, when set, says where the token goes once the wizard ends
 	// ("it went to stdout"); the final frame says so instead of showing it.
 	TokenNote string
+	// Deliver, when set, writes the token out (to stdout) as the person
+	// finishes; when it fails, the wizard stays on the token and says so.
+	Deliver func(*auth.Token) error
 }
 
 // Model is the wizard's state.
@@ -124,6 +127,9 @@ type Model struct {
 	listenAddr string // the redirect URI the listener serves
 
 	token *auth.Token
+
+	delivering, wrote bool  // Options.Deliver is running; it wrote the token
+	deliverErr        error // why Options.Deliver failed
 
 	errMsg, hint, status string
 
@@ -195,7 +201,7 @@ func (m Model) Token() *auth.Token { return m.token }
 // Provider is the provider the wizard used.
 func (m Model) Provider() auth.Provider { return m.opts.Providers[m.provider] }
 
-// Aborted reports whether the person quit with ctrl+c.
+// Aborted reports whether the person quit with ctrl+c before the token step.
 func (m Model) Aborted() bool { return m.aborted }
 
 // Init asks for the background colour; the answer restyles the wizard.

@@ -4,6 +4,7 @@ import (
 	"os"
 	"os/exec"
 	"runtime"
+	"strings"
 
 	"github.com/atotto/clipboard"
 )
@@ -31,11 +32,24 @@ func OpenBrowser(url string) error {
 		return errUnavailable
 	}
 	cmd := exec.Command(path, append(args, url)...)
+	cmd.Env = childEnv()
 	if err := cmd.Start(); err != nil { // stdio stays detached: nothing lands on our screen
 		return err
 	}
 	go func() { _ = cmd.Wait() }()
 	return nil
+}
+
+// childEnv is the environment for a program we start: ours without
+// nestauth's own variables, which may hold a secret.
+func childEnv() []string {
+	var env []string
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "NESTAUTH_") {
+			env = append(env, kv)
+		}
+	}
+	return env
 }
 
 // CopyToSystem writes text to the system clipboard through atotto/clipboard

@@ -86,8 +86,13 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m.captured(msg)
 	case approvedMsg:
 		return m.approved(msg)
+	case deliveredMsg:
+		return m.delivered(msg)
 	case tea.KeyPressMsg:
 		if msg.String() == "ctrl+c" {
+			if m.step == stepToken && !m.delivering {
+				return m.finish() // the code is spent: keep the token, as q does
+			}
 			m.aborted = true
 			return m, tea.Quit
 		}
@@ -408,10 +413,10 @@ func (m Model) updateToken(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		m.status = "There is no refresh token to copy: the server did not issue one."
 		return m, nil
 	case key.Matches(msg, keys.Done):
-		m.done = true
-		return m, tea.Quit
+		return m.finish()
 	case key.Matches(msg, keys.NewCode):
 		m.newAuthorization()
+		m.deliverErr = nil // a new token gets its own write
 		m.inputs[fieldCode].SetValue("")
 		cmd := m.goTo(stepAuthorize)
 		m.hint = "That code is used up: here is a new URL for another one."

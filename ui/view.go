@@ -219,7 +219,7 @@ func (m Model) writeListening(b *strings.Builder) {
 
 func (m Model) viewToken(b *strings.Builder) {
 	t := m.token
-	if m.done && m.opts.TokenNote != "" {
+	if m.done && m.opts.TokenNote != "" && m.deliverErr == nil {
 		msg := "✓ Got an access token"
 		if life := t.Lifetime(m.opts.Now()); life != "" {
 			msg += " that " + life
