@@ -222,7 +222,7 @@ func runExchange(o *options, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	cfg := o.config()
-	tok, err := cfg.Exchange(ctx, code, o.verifier)
+	tok, err := cfg.Exchange(ctx, code.Value, o.verifier)
 	var extra string
 	if auth.ErrorKind(err) == auth.KindRedirect {
 		extra = " " + cfg.RedirectHint()
