@@ -44,8 +44,9 @@ const (
 	NotTaken                    // it could not use the code now; the terminal says why
 )
 
-// Answer tells the browser what became of the code. Only the first answer
-// counts; a refusal needs none.
+// Answer tells the browser what became of the code. It never blocks, so
+// the wizard may call it from Update, before anything else can close the
+// listener. Only the first answer counts; a refusal needs none.
 func (r Captured) Answer(a Answer) {
 	if r.reply == nil {
 		return
@@ -123,10 +124,17 @@ func (c *Capture) Wait(ctx context.Context) Captured {
 	}
 }
 
-// Close stops listening. It may be called more than once.
+// Close stops listening. A redirect being answered gets its page first,
+// within a second (a connection that never sent a request may hold it that
+// long). It may be called more than once.
 func (c *Capture) Close() error {
 	c.closeOnce.Do(func() { close(c.closed) })
-	return c.srv.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+	if err := c.srv.Shutdown(ctx); err != nil {
+		return c.srv.Close()
+	}
+	return nil
 }
 
 var capturePage = template.Must(template.New("capture").Parse(`<!doctype html>
@@ -195,8 +203,12 @@ func (c *Capture) deliver(ctx context.Context, code Code) Answer {
 	case a := <-reply:
 		return a
 	case <-ctx.Done():
-		return 0
 	case <-c.closed:
+	}
+	select {
+	case a := <-reply: // answered just before closing, as after a token
+		return a
+	default:
 		return 0
 	}
 }

@@ -423,3 +423,20 @@ func TestListenLoopbackErrors(t *testing.T) {
 		})
 	}
 }
+
+// The wizard may answer and close at once (a token came back fast): the
+// redirect that brought the code still gets its page.
+func TestCaptureCloseAfterAnswerKeepsThePage(t *testing.T) {
+	for range 20 {
+		c := listen(t, "127.0.0.1", "/cb", "S")
+		go func() {
+			r := c.Wait(context.Background())
+			r.Answer(auth.Taken)
+			_ = c.Close()
+		}()
+		status, page := get(t, "http://"+c.Addr()+"/cb?code=C&state=S")
+		if status != http.StatusOK || !strings.Contains(page, "the terminal has the code") {
+			t.Fatalf("page = %d %q", status, page)
+		}
+	}
+}

@@ -56,14 +56,6 @@ func waitCmd(c *auth.Capture) tea.Cmd {
 	}
 }
 
-// answerCmd tells the browser's page what became of the code it brought.
-func answerCmd(r auth.Captured, a auth.Answer) tea.Cmd {
-	return func() tea.Msg {
-		r.Answer(a)
-		return nil
-	}
-}
-
 func closeCmd(c *auth.Capture) tea.Cmd {
 	return func() tea.Msg {
 		_ = c.Close()

@@ -436,14 +436,17 @@ func (m Model) listening(msg listeningMsg) (tea.Model, tea.Cmd) {
 }
 
 // captured takes a redirect's code, answers the browser, and keeps waiting:
-// a rejected code may be followed by a fresh one.
+// a rejected code may be followed by a fresh one. The answer is a send that
+// never blocks, made here so that it precedes any later close of the listener.
 func (m Model) captured(msg capturedMsg) (tea.Model, tea.Cmd) {
 	r := msg.result
 	if msg.capture != m.capture || m.capture == nil {
 		if m.token != nil {
-			return m, answerCmd(r, auth.HaveToken)
+			r.Answer(auth.HaveToken)
+		} else {
+			r.Answer(auth.NotTaken)
 		}
-		return m, answerCmd(r, auth.NotTaken)
+		return m, nil
 	}
 	wait := waitCmd(m.capture)
 	if r.Err != nil {
@@ -456,9 +459,11 @@ func (m Model) captured(msg capturedMsg) (tea.Model, tea.Cmd) {
 	}
 	switch {
 	case m.step == stepToken:
-		return m, tea.Batch(answerCmd(r, auth.HaveToken), wait)
+		r.Answer(auth.HaveToken)
+		return m, wait
 	case m.exchanging:
-		return m, tea.Batch(answerCmd(r, auth.Busy), wait)
+		r.Answer(auth.Busy)
+		return m, wait
 	}
 	if m.step != stepCode {
 		m.step = stepCode
@@ -468,11 +473,12 @@ func (m Model) captured(msg capturedMsg) (tea.Model, tea.Cmd) {
 	m.inputs[fieldCode].SetValue(r.Code.Value)
 	m.status = "The browser brought the code back."
 	next, cmd := m.startExchange(r.Code)
-	answer := auth.NotTaken
 	if next.(Model).exchanging {
-		answer = auth.Taken
+		r.Answer(auth.Taken)
+	} else {
+		r.Answer(auth.NotTaken)
 	}
-	return next, tea.Batch(cmd, answerCmd(r, answer), wait)
+	return next, tea.Batch(cmd, wait)
 }
 
 func (m Model) approved(msg approvedMsg) (tea.Model, tea.Cmd) {
