@@ -84,7 +84,10 @@ func loopbackFlow(t *testing.T, rt *recordingToken) (*teatest.TestModel, string,
 	tm := teatest.NewTestModel(t, flowModel(p, ""),
 		teatest.WithInitialTermSize(100, 30),
 		teatest.WithProgramOptions(tea.WithColorProfile(colorprofile.Ascii)))
-	t.Cleanup(func() { _ = tm.Quit() })
+	t.Cleanup(func() { // the listener outlives the program: close it too
+		_ = tm.Quit()
+		tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(Model).Close()
+	})
 	return tm, redirect, authURLOf(t, tm).Query().Get("state")
 }
 
