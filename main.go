@@ -338,7 +338,7 @@ func runExchange(o *options, stdin io.Reader, stdout, stderr io.Writer) int {
 	ctx, cancel := context.WithTimeout(context.Background(), o.timeout)
 	defer cancel()
 	cfg := o.config()
-	tok, err := cfg.Exchange(ctx, code, o.verifier)
+	tok, err := cfg.Exchange(ctx, code.Value, o.verifier)
 	var extra string
 	if auth.ErrorKind(err) == auth.KindRedirect {
 		extra = " " + cfg.RedirectHint()

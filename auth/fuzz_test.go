@@ -37,7 +37,8 @@ func FuzzParseCode(f *testing.F) {
 		f.Add(s.input, s.state)
 	}
 	f.Fuzz(func(t *testing.T, input, wantState string) {
-		code, err := auth.ParseCode(input, wantState)
+		parsed, err := auth.ParseCode(input, wantState)
+		code := parsed.Value
 		if err != nil {
 			if code != "" {
 				t.Errorf("ParseCode(%q, %q) = %q with error %v, want no code", input, wantState, code, err)

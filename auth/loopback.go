@@ -19,17 +19,50 @@ type Capture struct {
 	Loopback
 	state   string
 	srv     *http.Server
-	results chan Captured
+	codes   chan Captured // valid redirects; each waits for the wizard's answer
+	refused chan Captured // what was refused, to say so; dropped when full
 	closed  chan struct{}
 
 	closeOnce sync.Once
 }
 
 // Captured is one redirect that reached the listener: a code, or why not.
+// A code waits for an Answer, which the browser's page then says.
 type Captured struct {
-	Code string
-	Err  error
+	Code  Code
+	Err   error
+	reply chan Answer
 }
+
+// Answer is what the wizard did with a captured code.
+type Answer int
+
+const (
+	Taken     Answer = iota + 1 // it is exchanging this code
+	Busy                        // it is exchanging another code
+	HaveToken                   // it already has a token
+	NotTaken                    // it could not use the code now; the terminal says why
+)
+
+// Answer tells the browser what became of the code. It never blocks, so
+// the wizard may call it from Update, before anything else can close the
+// listener. Only the first answer counts; a refusal needs none.
+func (r Captured) Answer(a Answer) {
+	if r.reply == nil {
+		return
+	}
+	select {
+	case r.reply <- a:
+	default:
+	}
+}
+
+const (
+	// answerWait bounds how long a browser waits for the wizard's answer.
+	answerWait = 10 * time.Second
+	// maxConns bounds the open connections: a browser needs a few.
+	maxConns = 32
+)
 
 // ListenLoopback starts listening on lb. state is the value the redirect
 // must carry. A busy port is an error that names it.
@@ -44,13 +77,25 @@ func ListenLoopback(lb Loopback, state string) (*Capture, error) {
 		}
 		return nil, fmt.Errorf("cannot listen on %s for the redirect: %w", lb.Addr(), err)
 	}
-	c := &Capture{Loopback: lb, state: state, results: make(chan Captured, 8), closed: make(chan struct{})}
-	c.srv = &http.Server{Handler: c, ReadHeaderTimeout: 5 * time.Second}
-	go func() { _ = c.srv.Serve(ln) }()
+	c := &Capture{Loopback: lb, state: state, codes: make(chan Captured),
+		refused: make(chan Captured, 8), closed: make(chan struct{})}
+	c.srv = &http.Server{
+		Handler:           c,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       5 * time.Second,
+		WriteTimeout:      answerWait + 5*time.Second,
+		IdleTimeout:       5 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+	}
+	// One request per connection: no idle connection holds a slot, so a
+	// browser's redirect waits at most a few seconds for one.
+	c.srv.SetKeepAlivesEnabled(false)
+	sem := make(chan struct{}, maxConns)
+	go func() { _ = c.srv.Serve(limitListener(ln, sem, c.closed)) }()
 	if strings.EqualFold(lb.Host, "localhost") {
 		// A browser may resolve localhost to ::1 first; serve there too when we can.
 		if ln6, err := net.Listen("tcp", net.JoinHostPort("::1", lb.Port)); err == nil {
-			go func() { _ = c.srv.Serve(ln6) }()
+			go func() { _ = c.srv.Serve(limitListener(ln6, sem, c.closed)) }()
 		}
 	}
 	return c, nil
@@ -59,10 +104,18 @@ func ListenLoopback(lb Loopback, state string) (*Capture, error) {
 // ErrCaptureClosed is what Wait returns once the listener is closed.
 var ErrCaptureClosed = errors.New("the redirect listener is closed")
 
-// Wait returns the next redirect that arrives, or why none will.
+// Wait returns the next redirect that arrives, or why none will. A code
+// goes before refusals, so a flood of bad requests cannot hide it.
 func (c *Capture) Wait(ctx context.Context) Captured {
 	select {
-	case r := <-c.results:
+	case r := <-c.codes:
+		return r
+	default:
+	}
+	select {
+	case r := <-c.codes:
+		return r
+	case r := <-c.refused:
 		return r
 	case <-c.closed:
 		return Captured{Err: ErrCaptureClosed}
@@ -71,15 +124,41 @@ func (c *Capture) Wait(ctx context.Context) Captured {
 	}
 }
 
-// Close stops listening. It may be called more than once.
+// Close stops listening. A redirect being answered gets its page first,
+// within a second (a connection that never sent a request may hold it that
+// long). It may be called more than once.
 func (c *Capture) Close() error {
 	c.closeOnce.Do(func() { close(c.closed) })
-	return c.srv.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+	if err := c.srv.Shutdown(ctx); err != nil {
+		return c.srv.Close()
+	}
+	return nil
 }
 
 var capturePage = template.Must(template.New("capture").Parse(`<!doctype html>
 <title>nestauth</title><style>body{font-family:sans-serif;max-width:32em;margin:3em auto}</style>
 <h1>{{.Title}}</h1><p>{{.Text}}</p>`))
+
+type page struct {
+	status      int
+	Title, Text string
+}
+
+// Pages for a valid redirect, by the wizard's answer; 0 is no answer.
+var answerPages = map[Answer]page{
+	Taken: {http.StatusOK, "Done: the terminal has the code",
+		"nestauth is exchanging it for a token. You can close this tab and return to the terminal."},
+	Busy: {http.StatusConflict, "The terminal is busy: it did not take this code",
+		"nestauth is exchanging another code. This one was not used: if that exchange fails, copy this page's address and paste it into the terminal."},
+	HaveToken: {http.StatusConflict, "nestauth already has a token",
+		"This code was not used. You can close this tab."},
+	NotTaken: {http.StatusConflict, "The terminal did not take the code",
+		"It was not sent: the terminal says why. Once that is fixed, copy this page's address and paste it into the terminal."},
+	0: {http.StatusServiceUnavailable, "The terminal did not answer",
+		"nestauth did not say whether it took the code. Look at the terminal: if it still waits for a code, copy this page's address and paste it there."},
+}
 
 func (c *Capture) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.URL.Path != c.Path && r.URL.EscapedPath() != c.Path {
@@ -89,19 +168,85 @@ func (c *Capture) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	code, err := ParseCode("?"+r.URL.RawQuery, c.state)
-	if err == nil && r.URL.Query().Get("state") != c.state {
+	if err == nil && !code.StateChecked {
 		err = ErrStateMismatch // a redirect must carry our state; a paste may lack it
 	}
+	var p page
 	if err != nil {
-		code = ""
-		w.WriteHeader(http.StatusBadRequest)
 		msg := err.Error()
-		_ = capturePage.Execute(w, map[string]string{"Title": "nestauth did not get a code", "Text": strings.ToUpper(msg[:1]) + msg[1:] + ". The terminal says what to do next."})
+		p = page{http.StatusBadRequest, "nestauth did not get a code", strings.ToUpper(msg[:1]) + msg[1:] + ". The terminal says what to do next."}
+		select {
+		case c.refused <- Captured{Err: err}:
+		default: // the terminal has enough refusals to show
+		}
 	} else {
-		_ = capturePage.Execute(w, map[string]string{"Title": "Done: the terminal has the code", "Text": "nestauth is exchanging it for a token. You can close this tab and return to the terminal."})
+		p = answerPages[c.deliver(r.Context(), code)]
+	}
+	w.WriteHeader(p.status)
+	_ = capturePage.Execute(w, p)
+}
+
+// deliver hands a valid code to the wizard and waits, bounded, for its
+// answer; 0 when none came.
+func (c *Capture) deliver(ctx context.Context, code Code) Answer {
+	ctx, cancel := context.WithTimeout(ctx, answerWait)
+	defer cancel()
+	reply := make(chan Answer, 1)
+	select {
+	case c.codes <- Captured{Code: code, reply: reply}:
+	case <-ctx.Done():
+		return 0
+	case <-c.closed:
+		return 0
 	}
 	select {
-	case c.results <- Captured{Code: code, Err: err}:
-	default: // nobody is reading fast enough; the person can still paste
+	case a := <-reply:
+		return a
+	case <-ctx.Done():
+	case <-c.closed:
 	}
+	select {
+	case a := <-reply: // answered just before closing, as after a token
+		return a
+	default:
+		return 0
+	}
+}
+
+// limitListener accepts at most cap(sem) connections at a time: each holds
+// a slot until it is closed (after golang.org/x/net/netutil.LimitListener).
+func limitListener(ln net.Listener, sem chan struct{}, done <-chan struct{}) net.Listener {
+	return &limitedListener{Listener: ln, sem: sem, done: done}
+}
+
+type limitedListener struct {
+	net.Listener
+	sem  chan struct{}
+	done <-chan struct{}
+}
+
+func (l *limitedListener) Accept() (net.Conn, error) {
+	select {
+	case l.sem <- struct{}{}:
+	case <-l.done:
+		return nil, net.ErrClosed
+	}
+	conn, err := l.Listener.Accept()
+	if err != nil {
+		<-l.sem
+		return nil, err
+	}
+	return &limitedConn{Conn: conn, release: func() { <-l.sem }}, nil
+}
+
+type limitedConn struct {
+	net.Conn
+	once    sync.Once
+	release func()
+}
+
+func (c *limitedConn) Close() error {
+	err := c.Conn.Close()
+	c.once.Do(c.release)
+	return err
 }

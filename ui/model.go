@@ -122,6 +122,8 @@ type Model struct {
 	cancel     context.CancelFunc
 	spinner    spinner.Model
 
+	code auth.Code // the code in the field as parsed; Enter sends it as is
+
 	capture    *auth.Capture
 	listenErr  string
 	listenAddr string // the redirect URI the listener serves

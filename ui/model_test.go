@@ -631,10 +631,10 @@ func TestLoopbackCodeAfterARejectedOne(t *testing.T) {
 	}
 	t.Cleanup(func() { _ = c.Close() })
 	m.capture = c
-	m = send(t, m, capturedMsg{capture: c, result: auth.Captured{Code: "EXPIRED"}})
+	m = send(t, m, capturedMsg{capture: c, result: auth.Captured{Code: auth.Code{Value: "EXPIRED"}}})
 	wantStep(t, m, stepCode)
 	wantView(t, m, "invalid_grant")
-	m = send(t, m, capturedMsg{capture: c, result: auth.Captured{Code: "FRESH"}})
+	m = send(t, m, capturedMsg{capture: c, result: auth.Captured{Code: auth.Code{Value: "FRESH"}}})
 	wantStep(t, m, stepToken)
 	if got := ex.codes(); len(got) != 2 || got[1] != "FRESH" {
 		t.Fatalf("exchanged %q, want EXPIRED then FRESH", got)

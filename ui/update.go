@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/spinner"
@@ -178,6 +179,13 @@ func (m Model) paste(msg tea.PasteMsg) (tea.Model, tea.Cmd) {
 
 func (m Model) pasteText(text string) (tea.Model, tea.Cmd) {
 	m.errMsg, m.hint, m.status = "", "", ""
+	f, ok := stepField[m.step]
+	if !ok {
+		return m, nil
+	}
+	if m.pasteTooLong(f, text, true) {
+		return m, nil
+	}
 	if m.step == stepCode && text != "" {
 		code, err := auth.ParseCode(text, m.state)
 		var denied *auth.AuthorizationError
@@ -189,17 +197,40 @@ func (m Model) pasteText(text string) (tea.Model, tea.Cmd) {
 			m.setError(err)
 		} else {
 			switch {
-			case strings.Contains(text, "code=") && !strings.Contains(text, "state="):
+			case code.FromURL && !code.StateChecked:
 				m.status = "Took the code out of the URL (it carried no state to check)."
-			case code != text:
+			case code.Value != text:
 				m.status = "Took the code out of what you pasted."
 			}
-			m.inputs[fieldCode].SetValue(code)
+			m.code = code // parsed once: Enter sends it as it is
+			m.inputs[fieldCode].SetValue(code.Value)
 			m.inputs[fieldCode].CursorEnd()
 			return m, nil
 		}
 	}
+	if m.pasteTooLong(f, text, false) {
+		return m, nil
+	}
 	return m.updateField(tea.PasteMsg{Content: text})
+}
+
+// pasteTooLong refuses, and says so, a paste that would not fit field f,
+// alone (replacing the value) or added to what the field holds; a text
+// input would cut it silently.
+func (m *Model) pasteTooLong(f int, text string, replacing bool) bool {
+	limit, n := m.inputs[f].CharLimit, utf8.RuneCountInString(text)
+	held := utf8.RuneCountInString(m.inputs[f].Value())
+	switch {
+	case limit <= 0:
+		return false
+	case n > limit:
+		m.errMsg = fmt.Sprintf("Refused a paste of %d characters: this field takes at most %d, so nothing was pasted.", n, limit)
+	case !replacing && n+held > limit:
+		m.errMsg = fmt.Sprintf("Refused a paste of %d characters: with the %d already in this field it would pass its limit of %d, so nothing was pasted.", n, held, limit)
+	default:
+		return false
+	}
+	return true
 }
 
 func (m Model) updateProvider(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
@@ -269,16 +300,20 @@ func (m Model) submitField() (tea.Model, tea.Cmd) {
 }
 
 func (m Model) submitCode() (tea.Model, tea.Cmd) {
-	code, err := auth.ParseCode(m.inputs[fieldCode].Value(), m.state)
-	if err != nil {
-		m.setError(err)
-		return m, nil
+	code := m.code
+	if value := m.inputs[fieldCode].Value(); code.Value == "" || value != code.Value {
+		var err error // typed, or edited since the paste: parse it now, once
+		if code, err = auth.ParseCode(value, m.state); err != nil {
+			m.setError(err)
+			return m, nil
+		}
 	}
-	m.inputs[fieldCode].SetValue(code)
+	m.code = code
+	m.inputs[fieldCode].SetValue(code.Value)
 	return m.startExchange(code)
 }
 
-func (m Model) startExchange(code string) (tea.Model, tea.Cmd) {
+func (m Model) startExchange(code auth.Code) (tea.Model, tea.Cmd) {
 	cfg := m.config()
 	if err := cfg.Validate(); err != nil {
 		m.setError(err)
@@ -289,7 +324,7 @@ func (m Model) startExchange(code string) (tea.Model, tea.Cmd) {
 	m.exchanging = true
 	m.attempt++
 	m.errMsg, m.hint, m.status = "", "", ""
-	return m, tea.Batch(m.spinner.Tick, exchangeCmd(ctx, m.opts.Exchanger, cfg, code, m.pkceVerifier(), m.attempt))
+	return m, tea.Batch(m.spinner.Tick, exchangeCmd(ctx, m.opts.Exchanger, cfg, code.Value, m.pkceVerifier(), m.attempt))
 }
 
 func (m Model) gotToken(msg tokenMsg) (tea.Model, tea.Cmd) {
@@ -435,26 +470,50 @@ func (m Model) listening(msg listeningMsg) (tea.Model, tea.Cmd) {
 	return m, waitCmd(msg.capture)
 }
 
+// captured takes a redirect's code, answers the browser, and keeps waiting:
+// a rejected code may be followed by a fresh one. The answer is a send that
+// never blocks, made here so that it precedes any later close of the listener.
 func (m Model) captured(msg capturedMsg) (tea.Model, tea.Cmd) {
+	r := msg.result
 	if msg.capture != m.capture || m.capture == nil {
-		return m, nil
-	}
-	if msg.result.Err != nil {
-		if !m.exchanging && m.step != stepToken {
-			m.setError(fmt.Errorf("a redirect reached the listener but was refused: %w", msg.result.Err))
+		if m.token != nil {
+			r.Answer(auth.HaveToken)
+		} else {
+			r.Answer(auth.NotTaken)
 		}
-		return m, waitCmd(m.capture) // the right redirect may still come
-	}
-	if m.exchanging || m.step == stepToken {
 		return m, nil
+	}
+	wait := waitCmd(m.capture)
+	if r.Err != nil {
+		if !m.exchanging && m.step != stepToken {
+			typed := m.inputs[fieldCode].Value() // a refused redirect must not wipe it
+			m.setError(fmt.Errorf("a redirect reached the listener but was refused: %w", r.Err))
+			m.inputs[fieldCode].SetValue(typed)
+		}
+		return m, wait
+	}
+	switch {
+	case m.step == stepToken:
+		r.Answer(auth.HaveToken)
+		return m, wait
+	case m.exchanging:
+		r.Answer(auth.Busy)
+		return m, wait
 	}
 	if m.step != stepCode {
 		m.step = stepCode
 		m.focus()
 	}
-	m.inputs[fieldCode].SetValue(msg.result.Code)
+	m.code = r.Code
+	m.inputs[fieldCode].SetValue(r.Code.Value)
 	m.status = "The browser brought the code back."
-	return m.startExchange(msg.result.Code)
+	next, cmd := m.startExchange(r.Code)
+	if next.(Model).exchanging {
+		r.Answer(auth.Taken)
+	} else {
+		r.Answer(auth.NotTaken)
+	}
+	return next, tea.Batch(cmd, wait)
 }
 
 func (m Model) approved(msg approvedMsg) (tea.Model, tea.Cmd) {

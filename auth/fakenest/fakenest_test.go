@@ -488,7 +488,8 @@ func TestExchangeEndToEnd(t *testing.T) {
 		t.Fatalf("Approve: %v", err)
 	}
 	// A person pastes the PIN with a newline.
-	code, err := auth.ParseCode(pin+"\n", state)
+	parsed, err := auth.ParseCode(pin+"\n", state)
+	code := parsed.Value
 	if err != nil || code != pin {
 		t.Fatalf("ParseCode = %q, %v; want %q", code, err, pin)
 	}
