@@ -28,7 +28,7 @@ func TestClientIDCopiedOutOfJSON(t *testing.T) {
 func TestClientIDRefusesGoogleSecret(t *testing.T) {
 	const secret = "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"
 	m, _, _ := newModel(t, Options{})
-	m = send(t, m, tea.PasteMsg{Content: secret + "\n"})
+	m = typeString(secret, m, t) // typed: a paste is refused before Enter
 	m = send(t, m, enter)
 	wantStep(t, m, stepClientID)
 	wantView(t, m, "client secret", "not a client ID", "the secret goes in the next step")
@@ -38,6 +38,18 @@ func TestClientIDRefusesGoogleSecret(t *testing.T) {
 	if strings.Contains(view(m), "1a2b3c4d") {
 		t.Errorf("the secret is still on the screen:\n%s", view(m))
 	}
+}
+
+// A pasted secret is refused at once: it never shows, not even until Enter.
+func TestClientIDPasteOfGoogleSecretNeverShows(t *testing.T) {
+	const secret = "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"
+	m, _, _ := newModel(t, Options{})
+	m = send(t, m, tea.PasteMsg{Content: secret + "\n"})
+	wantStep(t, m, stepClientID)
+	if strings.Contains(view(m), "1a2b3c4d") || m.inputs[fieldClientID].Value() != "" {
+		t.Errorf("the pasted secret reached the field:\n%s", view(m))
+	}
+	wantView(t, m, "the secret goes in the next step")
 }
 
 // The wizard reads what a real token endpoint answers (through auth, over

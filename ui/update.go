@@ -211,6 +211,10 @@ func (m Model) pasteText(text string) (tea.Model, tea.Cmd) {
 	if m.pasteTooLong(f, text, false) {
 		return m, nil
 	}
+	if m.step == stepClientID && errors.Is(auth.ValidateClientID(auth.NormalizeClientID(text)), auth.ErrClientIDIsSecret) {
+		m.setError(auth.ErrClientIDIsSecret) // never on screen, not even until Enter
+		return m, nil
+	}
 	return m.updateField(tea.PasteMsg{Content: text})
 }
 
