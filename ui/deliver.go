@@ -23,6 +23,9 @@ func (m Model) finish() (tea.Model, tea.Cmd) {
 	}
 	if m.opts.Deliver == nil || m.deliverErr != nil {
 		m.done = true
+		if m.deliverErr == nil {
+			m.status = "" // the last frame says where the token went, nothing stale
+		}
 		return m, tea.Quit
 	}
 	m.delivering = true
@@ -39,6 +42,7 @@ func (m Model) delivered(msg deliveredMsg) (tea.Model, tea.Cmd) {
 		return m, nil
 	}
 	m.done, m.wrote = true, true
+	m.status = ""
 	return m, tea.Quit
 }
 

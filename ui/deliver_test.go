@@ -103,3 +103,19 @@ func TestDeliverAgainAfterAnotherCode(t *testing.T) {
 		t.Fatalf("wrote %q, Delivered() %v, DeliverErr() %v; want the new token written", wrote, m.Delivered(), m.DeliverErr())
 	}
 }
+
+// The last frame says where the token went, without a stale status line.
+func TestFinishDropsStaleStatus(t *testing.T) {
+	for _, deliver := range []func(*auth.Token) error{nil, func(*auth.Token) error { return nil }} {
+		m, _, _ := newModel(t, Options{ClientID: "id", ClientSecret: "s", Deliver: deliver, TokenNote: "it went to stdout"})
+		m = typeString("PIN", send(t, m, enter), t)
+		m = send(t, m, enter)
+		wantStep(t, m, stepToken)
+		m = send(t, m, char('r'))
+		wantView(t, m, "no refresh token")
+		m = send(t, m, char('q'))
+		if v := view(m); strings.Contains(v, "no refresh token") || !strings.Contains(v, "Got an access token") {
+			t.Errorf("last frame (deliver set: %v):\n%s", deliver != nil, v)
+		}
+	}
+}
