@@ -9,7 +9,8 @@ import (
 	"crypto/rand"
 	"encoding/json"
 	"errors"
-	"html/template"
+	"fmt"
+	"html"
 	"net"
 	"net/http"
 	"net/url"
@@ -35,7 +36,8 @@ const (
 type Server struct {
 	ClientID     string
 	ClientSecret string
-	// RedirectURI, when set, makes this a redirect client; empty, a PIN client.
+	// RedirectURI, when set, makes this a redirect client; empty, a PIN
+	// client. Set it before the first request.
 	RedirectURI string
 
 	// URL is the base URL once started, such as http://127.0.0.1:40123.
@@ -77,6 +79,26 @@ func (s *Server) Start() error {
 	s.srv = &http.Server{Handler: s, ReadHeaderTimeout: 5 * time.Second}
 	go func() { _ = s.srv.Serve(ln) }()
 	return nil
+}
+
+// TB is the part of testing.TB that NewTest uses; package testing stays out
+// of the nestauth binary, which serves the fake in --demo.
+type TB interface {
+	Helper()
+	Fatalf(format string, args ...any)
+	Cleanup(func())
+}
+
+// NewTest starts a server for one PIN client and closes it when the test
+// ends, as httptest.NewServer with t.Cleanup.
+func NewTest(t TB, clientID, clientSecret string) *Server {
+	t.Helper()
+	s := New(clientID, clientSecret)
+	if err := s.Start(); err != nil {
+		t.Fatalf("fakenest: %v", err)
+	}
+	t.Cleanup(func() { _ = s.Close() })
+	return s
 }
 
 // Close stops the server.
@@ -163,18 +185,28 @@ func (s *Server) checkAuthRequest(q url.Values) string {
 	return ""
 }
 
-var pages = template.Must(template.New("consent").Parse(`<!doctype html>
+// page is the consent page: an error, a PIN, or the Allow and Deny buttons.
+type page struct{ Error, PIN, ClientID, State, RedirectURI string }
+
+func (p page) write(w http.ResponseWriter) {
+	_, _ = fmt.Fprint(w, `<!doctype html>
 <title>Works with Nest (demo)</title>
 <style>body{font-family:sans-serif;max-width:30em;margin:3em auto}code{font-size:2em}</style>
-{{if .Error}}<h1>Can't authorize</h1><p>{{.Error}}</p>
-{{else if .PIN}}<h1>Your PIN</h1><p>Enter this PIN in the app:</p><p><code id="pin">{{.PIN}}</code></p>
-{{else}}<h1>nestauth demo wants access to your Nest account</h1>
-<form method="post"><input type="hidden" name="client_id" value="{{.ClientID}}">
-<input type="hidden" name="state" value="{{.State}}"><input type="hidden" name="redirect_uri" value="{{.RedirectURI}}">
+`)
+	e := html.EscapeString
+	switch {
+	case p.Error != "":
+		_, _ = fmt.Fprintf(w, "<h1>Can't authorize</h1><p>%s</p>\n", e(p.Error))
+	case p.PIN != "":
+		_, _ = fmt.Fprintf(w, "<h1>Your PIN</h1><p>Enter this PIN in the app:</p><p><code id=\"pin\">%s</code></p>\n", e(p.PIN))
+	default:
+		_, _ = fmt.Fprintf(w, `<h1>nestauth demo wants access to your Nest account</h1>
+<form method="post"><input type="hidden" name="client_id" value="%s">
+<input type="hidden" name="state" value="%s"><input type="hidden" name="redirect_uri" value="%s">
 <button name="action" value="allow">Allow</button> <button name="action" value="deny">Deny</button></form>
-{{end}}`))
-
-type page struct{ Error, PIN, ClientID, State, RedirectURI string }
+`, e(p.ClientID), e(p.State), e(p.RedirectURI))
+	}
+}
 
 func (s *Server) consentPage(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
@@ -183,7 +215,7 @@ func (s *Server) consentPage(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusBadRequest)
 		p = page{Error: msg}
 	}
-	_ = pages.Execute(w, p)
+	p.write(w)
 }
 
 func (s *Server) consent(w http.ResponseWriter, r *http.Request) {
@@ -194,13 +226,13 @@ func (s *Server) consent(w http.ResponseWriter, r *http.Request) {
 	}
 	if msg := s.checkAuthRequest(r.PostForm); msg != "" {
 		w.WriteHeader(http.StatusBadRequest)
-		_ = pages.Execute(w, page{Error: msg})
+		page{Error: msg}.write(w)
 		return
 	}
 	state := r.PostForm.Get("state")
 	if r.PostForm.Get("action") != "allow" {
 		if s.RedirectURI == "" {
-			_ = pages.Execute(w, page{Error: "You denied access."})
+			page{Error: "You denied access."}.write(w)
 			return
 		}
 		http.Redirect(w, r, s.RedirectURI+"?"+url.Values{"error": {"access_denied"}, "state": {state}}.Encode(), http.StatusFound)
@@ -208,7 +240,7 @@ func (s *Server) consent(w http.ResponseWriter, r *http.Request) {
 	}
 	code := s.IssueCode()
 	if s.RedirectURI == "" {
-		_ = pages.Execute(w, page{PIN: code})
+		page{PIN: code}.write(w)
 		return
 	}
 	http.Redirect(w, r, s.RedirectURI+"?"+url.Values{"code": {code}, "state": {state}}.Encode(), http.StatusFound)

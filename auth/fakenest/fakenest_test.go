@@ -26,12 +26,8 @@ const (
 // start runs a fake for a PIN client, or a redirect client when redirect is set.
 func start(t *testing.T, redirect string) *fakenest.Server {
 	t.Helper()
-	s := fakenest.New(clientID, clientSecret)
+	s := fakenest.NewTest(t, clientID, clientSecret)
 	s.RedirectURI = redirect
-	if err := s.Start(); err != nil {
-		t.Fatalf("Start: %v", err)
-	}
-	t.Cleanup(func() { _ = s.Close() })
 	if !strings.HasPrefix(s.URL, "http://127.0.0.1:") {
 		t.Fatalf("URL = %q, want a loopback URL", s.URL)
 	}
