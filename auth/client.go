@@ -5,11 +5,8 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"errors"
-	"fmt"
-	"net"
 	"net/http"
 	"net/url"
-	"regexp"
 	"strings"
 	"time"
 
@@ -30,130 +27,23 @@ type Config struct {
 	Now func() time.Time
 }
 
-// Usage errors: a flag or field is missing or malformed. None is sent anywhere.
+// Errors of a configuration's endpoints. Nothing is sent.
 var (
-	ErrNoClientID      = errors.New("client ID is empty")
-	ErrClientIDSpaces  = errors.New("client ID contains spaces")
-	ErrClientIDLong    = errors.New("client ID is too long (over 512 characters): paste the ID alone")
-	ErrNoClientSecret  = errors.New("client secret is empty")
-	ErrNoProjectID     = errors.New("the Device Access project ID is empty")
-	ErrCloudProjectID  = errors.New("that looks like a Google Cloud project ID, not a Device Access project ID")
-	ErrBadProjectID    = errors.New("that is not a Device Access project ID, which is a UUID")
-	ErrNoEndpoint      = errors.New("the provider has no endpoint: set --auth-url and --token-url")
-	ErrInsecureURL     = errors.New("refusing a plain http:// endpoint that is not on this machine (loopback)")
-	ErrBadEndpointURL  = errors.New("the endpoint is not an absolute http(s) URL")
-	ErrBadRedirectPort = errors.New("a loopback redirect URI needs a fixed port, not 0: register one such as http://127.0.0.1:8085/callback")
-	ErrOOBRedirect     = errors.New("the out-of-band redirect urn:ietf:wg:oauth:2.0:oob has been blocked by Google since 2023: " +
+	ErrNoEndpoint  = errors.New("the provider has no endpoint: set --auth-url and --token-url")
+	ErrOOBRedirect = errors.New("the out-of-band redirect urn:ietf:wg:oauth:2.0:oob has been blocked by Google since 2023: " +
 		"use a loopback redirect such as http://127.0.0.1:8085/callback with a Desktop app client, or https://www.google.com with a Web application client")
 )
 
-// ErrClientIDIsSecret never quotes the value: it is a secret.
-var ErrClientIDIsSecret = errors.New("that is a Google client secret (it starts with GOCSPX-), not a client ID, which ends in .apps.googleusercontent.com")
-
-// ProjectIDHelp says where the Device Access project ID is found.
-const ProjectIDHelp = "Find it in the Device Access Console (console.nest.google.com/device-access), " +
-	"under your project's name: a UUID such as 0a1b2c3d-1234-5678-9abc-0123456789ab."
-
-const uuidPattern = `[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}`
-
-var (
-	uuidInRE       = regexp.MustCompile(uuidPattern)
-	uuidRE         = regexp.MustCompile("^" + uuidPattern + "$")
-	cloudProjectRE = regexp.MustCompile(`^[a-z][a-z0-9-]{4,28}[a-z0-9]$`)
-)
-
-// ValidateClientID checks a client ID as typed.
-func ValidateClientID(id string) error {
-	switch {
-	case id == "":
-		return ErrNoClientID
-	case strings.ContainsFunc(id, isSpace):
-		return ErrClientIDSpaces
-	case len(id) > MaxClientID:
-		return ErrClientIDLong
-	case isGoogleSecret(id):
-		return ErrClientIDIsSecret
-	}
-	return nil
-}
-
-// NormalizeClientID cleans a pasted client ID: surrounding blanks, quotes and
-// a trailing comma (copied out of a JSON credentials file) and invisible
-// characters go.
-func NormalizeClientID(s string) string {
-	s = strings.TrimSuffix(strings.TrimSpace(Sanitize(s)), ",")
-	return strings.TrimSpace(strings.Trim(strings.TrimSpace(s), `"'`+"`"))
-}
-
-// isGoogleSecret reports whether s is a Google OAuth client secret.
-func isGoogleSecret(s string) bool {
-	return len(s) >= 7 && strings.EqualFold(s[:7], "GOCSPX-")
-}
-
-// MaxClientID bounds a client ID; real ones are under 100 characters.
-const MaxClientID = 512
-
-// ValidateProjectID checks a Device Access project ID, catching the common
-// mistake of pasting the Google Cloud project ID instead.
-func ValidateProjectID(id string) error {
-	switch {
-	case id == "":
-		return ErrNoProjectID
-	case uuidRE.MatchString(id):
-		return nil
-	case cloudProjectRE.MatchString(id) && strings.Contains(id, "-"):
-		return ErrCloudProjectID // such as my-project-123456
-	}
-	return ErrBadProjectID
-}
-
-// NormalizeProjectID takes the UUID out of what a person pasted: the ID
-// itself with quotes or braces, or a Device Access Console URL that names it.
-func NormalizeProjectID(s string) string {
-	if id := uuidInRE.FindString(s); id != "" {
-		return strings.ToLower(id)
-	}
-	return strings.Trim(strings.TrimSpace(s), `"'{}<>`+"`")
-}
-
-// ValidateEndpoint refuses what nestauth must never send a secret to:
-// anything but https, or http on a loopback host.
-func ValidateEndpoint(raw string) error {
-	u, err := url.Parse(raw)
-	if err != nil || u.Host == "" {
-		return fmt.Errorf("%w: %q", ErrBadEndpointURL, raw)
-	}
-	switch u.Scheme {
-	case "https":
-		return nil
-	case "http":
-		if IsLoopbackHost(u.Hostname()) {
-			return nil
-		}
-		return fmt.Errorf("%w: %s", ErrInsecureURL, raw)
-	}
-	return fmt.Errorf("%w: %q", ErrBadEndpointURL, raw)
-}
-
-// IsLoopbackHost reports whether host is localhost or a loopback IP literal.
-func IsLoopbackHost(host string) bool {
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
-}
-
 // Validate checks the configuration before anything is sent.
 func (c Config) Validate() error {
-	if err := ValidateClientID(c.ClientID); err != nil {
+	if err := checkClientID(c.ClientID); err != nil {
 		return err
 	}
-	if c.ClientSecret == "" && !c.PublicClient {
-		return ErrNoClientSecret
+	if _, err := c.ParseSecret(c.ClientSecret); err != nil {
+		return err
 	}
 	if c.NeedsProjectID {
-		if err := ValidateProjectID(c.ProjectID); err != nil {
+		if err := checkProjectID(c.ProjectID); err != nil {
 			return err
 		}
 	}
@@ -238,7 +128,7 @@ func (c Config) AuthCodeURL(state, verifier string) string {
 	if c.RedirectURI != "" {
 		v.Set("redirect_uri", c.RedirectURI)
 	}
-	if !c.Legacy {
+	if !c.ShortAuthURL {
 		v.Set("response_type", "code")
 		if len(c.Scopes) > 0 {
 			v.Set("scope", strings.Join(c.Scopes, " "))
@@ -296,9 +186,16 @@ func (c Config) now() time.Time {
 	return time.Now()
 }
 
+// request is what a token request about to be sent carries, for reading
+// its answer. refreshToken is empty for a code exchange.
+func (c Config) request(refreshToken string) tokenRequest {
+	return tokenRequest{start: c.now(), redirectURI: c.RedirectURI, refreshToken: refreshToken,
+		redact: newRedactor(c.ClientID, c.ClientSecret, refreshToken)}
+}
+
 // Exchange trades an authorization code for a token with exactly one POST.
 // verifier is the PKCE code verifier, or empty. Errors are *Error.
-// x/oauth2 sends the request; the answer is read by c.read.
+// x/oauth2 sends the request; nestauth reads the answer (request.read).
 func (c Config) Exchange(ctx context.Context, code, verifier string) (*Token, error) {
 	if err := c.ValidateTokenEndpoint(); err != nil {
 		return nil, &Error{Kind: KindUsage, Err: err}
@@ -307,9 +204,9 @@ func (c Config) Exchange(ctx context.Context, code, verifier string) (*Token, er
 	if verifier != "" {
 		opts = append(opts, oauth2.VerifierOption(verifier))
 	}
-	start, rec := c.now(), &recorder{}
+	req, rec := c.request(""), &recorder{}
 	_, err := c.oauth2Config().Exchange(c.context(ctx, rec), code, opts...)
-	return c.read(ctx, rec, err, start, "")
+	return req.read(ctx, rec, err)
 }
 
 // Refresh trades a refresh token for a new access token.
@@ -317,14 +214,7 @@ func (c Config) Refresh(ctx context.Context, refreshToken string) (*Token, error
 	if err := c.ValidateTokenEndpoint(); err != nil {
 		return nil, &Error{Kind: KindUsage, Err: err}
 	}
-	start, rec := c.now(), &recorder{}
+	req, rec := c.request(refreshToken), &recorder{}
 	_, err := c.oauth2Config().TokenSource(c.context(ctx, rec), &oauth2.Token{RefreshToken: refreshToken}).Token()
-	return c.read(ctx, rec, err, start, refreshToken)
-}
-
-func checked(t *Token, refresh bool) (*Token, error) {
-	if err := t.check(); err != nil {
-		return nil, &Error{Kind: KindServer, Err: err, Refresh: refresh}
-	}
-	return t, nil
+	return req.read(ctx, rec, err)
 }

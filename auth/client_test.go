@@ -196,7 +196,7 @@ func TestExchangeErrorKinds(t *testing.T) {
 			name: "nest: redirect_uri not pre-registered", status: 400, contentType: jsonType,
 			body:     `{"error":"input_data_error","error_description":"redirect_uri not pre-registered"}`,
 			wantKind: auth.KindRedirect, wantCode: "input_data_error", wantDesc: "redirect_uri not pre-registered",
-			wantHint: "redirect URI",
+			wantHint: "No redirect_uri was sent",
 		},
 		{
 			name: "google: malformed auth code", status: 400, contentType: jsonType,
@@ -689,41 +689,6 @@ func TestExchangeDoesNotFollowRedirects(t *testing.T) {
 	}
 }
 
-func TestValidateEndpoint(t *testing.T) {
-	tests := []struct {
-		url     string
-		wantErr error
-	}{
-		{"https://api.home.nest.com/oauth2/access_token", nil},
-		{"https://example.com/token", nil},
-		{"http://127.0.0.1/token", nil},
-		{"http://127.0.0.1:8080/token", nil},
-		{"http://127.1.2.3:8080/token", nil},
-		{"http://[::1]:8080/token", nil},
-		{"http://[::1]/token", nil},
-		{"http://localhost/token", nil},
-		{"http://LocalHost:9000/token", nil},
-		{"http://example.com/token", auth.ErrInsecureURL},
-		{"http://localhost.example.com/token", auth.ErrInsecureURL},
-		{"http://127.0.0.1.nip.io/token", auth.ErrInsecureURL},
-		{"http://0.0.0.0:8080/token", auth.ErrInsecureURL},
-		{"http://192.168.1.10/token", auth.ErrInsecureURL},
-		{"ftp://example.com/token", auth.ErrBadEndpointURL},
-		{"/oauth2/access_token", auth.ErrBadEndpointURL},
-		{"example.com/token", auth.ErrBadEndpointURL},
-		{"", auth.ErrBadEndpointURL},
-		{"https://exa mple.com/token", auth.ErrBadEndpointURL},
-	}
-	for _, tt := range tests {
-		t.Run(tt.url, func(t *testing.T) {
-			err := auth.ValidateEndpoint(tt.url)
-			if !errors.Is(err, tt.wantErr) || (tt.wantErr == nil) != (err == nil) {
-				t.Errorf("ValidateEndpoint(%q) = %v, want %v", tt.url, err, tt.wantErr)
-			}
-		})
-	}
-}
-
 // Exchange and Refresh check the endpoints before sending anything.
 func TestExchangeChecksEndpointsFirst(t *testing.T) {
 	tests := []struct {
@@ -787,83 +752,6 @@ func TestExchangeChecksEndpointsFirst(t *testing.T) {
 	}
 }
 
-func TestValidateProjectID(t *testing.T) {
-	tests := []struct {
-		id      string
-		wantErr error
-	}{
-		{"0a1b2c3d-1234-5678-9abc-0123456789ab", nil},
-		{"0A1B2C3D-1234-5678-9ABC-0123456789AB", nil},
-		{"my-project-123456", auth.ErrCloudProjectID},
-		{"nest-home-4242", auth.ErrCloudProjectID},
-		{"myproject123", auth.ErrBadProjectID},
-		{"", auth.ErrNoProjectID},
-		{"not a project", auth.ErrBadProjectID},
-		{"0a1b2c3d-1234-5678-9abc-0123456789a", auth.ErrBadProjectID},
-		{" 0a1b2c3d-1234-5678-9abc-0123456789ab", auth.ErrBadProjectID},
-		{"0a1b2c3d12345678-9abc-0123456789ab", auth.ErrBadProjectID},
-		{"enterprises/0a1b2c3d-1234-5678-9abc-0123456789ab", auth.ErrBadProjectID},
-	}
-	for _, tt := range tests {
-		t.Run(tt.id, func(t *testing.T) {
-			if err := auth.ValidateProjectID(tt.id); err != tt.wantErr {
-				t.Errorf("ValidateProjectID(%q) = %v, want %v", tt.id, err, tt.wantErr)
-			}
-		})
-	}
-}
-
-func TestNormalizeProjectID(t *testing.T) {
-	const id = "0a1b2c3d-1234-5678-9abc-0123456789ab"
-	tests := []struct {
-		in, want string
-	}{
-		{id, id},
-		{"0A1B2C3D-1234-5678-9ABC-0123456789AB", id},
-		{`"` + id + `"`, id},
-		{"{" + id + "}\n", id},
-		{"https://console.nest.google.com/device-access/project/" + id + "/information", id},
-		{"  my-project-123456 ", "my-project-123456"},
-		{"'my-project-123456'", "my-project-123456"},
-		{"", ""},
-	}
-	for _, tt := range tests {
-		t.Run(tt.in, func(t *testing.T) {
-			got := auth.NormalizeProjectID(tt.in)
-			if got != tt.want {
-				t.Errorf("NormalizeProjectID(%q) = %q, want %q", tt.in, got, tt.want)
-			}
-			if tt.want == id && auth.ValidateProjectID(got) != nil {
-				t.Errorf("ValidateProjectID(%q) = %v, want nil", got, auth.ValidateProjectID(got))
-			}
-		})
-	}
-}
-
-func TestValidateClientID(t *testing.T) {
-	tests := []struct {
-		id      string
-		wantErr error
-	}{
-		{"0a1b2c3d-1234-5678-9abc-0123456789ab", nil},
-		{"123456789012-abcdefghijklmnop.apps.googleusercontent.com", nil},
-		{"", auth.ErrNoClientID},
-		{"abc def", auth.ErrClientIDSpaces},
-		{"abc\n", auth.ErrClientIDSpaces},
-		{"\tabc", auth.ErrClientIDSpaces},
-		{"abc\u00a0def", auth.ErrClientIDSpaces},
-		{"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", auth.ErrClientIDIsSecret},
-		{"gocspx-1a2b3c4d5e6f7g8h9i0jKLMNOPQR", auth.ErrClientIDIsSecret},
-	}
-	for _, tt := range tests {
-		t.Run(tt.id, func(t *testing.T) {
-			if err := auth.ValidateClientID(tt.id); err != tt.wantErr {
-				t.Errorf("ValidateClientID(%q) = %v, want %v", tt.id, err, tt.wantErr)
-			}
-		})
-	}
-}
-
 func TestConfigValidate(t *testing.T) {
 	const project = "0a1b2c3d-1234-5678-9abc-0123456789ab"
 	tests := []struct {
@@ -880,6 +768,9 @@ func TestConfigValidate(t *testing.T) {
 		{"custom without endpoints", auth.Config{Provider: auth.Custom(), ClientID: "id", ClientSecret: "s"}, auth.ErrNoEndpoint},
 		{"custom public client", auth.Config{Provider: customWith("https://idp.test/auth", "https://idp.test/token"), ClientID: "app"}, nil},
 		{"sdm without a secret", auth.Config{Provider: auth.SDM(), ClientID: "id", ProjectID: project}, auth.ErrNoClientSecret},
+		{"blank secret", auth.Config{Provider: auth.Nest(), ClientID: "id", ClientSecret: " \uFEFF"}, auth.ErrNoClientSecret},
+		{"client ID as it would be sent", auth.Config{Provider: auth.Nest(), ClientID: "id\n", ClientSecret: "s"}, auth.ErrClientIDSpaces},
+		{"project ID as it would be sent", auth.Config{Provider: auth.SDM(), ClientID: "id", ClientSecret: "s", ProjectID: " " + project}, auth.ErrBadProjectID},
 		{"unsafe token URL before a missing auth URL", auth.Config{Provider: customWith("", "http://example.com/token"), ClientID: "id", ClientSecret: "s"}, auth.ErrInsecureURL},
 	}
 	for _, tt := range tests {
@@ -917,22 +808,38 @@ func TestValidateTokenEndpoint(t *testing.T) {
 	}
 }
 
-func TestNormalizeClientID(t *testing.T) {
-	tests := []struct{ in, want string }{
-		{"123-abc.apps.googleusercontent.com", "123-abc.apps.googleusercontent.com"},
-		{`"123-abc.apps.googleusercontent.com"`, "123-abc.apps.googleusercontent.com"},
-		{"'abc'\n", "abc"},
-		{`"123-abc.apps.googleusercontent.com",`, "123-abc.apps.googleusercontent.com"},
-		{`  "123-abc.apps.googleusercontent.com" ,` + "\n", "123-abc.apps.googleusercontent.com"},
-		{`'abc',`, "abc"},
-		{`" abc "`, "abc"},
-		{`"GOCSPX-abc",`, "GOCSPX-abc"}, // for ValidateClientID to refuse
-		{"abc\u200fdef", "abcdef"},
-		{"a b", "a b"}, // inner spaces stay, for ValidateClientID to refuse
+// The redirect URI a request sent travels on its error, so Hint can say
+// exactly what to register.
+func TestRedirectMismatchHint(t *testing.T) {
+	tests := []struct {
+		redirect string
+		want     []string
+	}{
+		{"https://www.google.com", []string{"redirect_uri=https://www.google.com", "a Web application client"}},
+		{"http://127.0.0.1:8085/callback", []string{"redirect_uri=http://127.0.0.1:8085/callback", "a Desktop app client"}},
+		{"", []string{"No redirect_uri was sent", "--redirect-uri"}},
 	}
+	ts := newTokenServer(t, reply(400, "application/json", `{"error":"redirect_uri_mismatch"}`))
 	for _, tt := range tests {
-		if got := auth.NormalizeClientID(tt.in); got != tt.want {
-			t.Errorf("NormalizeClientID(%q) = %q, want %q", tt.in, got, tt.want)
+		c := nestConfig(ts.TokenURL())
+		c.RedirectURI = tt.redirect
+		for name, send := range map[string]func() (*auth.Token, error){
+			"Exchange": func() (*auth.Token, error) { return c.Exchange(t.Context(), "TB39DWND", "") },
+			"Refresh":  func() (*auth.Token, error) { return c.Refresh(t.Context(), "REFRESH") },
+		} {
+			_, err := send()
+			e := asError(t, err)
+			if e.Kind != auth.KindRedirect || e.RedirectURI != tt.redirect {
+				t.Errorf("%s with %q: Kind %v, RedirectURI %q; want redirect_uri, %q", name, tt.redirect, e.Kind, e.RedirectURI, tt.redirect)
+			}
+			for _, w := range tt.want {
+				if got := e.Hint(); !strings.Contains(got, w) {
+					t.Errorf("%s with %q: Hint() = %q, want it to contain %q", name, tt.redirect, got, w)
+				}
+			}
+		}
+		if got, want := c.RedirectHint(), (&auth.Error{Kind: auth.KindRedirect, RedirectURI: tt.redirect}).Hint(); got != want {
+			t.Errorf("Config.RedirectHint() = %q, want Error.Hint()'s %q", got, want)
 		}
 	}
 }

@@ -3,7 +3,6 @@ package auth
 import (
 	"errors"
 	"fmt"
-	"net"
 	"net/url"
 	"strings"
 )
@@ -22,25 +21,33 @@ type AuthorizationError struct {
 	Description string
 }
 
-var authorizationErrorText = map[string]string{
-	"access_denied":             "access was denied on the consent page: open the URL again and press Allow",
-	"invalid_request":           "the server called the authorization request malformed: check the client ID and flags",
-	"unauthorized_client":       "this client may not use the authorization-code flow: check its type in the provider's console",
-	"unsupported_response_type": "the server does not hand out codes to this client",
-	"invalid_scope":             "the server refused a requested scope: check --scope",
-	"server_error":              "the authorization server failed: try again",
-	"temporarily_unavailable":   "the authorization server is busy: try again in a moment",
-}
-
 func (e *AuthorizationError) Error() string {
-	msg, ok := authorizationErrorText[e.Code]
-	if !ok {
-		msg = "the authorization server refused"
-	}
+	msg := authorizationErrorText(e.Code)
 	if e.Description != "" {
 		return fmt.Sprintf("%s (%s: %s)", msg, e.Code, e.Description)
 	}
 	return fmt.Sprintf("%s (%s)", msg, e.Code)
+}
+
+// authorizationErrorText says what an RFC 6749 §4.1.2.1 error code means.
+func authorizationErrorText(code string) string {
+	switch code {
+	case "access_denied":
+		return "access was denied on the consent page: open the URL again and press Allow"
+	case "invalid_request":
+		return "the server called the authorization request malformed: check the client ID and flags"
+	case "unauthorized_client":
+		return "this client may not use the authorization-code flow: check its type in the provider's console"
+	case "unsupported_response_type":
+		return "the server does not hand out codes to this client"
+	case "invalid_scope":
+		return "the server refused a requested scope: check --scope"
+	case "server_error":
+		return "the authorization server failed: try again"
+	case "temporarily_unavailable":
+		return "the authorization server is busy: try again in a moment"
+	}
+	return "the authorization server refused"
 }
 
 // Code is an authorization code as parsed from what a person pasted or the
@@ -120,47 +127,4 @@ func codeFromURL(s, wantState string) (Code, error) {
 		return Code{}, ErrNoCodeInURL
 	}
 	return Code{Value: code, FromURL: true, StateChecked: checked}, nil
-}
-
-// Loopback is a redirect URI on this machine that nestauth can listen on.
-type Loopback struct {
-	Host string // as written: 127.0.0.1, ::1 or localhost
-	Port string
-	Path string
-}
-
-// Addr is the address to listen on.
-func (l Loopback) Addr() string {
-	host := l.Host
-	if strings.EqualFold(host, "localhost") {
-		host = "127.0.0.1"
-	}
-	return net.JoinHostPort(host, l.Port)
-}
-
-// ParseLoopbackRedirect reports whether uri is an http redirect URI on a
-// loopback host with an explicit port (RFC 8252 §7.3), and splits it.
-func ParseLoopbackRedirect(uri string) (Loopback, bool) {
-	u, err := url.Parse(uri)
-	if err != nil || u.Scheme != "http" || u.Port() == "" || !IsLoopbackHost(u.Hostname()) {
-		return Loopback{}, false
-	}
-	path := u.EscapedPath()
-	if path == "" {
-		path = "/"
-	}
-	return Loopback{Host: u.Hostname(), Port: u.Port(), Path: path}, true
-}
-
-// RedirectHint says what to do about redirect_uri_mismatch: register exactly
-// the URI this configuration sends, on the client type that allows it.
-func (c Config) RedirectHint() string {
-	if c.RedirectURI == "" {
-		return "No redirect_uri was sent: pass --redirect-uri with one the OAuth client has registered."
-	}
-	kind := "a Web application client"
-	if _, ok := ParseLoopbackRedirect(c.RedirectURI); ok {
-		kind = "a Desktop app client"
-	}
-	return fmt.Sprintf("The request sent redirect_uri=%s: register exactly that on the OAuth client (%s), or pass the --redirect-uri it has.", c.RedirectURI, kind)
 }

@@ -2,7 +2,6 @@ package auth_test
 
 import (
 	"errors"
-	"strings"
 	"testing"
 
 	"nestauth/auth"
@@ -148,96 +147,6 @@ func TestAuthorizationErrorText(t *testing.T) {
 	}
 }
 
-func TestParseLoopbackRedirect(t *testing.T) {
-	tests := []struct {
-		uri      string
-		want     auth.Loopback
-		wantOK   bool
-		wantAddr string
-	}{
-		{"http://127.0.0.1:8085/callback", auth.Loopback{Host: "127.0.0.1", Port: "8085", Path: "/callback"}, true, "127.0.0.1:8085"},
-		{"http://127.0.0.1:8085", auth.Loopback{Host: "127.0.0.1", Port: "8085", Path: "/"}, true, "127.0.0.1:8085"},
-		{"http://[::1]:8085/cb", auth.Loopback{Host: "::1", Port: "8085", Path: "/cb"}, true, "[::1]:8085"},
-		{"http://localhost:8085/cb", auth.Loopback{Host: "localhost", Port: "8085", Path: "/cb"}, true, "127.0.0.1:8085"},
-		{"http://127.0.0.1:8085/a%20b", auth.Loopback{Host: "127.0.0.1", Port: "8085", Path: "/a%20b"}, true, "127.0.0.1:8085"},
-		{"http://127.0.0.1:0/cb", auth.Loopback{Host: "127.0.0.1", Port: "0", Path: "/cb"}, true, "127.0.0.1:0"},
-		{"https://127.0.0.1:8085/cb", auth.Loopback{}, false, ""},
-		{"http://127.0.0.1/cb", auth.Loopback{}, false, ""},
-		{"http://localhost/cb", auth.Loopback{}, false, ""},
-		{"http://example.com:8085/cb", auth.Loopback{}, false, ""},
-		{"http://192.168.1.2:8085/cb", auth.Loopback{}, false, ""},
-		{"https://www.google.com", auth.Loopback{}, false, ""},
-		{"urn:ietf:wg:oauth:2.0:oob", auth.Loopback{}, false, ""},
-		{"", auth.Loopback{}, false, ""},
-	}
-	for _, tt := range tests {
-		t.Run(tt.uri, func(t *testing.T) {
-			got, ok := auth.ParseLoopbackRedirect(tt.uri)
-			if got != tt.want || ok != tt.wantOK {
-				t.Fatalf("ParseLoopbackRedirect(%q) = %+v, %v; want %+v, %v", tt.uri, got, ok, tt.want, tt.wantOK)
-			}
-			if ok && got.Addr() != tt.wantAddr {
-				t.Errorf("Addr() = %q, want %q", got.Addr(), tt.wantAddr)
-			}
-		})
-	}
-}
-
-func TestSanitize(t *testing.T) {
-	tests := []struct {
-		name, in, want string
-	}{
-		{"plain", "authorization code not found", "authorization code not found"},
-		{"SGR colour", "\x1b[31mred\x1b[0m", "red"},
-		{"OSC title with BEL", "a\x1b]0;title\x07b", "ab"},
-		{"OSC 8 hyperlink", "\x1b]8;;https://evil.example\x1b\\click\x1b]8;;\x1b\\", "click"},
-		{"clear screen", "\x1b[2J\x1b[Hx", "x"},
-		{"bidi override", "abc\u202edef\u202c", "abcdef"},
-		{"bidi isolates and marks", "\u2066a\u2069\u200fb\u200e", "ab"},
-		{"zero width space", "a\u200bb", "ab"},
-		{"C0 controls", "a\x00b\x07c\x08d\x7f", "abcd"},
-		{"C1 controls", "a\u0085b\u009b31mc", "ab31mc"}, // a lone C1 CSI is dropped, not parsed
-		{"newlines and tabs become spaces", "a\nb\tc\r\nd", "a b c  d"},
-		{"invalid UTF-8", "a\xffb", "ab"},
-		{"unicode kept", "Gerät für Wärme ✓", "Gerät für Wärme ✓"},
-		{"the brief's example", "\x1b[31mred\x1b]0;title\x07\u202e", "red"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got := auth.Sanitize(tt.in)
-			if got != tt.want {
-				t.Errorf("Sanitize(%q) = %q, want %q", tt.in, got, tt.want)
-			}
-			if again := auth.Sanitize(got); again != got {
-				t.Errorf("Sanitize is not idempotent: %q, then %q", got, again)
-			}
-		})
-	}
-}
-
-func TestExcerpt(t *testing.T) {
-	long := strings.Repeat("é", 200)
-	tests := []struct {
-		name string
-		in   string
-		want string
-	}{
-		{"empty", "", ""},
-		{"one line", "<h1>Bad\r\n  Gateway</h1>\n", "<h1>Bad Gateway</h1>"},
-		{"long: 120 runes and an ellipsis", long, strings.Repeat("é", 120) + "…"},
-		{"exactly 120", strings.Repeat("x", 120), strings.Repeat("x", 120)},
-		{"escape sequences", "\x1b[1mbold\x1b[0m \u202eevil", "bold evil"},
-		{"cut inside a rune", strings.Repeat("a", 479) + "é", strings.Repeat("a", 120) + "…"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			if got := auth.Excerpt([]byte(tt.in)); got != tt.want {
-				t.Errorf("Excerpt(%q) = %q, want %q", tt.in, got, tt.want)
-			}
-		})
-	}
-}
-
 func TestErrorText(t *testing.T) {
 	tests := []struct {
 		name string
@@ -264,26 +173,5 @@ func TestErrorText(t *testing.T) {
 	wrapped := errors.Join(errors.New("context"), &auth.Error{Kind: auth.KindCode})
 	if got := auth.ErrorKind(wrapped); got != auth.KindCode {
 		t.Errorf("ErrorKind(wrapped) = %v, want code", got)
-	}
-}
-
-func TestRedirectHint(t *testing.T) {
-	tests := []struct {
-		redirect string
-		want     []string
-	}{
-		{"https://www.google.com", []string{"redirect_uri=https://www.google.com", "a Web application client"}},
-		{"http://127.0.0.1:8085/callback", []string{"redirect_uri=http://127.0.0.1:8085/callback", "a Desktop app client"}},
-		{"", []string{"No redirect_uri was sent", "--redirect-uri"}},
-	}
-	for _, tt := range tests {
-		p := auth.Custom()
-		p.RedirectURI = tt.redirect
-		got := auth.Config{Provider: p}.RedirectHint()
-		for _, w := range tt.want {
-			if !strings.Contains(got, w) {
-				t.Errorf("RedirectHint() for %q = %q, want it to contain %q", tt.redirect, got, w)
-			}
-		}
 	}
 }

@@ -3,14 +3,10 @@ package auth
 import (
 	"errors"
 	"fmt"
-	"net"
-	"net/http"
 	"net/url"
 	"regexp"
 	"strings"
-	"unicode"
-
-	"github.com/charmbracelet/x/ansi"
+	"sync"
 )
 
 // Kind says which part of the flow an error sends the person back to.
@@ -67,6 +63,7 @@ type Error struct {
 	Description string // the server's "error_description"
 	Excerpt     string // the start of a body that was not an OAuth error
 	Location    string // where a redirect (3xx) of the token request points
+	RedirectURI string // the redirect_uri the request sent, "" for none
 	Refresh     bool   // the request was a refresh, not a code exchange
 	Err         error
 }
@@ -110,7 +107,7 @@ func (e *Error) Hint() string {
 		switch {
 		case e.Refresh:
 			return "The refresh token was refused: run the wizard again for a new one."
-		case pkceRE.MatchString(facts):
+		case patterns().pkce.MatchString(facts):
 			return pkceHint
 		case strings.Contains(facts, "malformed"):
 			return "The code was mangled in the paste (still %2F-encoded, cut short, or with spaces): get a new code and paste it whole."
@@ -127,14 +124,14 @@ func (e *Error) Hint() string {
 		}
 		return "The server refused the client without saying which part is wrong: check both the client ID and the client secret (copy them again from the OAuth client's page), or try the other --auth-style (basic or post)."
 	case KindRedirect:
-		return "Register the exact redirect URI on the OAuth client (a Desktop client for loopback URIs, a Web client for https)."
+		return redirectHint(e.RedirectURI)
 	case KindScope:
-		if missingRE.MatchString(facts) {
+		if patterns().missing.MatchString(facts) {
 			return "The server wants a scope: pass --scope with one the client may ask for."
 		}
 		return "The server refused a scope: check --scope and what the client may ask for."
 	case KindRequest:
-		if pkceRE.MatchString(facts) {
+		if patterns().pkce.MatchString(facts) {
 			return pkceHint
 		}
 		return "The server called the request malformed: check the endpoints and flags."
@@ -155,6 +152,19 @@ func (e *Error) Hint() string {
 const pkceHint = "The PKCE code_verifier does not match the code_challenge of the URL the code came from: " +
 	"with exchange, --code-verifier must be the verifier of that URL; otherwise get a new code from the authorization URL."
 
+// redirectHint says what to do about redirect_uri_mismatch: register exactly
+// the URI the request sent, on the client type that allows it.
+func redirectHint(uri string) string {
+	if uri == "" {
+		return "No redirect_uri was sent: pass --redirect-uri with one the OAuth client has registered."
+	}
+	kind := "a Web application client"
+	if u, err := url.Parse(uri); err == nil && isLoopbackRedirect(u) {
+		kind = "a Desktop app client"
+	}
+	return fmt.Sprintf("The request sent redirect_uri=%s: register exactly that on the OAuth client (%s), or pass the --redirect-uri it has.", uri, kind)
+}
+
 // ErrorKind returns the Kind of err, KindUnknown when it carries none.
 func ErrorKind(err error) Kind {
 	var e *Error
@@ -164,51 +174,12 @@ func ErrorKind(err error) Kind {
 	return KindUnknown
 }
 
-// maxExcerpt bounds the piece of an unexpected body shown to a person.
-const maxExcerpt = 120
-
-func isNetError(err error) bool {
-	var ne net.Error
-	var ue *url.Error
-	return errors.As(err, &ne) || errors.As(err, &ue)
-}
-
-// classifyAnswer fills e from an answer that held no token. a is the parsed
-// body, when it parsed.
-func classifyAnswer(e *Error, resp *http.Response, a answer, parsed bool, body []byte, red redactor) {
-	e.Status = resp.StatusCode
-	if parsed {
-		e.Code, e.Description = red.clean(a.Code, maxCode), red.clean(a.Description, maxDescription)
-	}
-	switch {
-	case e.Code != "":
-	case e.Status >= 300 && e.Status < 400 && resp.Header.Get("Location") != "":
-		e.Location = red.clean(location(resp), maxDescription)
-	default:
-		e.Excerpt = red.excerpt(body)
-	}
-	e.Kind = kindOf(e.Code, e.Description, e.Status)
-}
-
-// location is where a redirect points, made absolute.
-func location(resp *http.Response) string {
-	loc := resp.Header.Get("Location")
-	if resp.Request == nil {
-		return loc
-	}
-	u, err := resp.Request.URL.Parse(loc)
-	if err != nil {
-		return loc
-	}
-	return u.String()
-}
-
 // kindOf reads an OAuth error (RFC 6749 §5.2) as what would fix it. Servers
 // say more in the description than the code does; Nest's codes say nothing.
 func kindOf(code, desc string, status int) Kind {
 	facts := statedFacts(desc)
 	switch {
-	case code == "invalid_grant" && redirectRE.MatchString(facts):
+	case code == "invalid_grant" && patterns().redirect.MatchString(facts):
 		return KindRedirect // the code may still be good
 	case code == "invalid_grant":
 		return KindCode
@@ -216,7 +187,7 @@ func kindOf(code, desc string, status int) Kind {
 		return KindClientID
 	case code == "invalid_client":
 		return KindSecret
-	case code == "invalid_scope", code != "" && status < 500 && scopeRE.MatchString(facts):
+	case code == "invalid_scope", code != "" && status < 500 && patterns().scope.MatchString(facts):
 		return KindScope
 	case strings.Contains(facts, "missing required"):
 		return KindRequest // Nest: "missing required parameters: PARAM"
@@ -230,7 +201,7 @@ func kindOf(code, desc string, status int) Kind {
 		return KindSecret
 	case code == "unauthorized_client":
 		return KindClientID
-	case code == "redirect_uri_mismatch", redirectRE.MatchString(facts):
+	case code == "redirect_uri_mismatch", patterns().redirect.MatchString(facts):
 		return KindRedirect
 	case code != "" && status < 500:
 		return KindRequest
@@ -238,49 +209,45 @@ func kindOf(code, desc string, status int) Kind {
 	return KindServer
 }
 
-var (
-	// RFC 6749's own wording, which some servers (fosite, Hydra) put before
-	// the fact: a list of what might be wrong states none of it.
-	rfcListsRE = regexp.MustCompile(`\(e\.g\.[^)]*\)|does not match the redirection uri used in the authorization request`)
-	redirectRE = regexp.MustCompile(`redirect(ion)?[ _]?ur[il]`)
-	pkceRE     = regexp.MustCompile(`code[ _]?verifier|code[ _]?challenge|pkce`)
-	scopeRE    = regexp.MustCompile(`\bscopes?\b`)
-	missingRE  = regexp.MustCompile(`missing|required|must (contain|include)|no scope|empty`)
-	// unknownClientRE: "The OAuth client was not found.", "client not found",
+// descriptionPatterns read what a server's error description states. They
+// are compiled when the first error is read, not at every start.
+type descriptionPatterns struct {
+	// rfcLists is RFC 6749's own wording, which some servers (fosite, Hydra)
+	// put before the fact: a list of what might be wrong states none of it.
+	rfcLists, redirect, pkce, scope, missing *regexp.Regexp
+	// unknownClient: "The OAuth client was not found.", "client not found",
 	// "The requested OAuth 2.0 Client does not exist.", "Unknown client".
-	unknownClientRE = regexp.MustCompile(`\b(unknown|unregistered|no such)( oauth( ?2(\.0)?)?)? client|\binvalid client[ _]id\b|` +
-		`\bclient([ _]id)?\b.*\b(not found|unknown|does not exist|doesn't exist|not registered|cannot be found|could not be found)\b`)
+	unknownClient *regexp.Regexp
+}
+
+var (
+	patternsOnce sync.Once
+	compiled     descriptionPatterns
 )
+
+func patterns() *descriptionPatterns {
+	patternsOnce.Do(func() {
+		compiled = descriptionPatterns{
+			rfcLists: regexp.MustCompile(`\(e\.g\.[^)]*\)|does not match the redirection uri used in the authorization request`),
+			redirect: regexp.MustCompile(`redirect(ion)?[ _]?ur[il]`),
+			pkce:     regexp.MustCompile(`code[ _]?verifier|code[ _]?challenge|pkce`),
+			scope:    regexp.MustCompile(`\bscopes?\b`),
+			missing:  regexp.MustCompile(`missing|required|must (contain|include)|no scope|empty`),
+			unknownClient: regexp.MustCompile(`\b(unknown|unregistered|no such)( oauth( ?2(\.0)?)?)? client|\binvalid client[ _]id\b|` +
+				`\bclient([ _]id)?\b.*\b(not found|unknown|does not exist|doesn't exist|not registered|cannot be found|could not be found)\b`),
+		}
+	})
+	return &compiled
+}
 
 // statedFacts is a description, lowercased, without RFC 6749's lists of what
 // might be wrong.
 func statedFacts(desc string) string {
-	return rfcListsRE.ReplaceAllString(strings.ToLower(desc), "")
+	return patterns().rfcLists.ReplaceAllString(strings.ToLower(desc), "")
 }
 
 // unknownClient reports whether a description says the client ID is unknown,
 // and only that ("invalid client or invalid client credentials" says nothing).
 func unknownClient(facts string) bool {
-	return !strings.Contains(facts, "secret") && !strings.Contains(facts, " or ") && unknownClientRE.MatchString(facts)
+	return !strings.Contains(facts, "secret") && !strings.Contains(facts, " or ") && patterns().unknownClient.MatchString(facts)
 }
-
-// Excerpt returns the start of an untrusted body, sanitized and on one line.
-func Excerpt(body []byte) string { return redactor(nil).excerpt(body) }
-
-// Sanitize makes untrusted text safe to show in a terminal: it drops escape
-// sequences, control characters and invisible formatting characters (such as
-// bidirectional overrides), and turns newlines and tabs into spaces.
-func Sanitize(s string) string {
-	s = ansi.Strip(s)
-	return strings.Map(func(r rune) rune {
-		switch {
-		case r == '\n' || r == '\t' || r == '\r':
-			return ' '
-		case r == unicode.ReplacementChar, unicode.IsControl(r), unicode.Is(unicode.Cf, r):
-			return -1
-		}
-		return r
-	}, s)
-}
-
-func isSpace(r rune) bool { return unicode.IsSpace(r) }

@@ -4,14 +4,48 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"html/template"
+	"html"
 	"net"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync"
 	"syscall"
 	"time"
 )
+
+// Loopback is a redirect URI on this machine that nestauth can listen on.
+type Loopback struct {
+	Host string // as written: 127.0.0.1, ::1 or localhost
+	Port string
+	Path string
+}
+
+// Addr is the address to listen on.
+func (l Loopback) Addr() string {
+	host := l.Host
+	if strings.EqualFold(host, "localhost") {
+		host = "127.0.0.1"
+	}
+	return net.JoinHostPort(host, l.Port)
+}
+
+// ParseLoopbackRedirect reports whether uri is an http redirect URI on a
+// loopback host with an explicit port (RFC 8252 §7.3), and splits it.
+func ParseLoopbackRedirect(uri string) (Loopback, bool) {
+	u, err := url.Parse(uri)
+	if err != nil || !isLoopbackRedirect(u) {
+		return Loopback{}, false
+	}
+	path := u.EscapedPath()
+	if path == "" {
+		path = "/"
+	}
+	return Loopback{Host: u.Hostname(), Port: u.Port(), Path: path}, true
+}
+
+// ErrBadRedirectPort: a browser cannot be sent back to a port picked at random.
+var ErrBadRedirectPort = errors.New("a loopback redirect URI needs a fixed port, not 0: register one such as http://127.0.0.1:8085/callback")
 
 // Capture listens on a loopback redirect URI for the browser's redirect
 // (RFC 8252 §7.3) and hands over the code it carries.
@@ -137,27 +171,38 @@ func (c *Capture) Close() error {
 	return nil
 }
 
-var capturePage = template.Must(template.New("capture").Parse(`<!doctype html>
-<title>nestauth</title><style>body{font-family:sans-serif;max-width:32em;margin:3em auto}</style>
-<h1>{{.Title}}</h1><p>{{.Text}}</p>`))
-
-type page struct {
+// capturePage is what the browser is shown after a redirect.
+type capturePage struct {
 	status      int
-	Title, Text string
+	title, text string
 }
 
-// Pages for a valid redirect, by the wizard's answer; 0 is no answer.
-var answerPages = map[Answer]page{
-	Taken: {http.StatusOK, "Done: the terminal has the code",
-		"nestauth is exchanging it for a token. You can close this tab and return to the terminal."},
-	Busy: {http.StatusConflict, "The terminal is busy: it did not take this code",
-		"nestauth is exchanging another code. This one was not used: if that exchange fails, copy this page's address and paste it into the terminal."},
-	HaveToken: {http.StatusConflict, "nestauth already has a token",
-		"This code was not used. You can close this tab."},
-	NotTaken: {http.StatusConflict, "The terminal did not take the code",
-		"It was not sent: the terminal says why. Once that is fixed, copy this page's address and paste it into the terminal."},
-	0: {http.StatusServiceUnavailable, "The terminal did not answer",
-		"nestauth did not say whether it took the code. Look at the terminal: if it still waits for a code, copy this page's address and paste it there."},
+func (p capturePage) write(w http.ResponseWriter) {
+	w.WriteHeader(p.status)
+	_, _ = fmt.Fprintf(w, `<!doctype html>
+<title>nestauth</title><style>body{font-family:sans-serif;max-width:32em;margin:3em auto}</style>
+<h1>%s</h1><p>%s</p>`, html.EscapeString(p.title), html.EscapeString(p.text))
+}
+
+// answerPage is the page for a valid redirect, by the wizard's answer; 0 is
+// no answer.
+func answerPage(a Answer) capturePage {
+	switch a {
+	case Taken:
+		return capturePage{http.StatusOK, "Done: the terminal has the code",
+			"nestauth is exchanging it for a token. You can close this tab and return to the terminal."}
+	case Busy:
+		return capturePage{http.StatusConflict, "The terminal is busy: it did not take this code",
+			"nestauth is exchanging another code. This one was not used: if that exchange fails, copy this page's address and paste it into the terminal."}
+	case HaveToken:
+		return capturePage{http.StatusConflict, "nestauth already has a token",
+			"This code was not used. You can close this tab."}
+	case NotTaken:
+		return capturePage{http.StatusConflict, "The terminal did not take the code",
+			"It was not sent: the terminal says why. Once that is fixed, copy this page's address and paste it into the terminal."}
+	}
+	return capturePage{http.StatusServiceUnavailable, "The terminal did not answer",
+		"nestauth did not say whether it took the code. Look at the terminal: if it still waits for a code, copy this page's address and paste it there."}
 }
 
 func (c *Capture) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -171,19 +216,18 @@ func (c *Capture) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if err == nil && !code.StateChecked {
 		err = ErrStateMismatch // a redirect must carry our state; a paste may lack it
 	}
-	var p page
+	var p capturePage
 	if err != nil {
 		msg := err.Error()
-		p = page{http.StatusBadRequest, "nestauth did not get a code", strings.ToUpper(msg[:1]) + msg[1:] + ". The terminal says what to do next."}
+		p = capturePage{http.StatusBadRequest, "nestauth did not get a code", strings.ToUpper(msg[:1]) + msg[1:] + ". The terminal says what to do next."}
 		select {
 		case c.refused <- Captured{Err: err}:
 		default: // the terminal has enough refusals to show
 		}
 	} else {
-		p = answerPages[c.deliver(r.Context(), code)]
+		p = answerPage(c.deliver(r.Context(), code))
 	}
-	w.WriteHeader(p.status)
-	_ = capturePage.Execute(w, p)
+	p.write(w)
 }
 
 // deliver hands a valid code to the wizard and waits, bounded, for its

@@ -120,6 +120,41 @@ func describe(r auth.Captured) string {
 	return "code:" + r.Code.Value
 }
 
+func TestParseLoopbackRedirect(t *testing.T) {
+	tests := []struct {
+		uri      string
+		want     auth.Loopback
+		wantOK   bool
+		wantAddr string
+	}{
+		{"http://127.0.0.1:8085/callback", auth.Loopback{Host: "127.0.0.1", Port: "8085", Path: "/callback"}, true, "127.0.0.1:8085"},
+		{"http://127.0.0.1:8085", auth.Loopback{Host: "127.0.0.1", Port: "8085", Path: "/"}, true, "127.0.0.1:8085"},
+		{"http://[::1]:8085/cb", auth.Loopback{Host: "::1", Port: "8085", Path: "/cb"}, true, "[::1]:8085"},
+		{"http://localhost:8085/cb", auth.Loopback{Host: "localhost", Port: "8085", Path: "/cb"}, true, "127.0.0.1:8085"},
+		{"http://127.0.0.1:8085/a%20b", auth.Loopback{Host: "127.0.0.1", Port: "8085", Path: "/a%20b"}, true, "127.0.0.1:8085"},
+		{"http://127.0.0.1:0/cb", auth.Loopback{Host: "127.0.0.1", Port: "0", Path: "/cb"}, true, "127.0.0.1:0"},
+		{"https://127.0.0.1:8085/cb", auth.Loopback{}, false, ""},
+		{"http://127.0.0.1/cb", auth.Loopback{}, false, ""},
+		{"http://localhost/cb", auth.Loopback{}, false, ""},
+		{"http://example.com:8085/cb", auth.Loopback{}, false, ""},
+		{"http://192.168.1.2:8085/cb", auth.Loopback{}, false, ""},
+		{"https://www.google.com", auth.Loopback{}, false, ""},
+		{"urn:ietf:wg:oauth:2.0:oob", auth.Loopback{}, false, ""},
+		{"", auth.Loopback{}, false, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.uri, func(t *testing.T) {
+			got, ok := auth.ParseLoopbackRedirect(tt.uri)
+			if got != tt.want || ok != tt.wantOK {
+				t.Fatalf("ParseLoopbackRedirect(%q) = %+v, %v; want %+v, %v", tt.uri, got, ok, tt.want, tt.wantOK)
+			}
+			if ok && got.Addr() != tt.wantAddr {
+				t.Errorf("Addr() = %q, want %q", got.Addr(), tt.wantAddr)
+			}
+		})
+	}
+}
+
 func TestListenLoopback(t *testing.T) {
 	type hit struct {
 		target     string // path and query

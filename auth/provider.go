@@ -69,9 +69,9 @@ type Provider struct {
 	AuthStyle  AuthStyle
 	PKCE       bool
 
-	// Legacy marks Works with Nest: the authorization URL carries only
-	// client_id, state and an optional redirect_uri.
-	Legacy bool
+	// ShortAuthURL: the authorization URL carries only client_id, state and
+	// an optional redirect_uri, as Works with Nest wants it.
+	ShortAuthURL bool
 	// NeedsProjectID marks Device Access: its URLs name the project.
 	NeedsProjectID bool
 	// PublicClient allows a client with no secret (PKCE only, RFC 8252).
@@ -104,12 +104,12 @@ const (
 // Nest is the legacy Works with Nest service, shut down in 2023.
 func Nest() Provider {
 	return Provider{
-		ID:       "nest",
-		Name:     "Works with Nest (legacy)",
-		Summary:  "The original Nest API: home.nest.com PINs. Shut down in 2023; kept for old clients.",
-		AuthURL:  NestAuthURL,
-		TokenURL: NestTokenURL,
-		Legacy:   true,
+		ID:           "nest",
+		Name:         "Works with Nest (legacy)",
+		Summary:      "The original Nest API: home.nest.com PINs. Shut down in 2023; kept for old clients.",
+		AuthURL:      NestAuthURL,
+		TokenURL:     NestTokenURL,
+		ShortAuthURL: true,
 	}
 }
 

@@ -209,7 +209,7 @@ func TestLookupProvider(t *testing.T) {
 	// The seed's provider is what the seed says it is.
 	n := auth.Nest()
 	if n.AuthURL != "https://home.nest.com/login/oauth2" || n.TokenURL != "https://api.home.nest.com/oauth2/access_token" ||
-		!n.Legacy || n.PKCE || n.RedirectURI != "" || n.AuthStyle != auth.AuthInParams {
+		!n.ShortAuthURL || n.PKCE || n.RedirectURI != "" || n.AuthStyle != auth.AuthInParams {
 		t.Errorf("Nest() = %+v, not the seed's provider", n)
 	}
 }

@@ -10,14 +10,13 @@ import (
 	"html"
 	"io"
 	"math"
+	"net"
 	"net/http"
 	"net/url"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
-	"unicode"
 )
 
 // maxBody bounds what is read of a token endpoint's answer (x/oauth2 reads
@@ -63,9 +62,9 @@ func (b *recordedBody) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// answer is a token endpoint's answer: a token (RFC 6749 §5.1) or an error
+// tokenAnswer is a token endpoint's answer: a token (RFC 6749 §5.1) or an error
 // (§5.2).
-type answer struct {
+type tokenAnswer struct {
 	AccessToken, TokenType, RefreshToken, Scope string
 	ExpiresIn                                   int64
 	Code, Description                           string
@@ -74,19 +73,19 @@ type answer struct {
 // parseAnswer reads an answer leniently: JSON whatever its Content-Type, with
 // expires_in a number (fractional too) or a string; or a form (GitHub's
 // style). ok is false when the body is neither.
-func parseAnswer(body []byte) (a answer, ok bool) {
+func parseAnswer(body []byte) (a tokenAnswer, ok bool) {
 	body = bytes.TrimSpace(bytes.TrimPrefix(body, []byte("\uFEFF")))
 	if bytes.HasPrefix(body, []byte("{")) {
 		var fields map[string]json.RawMessage
 		if json.Unmarshal(body, &fields) != nil {
-			return answer{}, false
+			return tokenAnswer{}, false
 		}
 		str := func(k string) string {
 			var s string
 			_ = json.Unmarshal(fields[k], &s)
 			return s
 		}
-		a = answer{AccessToken: str("access_token"), TokenType: str("token_type"),
+		a = tokenAnswer{AccessToken: str("access_token"), TokenType: str("token_type"),
 			RefreshToken: str("refresh_token"), Scope: str("scope"),
 			Code: str("error"), Description: str("error_description")}
 		if a.Scope == "" {
@@ -103,9 +102,9 @@ func parseAnswer(body []byte) (a answer, ok bool) {
 	// pairs it could read.
 	v, _ := url.ParseQuery(string(body))
 	if !v.Has("access_token") && !v.Has("error") {
-		return answer{}, false
+		return tokenAnswer{}, false
 	}
-	return answer{AccessToken: v.Get("access_token"), TokenType: v.Get("token_type"),
+	return tokenAnswer{AccessToken: v.Get("access_token"), TokenType: v.Get("token_type"),
 		RefreshToken: v.Get("refresh_token"), Scope: v.Get("scope"),
 		ExpiresIn: seconds(v.Get("expires_in")),
 		Code:      v.Get("error"), Description: v.Get("error_description")}, true
@@ -121,6 +120,22 @@ func seconds(s string) int64 {
 	return int64(min(f, math.MaxInt32))
 }
 
+// token makes a Token of an answer, with the expiry counted from start, the
+// moment the request was sent.
+func (a tokenAnswer) token(start time.Time) *Token {
+	t := &Token{
+		AccessToken:  a.AccessToken,
+		TokenType:    a.TokenType,
+		RefreshToken: a.RefreshToken,
+		Scope:        a.Scope,
+		ExpiresIn:    a.ExpiresIn,
+	}
+	if t.ExpiresIn > 0 {
+		t.Expiry = start.Add(time.Duration(t.ExpiresIn) * time.Second).UTC().Truncate(time.Second)
+	}
+	return t
+}
+
 // Bounds of server text shown to a person.
 const (
 	maxCode        = 60
@@ -133,12 +148,12 @@ type redactor []string // every form of every secret, longest first
 // minRedacted: a shorter "secret" would blank out ordinary words.
 const minRedacted = 4
 
-// redactor returns what hides the client secret (and the refresh token sent,
-// if any) in the forms a server may echo them: raw, form- or
+// newRedactor returns what hides the client secret (and the refresh token
+// sent, if any) in the forms a server may echo them: raw, form- or
 // percent-encoded (either hex case), in JSON or HTML, or as the Basic header.
-func (c Config) redactor(refreshToken string) redactor {
+func newRedactor(clientID, clientSecret, refreshToken string) redactor {
 	var r redactor
-	for _, s := range []string{c.ClientSecret, refreshToken} {
+	for _, s := range []string{clientSecret, refreshToken} {
 		if len(s) < minRedacted {
 			continue
 		}
@@ -148,8 +163,8 @@ func (c Config) redactor(refreshToken string) redactor {
 			r = append(r, j, strings.ReplaceAll(j, "/", `\/`)) // PHP escapes slashes
 		}
 	}
-	if len(c.ClientSecret) >= minRedacted {
-		basic := url.QueryEscape(c.ClientID) + ":" + url.QueryEscape(c.ClientSecret)
+	if len(clientSecret) >= minRedacted {
+		basic := url.QueryEscape(clientID) + ":" + url.QueryEscape(clientSecret)
 		r = append(r, base64.StdEncoding.EncodeToString([]byte(basic)))
 	}
 	slices.SortFunc(r, func(a, b string) int { return len(b) - len(a) })
@@ -167,9 +182,26 @@ func jsonForms(s string) []string {
 	return []string{plain[1 : len(plain)-1], string(escaped[1 : len(escaped)-1])}
 }
 
-var percentRE = regexp.MustCompile(`%[0-9A-F]{2}`)
+// lowerHex writes s's %-escapes (%2F) in lowercase hex (%2f).
+func lowerHex(s string) string {
+	b := []byte(s)
+	for i := 0; i+2 < len(b); i++ {
+		if b[i] == '%' && isUpperHex(b[i+1]) && isUpperHex(b[i+2]) {
+			b[i+1], b[i+2] = lower(b[i+1]), lower(b[i+2])
+			i += 2
+		}
+	}
+	return string(b)
+}
 
-func lowerHex(s string) string { return percentRE.ReplaceAllStringFunc(s, strings.ToLower) }
+func isUpperHex(c byte) bool { return '0' <= c && c <= '9' || 'A' <= c && c <= 'F' }
+
+func lower(c byte) byte {
+	if 'A' <= c && c <= 'Z' {
+		return c + 'a' - 'A'
+	}
+	return c
+}
 
 // apply replaces every secret in s with [redacted].
 func (r redactor) apply(s string) string {
@@ -185,9 +217,7 @@ func (r redactor) apply(s string) string {
 func (r redactor) clean(s string, n int) string { return cut(r.sanitize(s, 4*n), n) }
 
 // excerpt is Excerpt, redacted.
-func (r redactor) excerpt(body []byte) string {
-	return cut(strings.Join(strings.Fields(r.sanitize(string(body), 4*maxExcerpt)), " "), maxExcerpt)
-}
+func (r redactor) excerpt(body []byte) string { return oneLine(r.sanitize(string(body), 4*maxExcerpt)) }
 
 // sanitize redacts s, keeps its first n bytes, and sanitizes them.
 func (r redactor) sanitize(s string, n int) string {
@@ -195,32 +225,35 @@ func (r redactor) sanitize(s string, n int) string {
 	return r.apply(Sanitize(s[:min(len(s), n)]))
 }
 
-// cut shortens s to n runes and an ellipsis.
-func cut(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	if r := []rune(s); len(r) > n {
-		return strings.TrimRightFunc(string(r[:n]), unicode.IsSpace) + "…"
-	}
-	return s
+// tokenRequest is what one token request sent, as far as reading its answer
+// needs to know.
+type tokenRequest struct {
+	start        time.Time // when it was sent: expiry counts from here
+	redirectURI  string    // travels on an *Error, for its Hint
+	refreshToken string    // what a refresh sent, empty for a code exchange
+	redact       redactor  // the secrets it carried
 }
 
 // read turns what the token endpoint answered into a token or an *Error.
 // err is x/oauth2's verdict, used only when there is no whole answer to read.
-// refreshToken is the one a refresh sent (empty for a code exchange): kept
-// when the server sends no new one (RFC 6749 §6).
-func (c Config) read(ctx context.Context, rec *recorder, err error, start time.Time, refreshToken string) (*Token, error) {
+// A refresh keeps the refresh token it sent when the server sends no new
+// one (RFC 6749 §6).
+func (req tokenRequest) read(ctx context.Context, rec *recorder, err error) (*Token, error) {
+	refresh := req.refreshToken != ""
 	a, parsed := parseAnswer(rec.body)
 	if rec.complete() && parsed && a.AccessToken != "" && a.Code == "" && is2xx(rec.resp.StatusCode) {
 		// Issued: whatever x/oauth2 made of it, and even if ctx ended since.
 		if a.RefreshToken == "" {
-			a.RefreshToken = refreshToken
+			a.RefreshToken = req.refreshToken
 		}
-		return checked(newToken(a, start), refreshToken != "")
+		t := a.token(req.start)
+		if err := t.check(); err != nil {
+			return nil, &Error{Kind: KindServer, Err: err, RedirectURI: req.redirectURI, Refresh: refresh}
+		}
+		return t, nil
 	}
-	e := &Error{Refresh: refreshToken != "", Err: err}
-	red := c.redactor(refreshToken)
+	e := &Error{RedirectURI: req.redirectURI, Refresh: refresh, Err: err}
+	red := req.redact
 	switch {
 	case errors.Is(ctx.Err(), context.Canceled):
 		e.Kind = KindCanceled
@@ -251,3 +284,39 @@ func (c Config) read(ctx context.Context, rec *recorder, err error, start time.T
 }
 
 func is2xx(status int) bool { return status >= 200 && status < 300 }
+
+func isNetError(err error) bool {
+	var ne net.Error
+	var ue *url.Error
+	return errors.As(err, &ne) || errors.As(err, &ue)
+}
+
+// classifyAnswer fills e from an answer that held no token. a is the parsed
+// body, when it parsed.
+func classifyAnswer(e *Error, resp *http.Response, a tokenAnswer, parsed bool, body []byte, red redactor) {
+	e.Status = resp.StatusCode
+	if parsed {
+		e.Code, e.Description = red.clean(a.Code, maxCode), red.clean(a.Description, maxDescription)
+	}
+	switch {
+	case e.Code != "":
+	case e.Status >= 300 && e.Status < 400 && resp.Header.Get("Location") != "":
+		e.Location = red.clean(location(resp), maxDescription)
+	default:
+		e.Excerpt = red.excerpt(body)
+	}
+	e.Kind = kindOf(e.Code, e.Description, e.Status)
+}
+
+// location is where a redirect points, made absolute.
+func location(resp *http.Response) string {
+	loc := resp.Header.Get("Location")
+	if resp.Request == nil {
+		return loc
+	}
+	u, err := resp.Request.URL.Parse(loc)
+	if err != nil {
+		return loc
+	}
+	return u.String()
+}

@@ -224,7 +224,7 @@ func TestExchangeHostileServer(t *testing.T) {
 			name: "invalid_grant naming redirect_uri (Keycloak)", status: 400, contentType: "application/json",
 			body:     jsonErr("invalid_grant", "Incorrect redirect_uri"),
 			wantKind: auth.KindRedirect, wantExit: 4,
-			wantHint: []string{"Register the exact redirect URI"},
+			wantHint: []string{"No redirect_uri was sent: pass --redirect-uri"},
 		},
 		{
 			name: "invalid_grant naming redirect_uri (fosite)", status: 400, contentType: "application/json",

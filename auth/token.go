@@ -16,22 +16,6 @@ type Token struct {
 	Expiry       time.Time `json:"expiry,omitzero"`
 }
 
-// newToken makes a Token of an answer, with the expiry counted from start,
-// the moment the request was sent.
-func newToken(a answer, start time.Time) *Token {
-	t := &Token{
-		AccessToken:  a.AccessToken,
-		TokenType:    a.TokenType,
-		RefreshToken: a.RefreshToken,
-		Scope:        a.Scope,
-		ExpiresIn:    a.ExpiresIn,
-	}
-	if t.ExpiresIn > 0 {
-		t.Expiry = start.Add(time.Duration(t.ExpiresIn) * time.Second).UTC().Truncate(time.Second)
-	}
-	return t
-}
-
 // errUnprintableToken: RFC 6749 §A.12 and §A.17 allow only printable ASCII
 // in tokens; anything else could carry escape sequences to the terminal.
 var errUnprintableToken = errors.New("the server sent a token with characters a token cannot have (RFC 6749 allows printable ASCII only)")

@@ -186,7 +186,7 @@ func (m Model) viewAuthorize(b *strings.Builder) {
 	switch {
 	case loopback:
 		// writeListening says where the code will arrive.
-	case cfg.RedirectURI == "" && cfg.Legacy:
+	case cfg.RedirectURI == "" && cfg.ShortAuthURL:
 		m.para(b, m.styles.Faint, "The page then shows a PIN: paste it in the next step.")
 	case cfg.RedirectURI == "":
 		m.para(b, m.styles.Warn, "No --redirect-uri was given: the server picks the client's registered one, and many refuse a request without it. Paste the code or the address you land on.")
@@ -194,7 +194,7 @@ func (m Model) viewAuthorize(b *strings.Builder) {
 		m.para(b, m.styles.Faint, fmt.Sprintf("The browser then lands on %s?code=…: copy that whole address and paste it in the next step.", landing(cfg.RedirectURI)))
 	}
 	m.writeListening(b)
-	if cfg.Legacy && cfg.AuthURL == auth.NestAuthURL {
+	if cfg.ShortAuthURL && cfg.AuthURL == auth.NestAuthURL {
 		m.para(b, m.styles.Warn, "Works with Nest was shut down in 2023: its servers no longer answer. Google Nest Device Access (--provider sdm) is today's API.")
 	}
 	if m.opts.Approve != nil {

@@ -1,0 +1,39 @@
+package auth
+
+import (
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// The hand-written matchers (no regexp compiled at start) agree with the
+// patterns they replace.
+func FuzzHandWrittenMatchers(f *testing.F) {
+	const uuid = `[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}`
+	uuidIn := regexp.MustCompile(uuid)
+	uuidWhole := regexp.MustCompile("^" + uuid + "$")
+	cloud := regexp.MustCompile(`^[a-z][a-z0-9-]{4,28}[a-z0-9]$`)
+	percent := regexp.MustCompile(`%[0-9A-F]{2}`)
+	for _, s := range []string{
+		"0a1b2c3d-1234-5678-9abc-0123456789ab", "x0A1B2C3D-1234-5678-9ABC-0123456789ABx",
+		"0a1b2c3d-1234-5678-9abc-0123456789a", "0a1b2c3d-1234-5678-9abc-0123456789ag0a1b2c3d-1234-5678-9abc-0123456789ab",
+		"my-project-123456", "abcd-", "a-bcdefghijklmnopqrstuvwxyzabc1", "é-project-1",
+		"%2F%2f%zz%%41%4", "a%2Fb%C3%A9%", "",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := isUUID(s), uuidWhole.MatchString(s); got != want {
+			t.Errorf("isUUID(%q) = %v, the pattern says %v", s, got, want)
+		}
+		if got, want := findUUID(s), uuidIn.FindString(s); got != want {
+			t.Errorf("findUUID(%q) = %q, the pattern says %q", s, got, want)
+		}
+		if got, want := isCloudProjectID(s), cloud.MatchString(s); got != want {
+			t.Errorf("isCloudProjectID(%q) = %v, the pattern says %v", s, got, want)
+		}
+		if got, want := lowerHex(s), percent.ReplaceAllStringFunc(s, strings.ToLower); got != want {
+			t.Errorf("lowerHex(%q) = %q, the pattern says %q", s, got, want)
+		}
+	})
+}
