@@ -1,6 +1,7 @@
 // Headless "user with a browser" for nestauth end-to-end tests.
 //
 //   node browse.js [--follow] [--deny] [--user NAME] AUTHORIZATION_URL
+//   node browse.js --user-code CODE [--deny] [--user NAME] VERIFICATION_URI
 //
 // GETs the authorization URL, follows the issuer's redirects keeping cookies,
 // fills in oidc-provider's dev login form (any login, default "alice") and
@@ -9,6 +10,10 @@
 // redirect that leaves the issuer (the client's redirect_uri) and prints that
 // URL on stdout, one line. With --follow it then GETs that URL (e.g. the app's
 // loopback listener) and prints "HTTP <status>" and the body on stderr.
+// With --user-code it approves a device flow (RFC 8628) instead: opens the
+// verification page, types the user code, confirms it, logs in and consents
+// (--deny presses "Abort" on the confirmation page), then prints "approved"
+// or "denied" on stdout.
 // Exit 0 on success, 1 on any failure (message on stderr). Overall limit 20 s.
 // Node built-ins only.
 
@@ -17,7 +22,8 @@ const MAX_STEPS = 25;
 
 function usage(msg) {
   if (msg) process.stderr.write(`browse.js: ${msg}\n`);
-  process.stderr.write('usage: node browse.js [--follow] [--deny] [--user NAME] AUTHORIZATION_URL\n');
+  process.stderr.write('usage: node browse.js [--follow] [--deny] [--user NAME] AUTHORIZATION_URL\n'
+    + '       node browse.js --user-code CODE [--deny] [--user NAME] VERIFICATION_URI\n');
   process.exit(1);
 }
 
@@ -26,7 +32,9 @@ function fail(msg) {
   process.exit(1);
 }
 
-const opts = { follow: false, deny: false, user: 'alice', url: undefined };
+const opts = {
+  follow: false, deny: false, user: 'alice', userCode: undefined, url: undefined,
+};
 const argv = process.argv.slice(2);
 for (let i = 0; i < argv.length; i += 1) {
   const a = argv[i];
@@ -35,6 +43,9 @@ for (let i = 0; i < argv.length; i += 1) {
   else if (a === '--user') {
     opts.user = argv[i += 1];
     if (!opts.user) usage('--user needs a value');
+  } else if (a === '--user-code') {
+    opts.userCode = argv[i += 1];
+    if (!opts.userCode) usage('--user-code needs a value');
   } else if (a === '-h' || a === '--help') usage();
   else if (a.startsWith('-')) usage(`unknown option ${a}`);
   else if (opts.url) usage('only one AUTHORIZATION_URL');
@@ -154,6 +165,66 @@ function describeErrorPage(status, html) {
   const pre = html.match(/<pre[^>]*>([\s\S]*?)<\/pre>/i);
   const text = pre ? pre[1] : html.replace(/<[^>]+>/g, ' ');
   return `issuer answered HTTP ${status}: ${decodeEntities(text).replace(/\s+/g, ' ').trim().slice(0, 500)}`;
+}
+
+function pageMessage(html) {
+  const m = html.match(/<p class="red">([\s\S]*?)<\/p>/i);
+  return m ? decodeEntities(m[1]).trim() : 'no message';
+}
+
+// --- device flow: type the user code, confirm, log in, consent ---------------
+async function approveDevice() {
+  let url = start;
+  let next = { method: 'GET' };
+  let submitted = false;
+  let aborted = false;
+  for (let step = 0; step < MAX_STEPS; step += 1) {
+    const res = await request(url, next);
+    next = { method: 'GET' };
+    if (res.status >= 300 && res.status < 400) {
+      const loc = res.headers.get('location');
+      if (!loc) fail(`HTTP ${res.status} without Location from ${url.href}`);
+      url = new URL(loc, url);
+      await res.arrayBuffer().catch(() => {});
+      if (url.origin !== issuerOrigin) fail(`the device flow left the issuer for ${url.href}`);
+      continue;
+    }
+    const html = await res.text();
+    if (res.status !== 200) fail(describeErrorPage(res.status, html));
+    const form = parseForm(html);
+    if (!form) {
+      if (/<title>Sign-in Success<\/title>/i.test(html)) return 'approved';
+      fail(describeErrorPage(res.status, html));
+    }
+    const action = new URL(form.action || url.href, url);
+    if (action.origin !== issuerOrigin) fail(`page posts to a non-issuer URL (${action.href})`);
+    const fields = { ...form.fields };
+    if ('confirm' in fields) { // "Confirm Device"
+      if (opts.deny) {
+        delete fields.confirm;
+        fields.abort = 'yes';
+        aborted = true;
+      }
+    } else if ('user_code' in fields) { // the code entry page, or its auto-submitted form
+      if (aborted) return 'denied'; // shown again: "The Sign-in request was interrupted"
+      if (submitted) fail(`the user code was not accepted: ${pageMessage(html)}`);
+      if (!fields.user_code) fields.user_code = opts.userCode;
+      submitted = true;
+    } else if (fields.prompt === 'login') {
+      fields.login = opts.user;
+      fields.password = 'password';
+    } else if (fields.prompt !== 'consent') {
+      fail(`unexpected page (prompt=${fields.prompt ?? 'none'}) at ${url.href}`);
+    }
+    url = action;
+    next = { method: form.method, form: fields };
+  }
+  return fail(`the device flow did not end after ${MAX_STEPS} requests`);
+}
+
+if (opts.userCode) {
+  process.stdout.write(`${await approveDevice()}\n`);
+  process.exit(0);
 }
 
 // --- main loop ----------------------------------------------------------------

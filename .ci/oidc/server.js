@@ -46,10 +46,14 @@ const REFRESH_TOKEN_TTL = intEnv('OIDC_REFRESH_TOKEN_TTL', 14 * 24 * 3600);
 const ROTATE_REFRESH = env.OIDC_ROTATE_REFRESH === '1';
 // oidc-provider itself accepts client_secret_basic and client_secret_post
 // interchangeably for any secret client. Unless OIDC_STRICT_CLIENT_AUTH=0, a
-// guard in front of /token* makes each client accept only its own method, so
-// tests can tell which one the app used.
+// guard in front of /token* and the device authorization endpoint makes each
+// client accept only its own method, so tests can tell which one the app used.
 const STRICT_CLIENT_AUTH = env.OIDC_STRICT_CLIENT_AUTH !== '0';
 const BASIC_CLIENT_ID = `${CLIENT_ID}-basic`;
+// A public client (no secret) for the device flow, as GitHub's and most
+// command-line clients are.
+const PUBLIC_CLIENT_ID = `${CLIENT_ID}-public`;
+const DEVICE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
 
 function words(value, fallback) {
   if (value === undefined || value.trim() === '') return fallback;
@@ -81,7 +85,7 @@ const signingKey = crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' })
 
 const baseClient = {
   client_secret: CLIENT_SECRET,
-  grant_types: ['authorization_code', 'refresh_token'],
+  grant_types: ['authorization_code', 'refresh_token', DEVICE_GRANT],
   response_types: ['code'],
   redirect_uris: REDIRECT_URIS,
   // 'native' (RFC 8252): http redirect URIs on loopback hosts are allowed and
@@ -97,6 +101,15 @@ const provider = new Provider(issuer, {
   clients: [
     { ...baseClient, client_id: CLIENT_ID, token_endpoint_auth_method: 'client_secret_post' },
     { ...baseClient, client_id: BASIC_CLIENT_ID, token_endpoint_auth_method: 'client_secret_basic' },
+    {
+      client_id: PUBLIC_CLIENT_ID,
+      token_endpoint_auth_method: 'none',
+      grant_types: [DEVICE_GRANT, 'refresh_token'],
+      response_types: [],
+      redirect_uris: [],
+      application_type: 'native',
+      id_token_signed_response_alg: 'ES256',
+    },
   ],
   scopes: SCOPES,
   claims: { openid: ['sub'] },
@@ -105,6 +118,8 @@ const provider = new Provider(issuer, {
   features: {
     devInteractions: { enabled: true }, // login form (any login) + consent form
     revocation: { enabled: true },
+    // RFC 8628: /device/auth, the user code page at /device (browse.js --user-code).
+    deviceFlow: { enabled: true },
   },
   pkce: {
     // PKCE stays optional for confidential clients, but any code_challenge sent
@@ -176,7 +191,7 @@ function basicClientId(header) {
 
 if (STRICT_CLIENT_AUTH) {
   provider.use(async (ctx, next) => {
-    if (ctx.method !== 'POST' || !ctx.path.startsWith('/token')
+    if (ctx.method !== 'POST' || !(ctx.path.startsWith('/token') || ctx.path === '/device/auth')
       || !ctx.is('application/x-www-form-urlencoded')) {
       return next();
     }

@@ -1,0 +1,75 @@
+package auth
+
+import "strings"
+
+// Endpoints are a provider's endpoints, including the ones Provider has no
+// field for yet: device authorization (RFC 8628), revocation (RFC 7009) and
+// userinfo.
+type Endpoints struct {
+	Auth, Token, Device, Revoke, Userinfo string
+}
+
+// The endpoints of the GitHub and Google presets. Sources: docs-presets.md.
+const (
+	GitHubAuthURL     = "https://github.com/login/oauth/authorize"
+	GitHubTokenURL    = "https://github.com/login/oauth/access_token"
+	GitHubDeviceURL   = "https://github.com/login/device/code"
+	GitHubUserinfoURL = "https://api.github.com/user"
+
+	GoogleAuthURL     = "https://accounts.google.com/o/oauth2/v2/auth"
+	GoogleTokenURL    = SDMTokenURL
+	GoogleDeviceURL   = "https://oauth2.googleapis.com/device/code"
+	GoogleRevokeURL   = "https://oauth2.googleapis.com/revoke"
+	GoogleUserinfoURL = "https://openidconnect.googleapis.com/v1/userinfo"
+	// GoogleRedirect is a loopback redirect, which a Google "Desktop app"
+	// client accepts on any port without registering it.
+	GoogleRedirect = "http://127.0.0.1:8085/callback"
+)
+
+// GitHub is a GitHub OAuth app (or a GitHub App's user authorization): the
+// web flow and the device flow. Its token endpoint answers form-encoded
+// unless asked for JSON; its tokens carry no refresh token unless the app
+// opted into expiring user tokens. The device flow needs no client secret,
+// so the client may be public.
+func GitHub() Provider {
+	return Provider{
+		ID:           "github",
+		Name:         "GitHub",
+		Summary:      "A GitHub OAuth app or GitHub App: the device flow, or the web flow with a client secret.",
+		AuthURL:      GitHubAuthURL,
+		TokenURL:     GitHubTokenURL,
+		PKCE:         true, // S256 only, since 2025-07
+		PublicClient: true,
+	}
+}
+
+// Google is Google OAuth 2.0 for any scope (--scope), with the same token
+// endpoint as Device Access and a loopback redirect.
+func Google() Provider {
+	return Provider{
+		ID:               "google",
+		Name:             "Google",
+		Summary:          "Any Google API: a Google OAuth client (Desktop app, or TVs and Limited Input devices for the device flow).",
+		AuthURL:          GoogleAuthURL,
+		TokenURL:         GoogleTokenURL,
+		RedirectURI:      GoogleRedirect,
+		AuthParams:       [][2]string{{"access_type", "offline"}, {"prompt", "consent"}},
+		PKCE:             true,
+		RefreshTokenDays: 7,
+	}
+}
+
+// PresetEndpoints returns the endpoints of a preset provider by ID (sdm,
+// github, google); false for one nestauth knows no more endpoints of.
+func PresetEndpoints(id string) (Endpoints, bool) {
+	switch strings.ToLower(id) {
+	case "sdm":
+		return Endpoints{Auth: SDMAuthURL, Token: SDMTokenURL, Revoke: GoogleRevokeURL}, true
+	case "github":
+		return Endpoints{Auth: GitHubAuthURL, Token: GitHubTokenURL, Device: GitHubDeviceURL, Userinfo: GitHubUserinfoURL}, true
+	case "google":
+		return Endpoints{Auth: GoogleAuthURL, Token: GoogleTokenURL, Device: GoogleDeviceURL,
+			Revoke: GoogleRevokeURL, Userinfo: GoogleUserinfoURL}, true
+	}
+	return Endpoints{}, false
+}
