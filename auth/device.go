@@ -79,7 +79,7 @@ func (c Config) DeviceAuth(ctx context.Context, deviceURL string, scopes []strin
 			return dc, nil
 		}
 	}
-	if _, err := c.read(ctx, rec, err, start, ""); err != nil {
+	if _, err := c.readDevice(ctx, rec, err, start); err != nil {
 		return nil, err
 	}
 	// An access token where a device code belongs.
@@ -104,7 +104,7 @@ func (c Config) PollOnce(ctx context.Context, dc *DeviceCode) (tok *Token, next 
 	}
 	form := url.Values{"grant_type": {GrantDeviceCode}, "device_code": {dc.DeviceCode}}
 	start, rec, err := c.postForm(ctx, c.TokenURL, form)
-	tok, err = c.read(ctx, rec, err, start, "")
+	tok, err = c.readDevice(ctx, rec, err, start)
 	if err == nil {
 		return tok, 0, nil
 	}
@@ -324,4 +324,12 @@ func DeviceHint(err error) string {
 		return "A scope was refused: Google's device flow allows only a few scopes (openid, email, profile, drive.file, youtube)."
 	}
 	return e.Hint()
+}
+
+// readDevice reads a device-flow answer as a token request's, counting the
+// expiry from start, when it was sent.
+func (c Config) readDevice(ctx context.Context, rec *recorder, err error, start time.Time) (*Token, error) {
+	req := c.request("")
+	req.start = start
+	return req.read(ctx, rec, err)
 }
