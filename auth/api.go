@@ -1,0 +1,299 @@
+package auth
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"unicode"
+)
+
+// The API origins and revocation endpoints of the providers nestauth knows.
+const (
+	SDMAPIURL     = "https://smartdevicemanagement.googleapis.com"
+	NestAPIURL    = "https://developer-api.nest.com"
+	SDMRevokeURL  = "https://oauth2.googleapis.com/revoke"
+	NestRevokeURL = "https://api.home.nest.com/oauth2/access_tokens" // + "/TOKEN"
+)
+
+// PartnerConnectionsURL is Google's Partner Connections Manager, where a
+// person changes what a Device Access project may see.
+const PartnerConnectionsURL = "https://nestservices.google.com/partnerconnections"
+
+// Endpoints says where a token is used and revoked. An empty field means the
+// provider's own (custom has none).
+type Endpoints struct {
+	APIURL    string // --api-url: the API origin that Check calls (sdm, nest)
+	CheckURL  string // --check-url: the URL Check calls for custom
+	RevokeURL string // --revoke-url: the revocation endpoint
+}
+
+// Usage errors of Check and Revoke. None is sent anywhere.
+var (
+	ErrNoAccessToken = errors.New("there is no access token to use")
+	ErrNoToken       = errors.New("there is no token to revoke")
+	ErrBadToken      = errors.New("the token has characters a token cannot have (RFC 6749 allows printable ASCII only, no spaces)")
+	ErrNoCheckURL    = errors.New("a custom provider has no API nestauth knows: set --check-url (an API or userinfo URL)")
+	ErrNoRevokeURL   = errors.New("a custom provider has no revocation endpoint nestauth knows: set --revoke-url")
+)
+
+// APIError is what an API or a revocation endpoint answered, in words. It is
+// the Err of the *Error that Check and Revoke return for a refusal; its text
+// is sanitized and holds no secret.
+type APIError struct {
+	Status  string // Google's status (PERMISSION_DENIED) or an OAuth error code
+	Message string // the server's own message
+	Advice  string // what the refusal means and what to do, one or two sentences
+}
+
+func (e *APIError) Error() string {
+	switch {
+	case e.Status != "" && e.Message != "" && !strings.EqualFold(e.Status, e.Message):
+		return e.Status + ": " + e.Message
+	case e.Status != "":
+		return e.Status
+	case e.Message != "":
+		return e.Message
+	}
+	return "the server refused the token"
+}
+
+// Advice says what to do about an error of Check or Revoke: the APIError's
+// advice when the server refused, else the Error's hint.
+func Advice(err error) string {
+	var ae *APIError
+	if errors.As(err, &ae) && ae.Advice != "" {
+		return ae.Advice
+	}
+	var e *Error
+	if errors.As(err, &e) {
+		switch e.Kind {
+		case KindNetwork:
+			return "Check the network and the URL, then try again."
+		case KindServer:
+			return "Wait a moment and try again, or check the URL."
+		case KindUsage, KindCanceled:
+			return ""
+		}
+		return e.Hint()
+	}
+	return ""
+}
+
+// validToken reports whether s may be sent as a token: RFC 6749 §A.12
+// allows printable ASCII; a space or a newline would break the header.
+func validToken(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] <= 0x20 || s[i] > 0x7e {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// secrets hides tokens and a client secret in what a server says back, in
+// the forms a server may echo them: raw, query- or path-escaped.
+type secrets []string
+
+// minSecret: a shorter "secret" would blank out ordinary words.
+const minSecret = 4
+
+func newSecrets(values ...string) secrets {
+	var s secrets
+	for _, v := range values {
+		if len(v) >= minSecret {
+			s = append(s, v, url.QueryEscape(v), url.PathEscape(v))
+		}
+	}
+	return s
+}
+
+func (s secrets) hide(text string) string {
+	for _, v := range s {
+		text = strings.ReplaceAll(text, v, "[redacted]")
+	}
+	return text
+}
+
+// clean makes server text fit to show: redacted, sanitized, cut to n runes.
+func (s secrets) clean(text string, n int) string {
+	text = s.hide(Sanitize(s.hide(text[:min(len(text), 4*n)])))
+	text = strings.Join(strings.Fields(text), " ")
+	if r := []rune(text); len(r) > n {
+		return strings.TrimRightFunc(string(r[:n]), unicode.IsSpace) + "…"
+	}
+	return text
+}
+
+// excerpt is the start of a body, redacted and on one line.
+func (s secrets) excerpt(body []byte) string { return s.hide(Excerpt([]byte(s.hide(string(body))))) }
+
+// Bounds of the server text Check and Revoke show.
+const (
+	maxAPIBody    = 1 << 20 // bytes read of an answer
+	maxAPIStatus  = 60
+	maxAPIMessage = 300
+	maxName       = 80
+)
+
+// apiClient is cfg's HTTP client, made to follow no redirect: the token would
+// go along.
+func apiClient(cfg Config) *http.Client {
+	hc := http.Client{}
+	if cfg.HTTPClient != nil {
+		hc = *cfg.HTTPClient
+	}
+	hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	return &hc
+}
+
+// apiAnswer is one answer, its body read up to maxAPIBody.
+type apiAnswer struct {
+	resp  *http.Response
+	body  []byte
+	whole bool // the body is under maxBody and was read to its end
+}
+
+// send sends req and reads the answer. Its errors are *Error.
+func send(ctx context.Context, hc *http.Client, req *http.Request, sec secrets) (*apiAnswer, error) {
+	resp, err := hc.Do(req.WithContext(ctx))
+	if err != nil {
+		return nil, transportError(ctx, err, sec)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, maxAPIBody+1))
+	if err != nil {
+		e := transportError(ctx, err, sec)
+		e.Status = resp.StatusCode
+		if e.Kind == KindNetwork {
+			e.Err = fmt.Errorf("the connection broke while the answer was read: %w", e.Err)
+		}
+		return nil, e
+	}
+	a := &apiAnswer{resp: resp, body: body, whole: len(body) <= maxAPIBody}
+	if !a.whole {
+		a.body = body[:maxAPIBody]
+	}
+	return a, nil
+}
+
+// transportError is an *Error for a request that got no (whole) answer. The
+// message is redacted: a URL in it may hold the token (Nest's revocation).
+func transportError(ctx context.Context, err error, sec secrets) *Error {
+	e := &Error{Kind: KindNetwork, Err: errors.New(sec.hide(err.Error()))}
+	switch {
+	case errors.Is(ctx.Err(), context.Canceled):
+		e.Kind = KindCanceled
+	case errors.Is(err, context.DeadlineExceeded) || errors.Is(ctx.Err(), context.DeadlineExceeded):
+		e.Err = errors.New("the request timed out (see --timeout)")
+	case !netError(err):
+		e.Kind = KindServer
+	}
+	return e
+}
+
+// serverText is the error an API put in its body: Google's
+// {"error":{"code":403,"message":"…","status":"PERMISSION_DENIED"}}, an OAuth
+// {"error":"…","error_description":"…"} or Nest's {"error":"…","message":"…"}.
+func serverText(body []byte) (status, message string, ok bool) {
+	body = bytes.TrimSpace(bytes.TrimPrefix(body, []byte("\uFEFF")))
+	var fields map[string]json.RawMessage
+	if !bytes.HasPrefix(body, []byte("{")) || json.Unmarshal(body, &fields) != nil {
+		return "", "", false
+	}
+	var google struct{ Message, Status string }
+	if json.Unmarshal(fields["error"], &google) == nil && (google.Message != "" || google.Status != "") {
+		return google.Status, google.Message, true
+	}
+	str := func(k string) string {
+		var s string
+		_ = json.Unmarshal(fields[k], &s)
+		return s
+	}
+	status, message = str("error"), str("error_description")
+	if message == "" {
+		message = str("message")
+	}
+	return status, message, status != "" || message != ""
+}
+
+// refusal is the *Error for an answer that is not a success: the server's
+// words in an APIError with advice, the kind from the status.
+func refusal(a *apiAnswer, sec secrets, kind Kind, advice string) *Error {
+	e := &Error{Kind: kind, Status: a.resp.StatusCode}
+	status, message, ok := serverText(a.body)
+	switch {
+	case isRedirect(a.resp.StatusCode) && a.resp.Header.Get("Location") != "":
+		e.Kind = KindServer
+		e.Err = &APIError{Message: "it redirects to " + sec.clean(redirectTarget(a.resp), maxAPIMessage),
+			Advice: "nestauth follows no redirect here (the token would go along): if it points to the right URL, pass that URL instead."}
+	case ok && a.whole:
+		e.Err = &APIError{Status: sec.clean(status, maxAPIStatus), Message: sec.clean(message, maxAPIMessage), Advice: advice}
+	default:
+		e.Err = &APIError{Advice: advice}
+		e.Excerpt = sec.excerpt(a.body)
+	}
+	return e
+}
+
+// statusKind is the kind of a refused API call: 401 the token, 403 and 404
+// the client or the project, 429 and 5xx the server.
+func statusKind(status int) Kind {
+	switch {
+	case status == http.StatusUnauthorized:
+		return KindCode
+	case status == http.StatusForbidden:
+		return KindScope
+	case status == http.StatusTooManyRequests, status >= 500, status < 400:
+		return KindServer
+	}
+	return KindRequest
+}
+
+// netError reports whether err means no answer came: connection, DNS, TLS.
+func netError(err error) bool {
+	var ne net.Error
+	var ue *url.Error
+	return errors.As(err, &ne) || errors.As(err, &ue)
+}
+
+func isRedirect(status int) bool {
+	switch status {
+	case http.StatusMovedPermanently, http.StatusFound, http.StatusSeeOther,
+		http.StatusTemporaryRedirect, http.StatusPermanentRedirect:
+		return true
+	}
+	return false
+}
+
+// redirectTarget is where a redirect points, made absolute.
+func redirectTarget(resp *http.Response) string {
+	loc := resp.Header.Get("Location")
+	if resp.Request == nil {
+		return loc
+	}
+	if u, err := resp.Request.URL.Parse(loc); err == nil {
+		return u.String()
+	}
+	return loc
+}
+
+// endpoint is raw, or def when raw is empty, checked with ValidateEndpoint.
+func endpoint(raw, def string, missing error) (*url.URL, error) {
+	if raw == "" {
+		raw = def
+	}
+	if raw == "" {
+		return nil, missing
+	}
+	if err := ValidateEndpoint(raw); err != nil {
+		return nil, err
+	}
+	return url.Parse(raw)
+}

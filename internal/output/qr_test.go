@@ -1,0 +1,132 @@
+package output
+
+import (
+	"errors"
+	"image"
+	"image/color"
+	"strings"
+	"testing"
+
+	"github.com/makiuchi-d/gozxing"
+	gozxingqr "github.com/makiuchi-d/gozxing/qrcode"
+
+	"nestauth/auth"
+)
+
+// sdmAuthURL is a real Device Access authorization URL, PKCE and all.
+func sdmAuthURL() string {
+	cfg := auth.Config{Provider: auth.SDM(), ClientID: "123456789012-abcdefghijklmnopqrstuvwxyz012345.apps.googleusercontent.com",
+		ProjectID: "0a1b2c3d-1234-5678-9abc-0123456789ab"}
+	return cfg.AuthCodeURL(auth.NewState(), auth.NewVerifier())
+}
+
+// decodeHalfBlocks draws half-block text as a terminal shows it, light on a
+// dark background with a dark margin around, and reads it with ZXing.
+func decodeHalfBlocks(t *testing.T, text string) string {
+	t.Helper()
+	const scale, margin = 4, 6
+	lines := strings.Split(text, "\n")
+	cols := len([]rune(lines[0]))
+	img := image.NewGray(image.Rect(0, 0, (cols+2*margin)*scale, (2*len(lines)+2*margin)*scale))
+	set := func(x, y int, light bool) {
+		c := color.Gray{}
+		if light {
+			c.Y = 255
+		}
+		for dy := range scale {
+			for dx := range scale {
+				img.SetGray((x+margin)*scale+dx, (y+margin)*scale+dy, c)
+			}
+		}
+	}
+	for row, line := range lines {
+		if n := len([]rune(line)); n != cols {
+			t.Fatalf("row %d is %d columns wide, row 0 is %d", row, n, cols)
+		}
+		for x, r := range []rune(line) {
+			var top, bottom bool
+			switch r {
+			case '█':
+				top, bottom = true, true
+			case '▀':
+				top = true
+			case '▄':
+				bottom = true
+			case ' ':
+			default:
+				t.Fatalf("row %d has %q, not a half block", row, r)
+			}
+			set(x, 2*row, top)
+			set(x, 2*row+1, bottom)
+		}
+	}
+	bmp, err := gozxing.NewBinaryBitmapFromImage(img)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := gozxingqr.NewQRCodeReader().Decode(bmp, map[gozxing.DecodeHintType]any{gozxing.DecodeHintType_TRY_HARDER: true})
+	if err != nil {
+		t.Fatalf("the QR code does not decode: %v\n%s", err, text)
+	}
+	return res.GetText()
+}
+
+func TestQRTextDecodes(t *testing.T) {
+	tests := []struct {
+		name             string
+		text             string
+		maxCols, maxRows int
+		wantCols         int
+	}{
+		{name: "a short URL, full quiet zone", text: "http://127.0.0.1:8085/", maxCols: 80, maxRows: 24, wantCols: 25 + 2*4},
+		{name: "a Nest URL in 80x24", text: auth.NestAuthURL + "?client_id=0a1b2c3d-1234-5678-9abc-0123456789ab&state=" + auth.NewState(), maxCols: 80, maxRows: 24},
+		{name: "Google's long URL, in a tall terminal, quiet zone 1", text: sdmAuthURL(), maxCols: 80, maxRows: 38},
+		{name: "Google's long URL, roomy", text: sdmAuthURL(), maxCols: 200, maxRows: 60},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			out, err := QRText(tt.text, tt.maxCols, tt.maxRows)
+			if err != nil {
+				t.Fatalf("QRText: %v", err)
+			}
+			lines := strings.Split(out, "\n")
+			cols := len([]rune(lines[0]))
+			if cols > tt.maxCols || len(lines) > tt.maxRows || tt.wantCols != 0 && cols != tt.wantCols {
+				t.Errorf("the code is %d×%d characters; want at most %d×%d (width %d)", cols, len(lines), tt.maxCols, tt.maxRows, tt.wantCols)
+			}
+			if got := decodeHalfBlocks(t, out); got != tt.text {
+				t.Errorf("decoded %q, want %q", got, tt.text)
+			}
+		})
+	}
+}
+
+// Google's authorization URL with PKCE is over 400 characters: version 14 at
+// the lowest error correction, 73 modules, which needs 38 rows with half
+// blocks. It cannot fit 80×24; the error says so and why.
+func TestQRTextSDMDoesNotFit80x24(t *testing.T) {
+	u := sdmAuthURL()
+	if len(u) < 400 {
+		t.Fatalf("the SDM URL is %d characters, expected over 400: %s", len(u), u)
+	}
+	_, err := QRText(u, 80, 24)
+	var fit *QRFitError
+	if !errors.Is(err, ErrQRTooLarge) || !errors.As(err, &fit) {
+		t.Fatalf("QRText(80×24) error = %v, want a QRFitError", err)
+	}
+	if fit.Modules != 73 || fit.NeedCols != 75 || fit.NeedRows != 38 || fit.Chars != len(u) {
+		t.Errorf("QRFitError = %+v, want 73 modules needing 75×38", fit)
+	}
+	for _, want := range []string{"73×73 modules", "75 columns and 38 rows", "80×24", "copy the URL"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q lacks %q", err, want)
+		}
+	}
+}
+
+func TestQRTextTooLongForAnyCode(t *testing.T) {
+	_, err := QRText(strings.Repeat("x", 4000), 1000, 1000)
+	if err == nil || errors.Is(err, ErrQRTooLarge) {
+		t.Errorf("error = %v, want one saying no QR code holds it", err)
+	}
+}
