@@ -26,14 +26,6 @@ const (
 // person changes what a Device Access project may see.
 const PartnerConnectionsURL = "https://nestservices.google.com/partnerconnections"
 
-// Endpoints says where a token is used and revoked. An empty field means the
-// provider's own (custom has none).
-type Endpoints struct {
-	APIURL    string // --api-url: the API origin that Check calls (sdm, nest)
-	CheckURL  string // --check-url: the URL Check calls for custom
-	RevokeURL string // --revoke-url: the revocation endpoint
-}
-
 // Usage errors of Check and Revoke. None is sent anywhere.
 var (
 	ErrNoAccessToken = errors.New("there is no access token to use")

@@ -69,31 +69,31 @@ const EmptyNestNote = "Nest answered, but the token reaches no home and no devic
 	"or the client's permissions cover none of them."
 
 // maxRedirects bounds the redirects the token follows (Nest's API makes one).
-const maxRedirects = 3
+const maxAPIRedirects = 3
 
 // CheckTarget is the URL that Check calls with the token: the device list
 // (sdm), the API root (nest), or the check URL (custom).
-func (ep Endpoints) CheckTarget(cfg Config) (string, error) {
-	u, err := ep.checkTarget(cfg)
+func (cfg Config) CheckTarget() (string, error) {
+	u, err := cfg.checkTarget()
 	if err != nil {
 		return "", err
 	}
 	return u.String(), nil
 }
 
-func (ep Endpoints) checkTarget(cfg Config) (*url.URL, error) {
+func (cfg Config) checkTarget() (*url.URL, error) {
 	switch cfg.ID {
 	case "sdm":
 		if err := ValidateProjectID(cfg.ProjectID); err != nil {
 			return nil, err
 		}
-		base, err := endpoint(ep.APIURL, SDMAPIURL, nil)
+		base, err := endpoint(cfg.APIURL, SDMAPIURL, nil)
 		if err != nil {
 			return nil, err
 		}
 		return base.JoinPath("v1", "enterprises", cfg.ProjectID, "devices"), nil
 	case "nest":
-		base, err := endpoint(ep.APIURL, NestAPIURL, nil)
+		base, err := endpoint(cfg.APIURL, NestAPIURL, nil)
 		if err != nil {
 			return nil, err
 		}
@@ -102,19 +102,19 @@ func (ep Endpoints) checkTarget(cfg Config) (*url.URL, error) {
 		}
 		return base, nil
 	}
-	return endpoint(ep.CheckURL, "", ErrNoCheckURL)
+	return endpoint(cfg.CheckURL, "", ErrNoCheckURL)
 }
 
 // Check proves that accessToken works with one GET to the provider's API and
 // says what it reaches. sdm lists the devices of the project; nest reads the
 // API root, following its redirect to a per-user host with the token (to
-// that host only); custom calls ep.CheckURL. Errors are *Error: KindUsage
+// that host only); any other provider calls cfg.CheckURL. Errors are *Error: KindUsage
 // before anything is sent; KindCode when the token is refused (401);
 // KindScope (403) or KindRequest (404, 4xx) when the client, its permissions
 // or the project are wrong; KindNetwork and KindServer otherwise. A refusal
 // carries an *APIError with the server's words and Advice.
-func Check(ctx context.Context, cfg Config, ep Endpoints, accessToken string) (*CheckResult, error) {
-	target, err := ep.checkTarget(cfg)
+func Check(ctx context.Context, cfg Config, accessToken string) (*CheckResult, error) {
+	target, err := cfg.checkTarget()
 	switch {
 	case err != nil:
 		return nil, &Error{Kind: KindUsage, Err: err}
@@ -176,8 +176,8 @@ func getFollowing(ctx context.Context, hc *http.Client, u *url.URL, token string
 		switch {
 		case err != nil:
 			return refuse(fmt.Sprintf("the API redirects to a malformed URL %q", loc))
-		case hops == maxRedirects:
-			return refuse(fmt.Sprintf("the API redirected more than %d times", maxRedirects))
+		case hops == maxAPIRedirects:
+			return refuse(fmt.Sprintf("the API redirected more than %d times", maxAPIRedirects))
 		case ValidateEndpoint(next.String()) != nil:
 			return refuse("the API redirects to " + next.Redacted() + ", which is neither https nor on this machine: the token does not follow")
 		case via == "":

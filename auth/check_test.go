@@ -1,6 +1,7 @@
 package auth_test
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -48,7 +49,7 @@ func TestCheckSDM(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			api := newAPIServer(t, replyJSON(http.StatusOK, tt.body))
-			res, err := auth.Check(context.Background(), sdmConfig(), auth.Endpoints{APIURL: api.URL}, testAccessToken)
+			res, err := check(context.Background(), sdmConfig(), endpoints{APIURL: api.URL}, testAccessToken)
 			if err != nil {
 				t.Fatalf("Check: %v", err)
 			}
@@ -135,8 +136,8 @@ func TestCheckRefused(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			api := newAPIServer(t, replyJSON(tt.status, tt.body))
-			ep := auth.Endpoints{APIURL: api.URL, CheckURL: api.URL + "/userinfo"}
-			res, err := auth.Check(context.Background(), tt.cfg, ep, testAccessToken)
+			ep := endpoints{APIURL: api.URL, CheckURL: api.URL + "/userinfo"}
+			res, err := check(context.Background(), tt.cfg, ep, testAccessToken)
 			if err == nil {
 				t.Fatalf("Check = %+v, want an error", res)
 			}
@@ -171,7 +172,7 @@ func TestCheckNestFollowsItsRedirectWithTheToken(t *testing.T) {
 	user := newAPIServer(t, replyJSON(http.StatusOK, nestData))
 	api := newAPIServer(t, redirectTo(user.URL+"/?auth=1"))
 	cfg := auth.Config{Provider: auth.Nest()}
-	res, err := auth.Check(context.Background(), cfg, auth.Endpoints{APIURL: api.URL}, testAccessToken)
+	res, err := check(context.Background(), cfg, endpoints{APIURL: api.URL}, testAccessToken)
 	if err != nil {
 		t.Fatalf("Check: %v", err)
 	}
@@ -233,7 +234,7 @@ func TestCheckNestRedirectLimits(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			foreign := newAPIServer(t, replyJSON(http.StatusOK, nestData))
 			apiURL := tt.build(t, foreign)
-			_, err := auth.Check(context.Background(), auth.Config{Provider: auth.Nest()}, auth.Endpoints{APIURL: apiURL}, testAccessToken)
+			_, err := check(context.Background(), auth.Config{Provider: auth.Nest()}, endpoints{APIURL: apiURL}, testAccessToken)
 			if auth.ErrorKind(err) != auth.KindServer || !strings.Contains(err.Error(), tt.wantErr) {
 				t.Errorf("error = %v, want a server error saying %q", err, tt.wantErr)
 			}
@@ -254,7 +255,7 @@ func TestCheckNestSameHostRedirect(t *testing.T) {
 		replyJSON(http.StatusOK, `{}`)(w, r)
 	})
 	api := newAPIServer(t, redirectTo(user.URL+"/"))
-	res, err := auth.Check(context.Background(), auth.Config{Provider: auth.Nest()}, auth.Endpoints{APIURL: api.URL}, testAccessToken)
+	res, err := check(context.Background(), auth.Config{Provider: auth.Nest()}, endpoints{APIURL: api.URL}, testAccessToken)
 	if err != nil {
 		t.Fatalf("Check: %v", err)
 	}
@@ -272,7 +273,7 @@ func TestCheckFollowsNoRedirectForSDMAndCustom(t *testing.T) {
 		t.Run(cfg.ID, func(t *testing.T) {
 			elsewhere := newAPIServer(t, replyJSON(http.StatusOK, `{}`))
 			api := newAPIServer(t, redirectTo(elsewhere.URL+"/"))
-			_, err := auth.Check(context.Background(), cfg, auth.Endpoints{APIURL: api.URL, CheckURL: api.URL}, testAccessToken)
+			_, err := check(context.Background(), cfg, endpoints{APIURL: api.URL, CheckURL: api.URL}, testAccessToken)
 			if auth.ErrorKind(err) != auth.KindServer || !strings.Contains(err.Error(), "redirects to "+elsewhere.URL) {
 				t.Errorf("error = %v, want a server error naming the redirect", err)
 			}
@@ -286,7 +287,7 @@ func TestCheckFollowsNoRedirectForSDMAndCustom(t *testing.T) {
 func TestCheckCustom(t *testing.T) {
 	api := newAPIServer(t, replyJSON(http.StatusOK, `{"sub":"248289761001","name":"Jane \u202eDoe","echo":"`+testAccessToken+`"}`))
 	cfg := auth.Config{Provider: auth.Custom(), ClientSecret: testClientSecret}
-	res, err := auth.Check(context.Background(), cfg, auth.Endpoints{CheckURL: api.URL + "/userinfo?alt=json"}, testAccessToken)
+	res, err := check(context.Background(), cfg, endpoints{CheckURL: api.URL + "/userinfo?alt=json"}, testAccessToken)
 	if err != nil {
 		t.Fatalf("Check: %v", err)
 	}
@@ -306,7 +307,7 @@ func TestCheckUsage(t *testing.T) {
 	tests := []struct {
 		name  string
 		cfg   auth.Config
-		ep    auth.Endpoints
+		ep    endpoints
 		token string
 		want  error
 	}{
@@ -314,12 +315,12 @@ func TestCheckUsage(t *testing.T) {
 		{name: "no token", cfg: sdmConfig(), want: auth.ErrNoAccessToken},
 		{name: "a newline in the token", cfg: sdmConfig(), token: "abc\r\nX-Evil: 1", want: auth.ErrBadToken},
 		{name: "cloud project ID", cfg: auth.Config{Provider: auth.SDM(), ProjectID: "my-project-123456"}, token: "t0ken", want: auth.ErrCloudProjectID},
-		{name: "plain http API off this machine", cfg: sdmConfig(), ep: auth.Endpoints{APIURL: "http://sdm.example"}, token: "t0ken", want: auth.ErrInsecureURL},
-		{name: "plain http check URL", cfg: auth.Config{Provider: auth.Custom()}, ep: auth.Endpoints{CheckURL: "http://api.example/me"}, token: "t0ken", want: auth.ErrInsecureURL},
+		{name: "plain http API off this machine", cfg: sdmConfig(), ep: endpoints{APIURL: "http://sdm.example"}, token: "t0ken", want: auth.ErrInsecureURL},
+		{name: "plain http check URL", cfg: auth.Config{Provider: auth.Custom()}, ep: endpoints{CheckURL: "http://api.example/me"}, token: "t0ken", want: auth.ErrInsecureURL},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := auth.Check(context.Background(), tt.cfg, tt.ep, tt.token)
+			_, err := check(context.Background(), tt.cfg, tt.ep, tt.token)
 			if auth.ErrorKind(err) != auth.KindUsage || !errors.Is(err, tt.want) {
 				t.Errorf("error = %v, want a usage error wrapping %v", err, tt.want)
 			}
@@ -331,7 +332,7 @@ func TestCheckNoAnswer(t *testing.T) {
 	api := newAPIServer(t, nil)
 	url := api.URL
 	api.Close()
-	_, err := auth.Check(context.Background(), sdmConfig(), auth.Endpoints{APIURL: url}, testAccessToken)
+	_, err := check(context.Background(), sdmConfig(), endpoints{APIURL: url}, testAccessToken)
 	if auth.ErrorKind(err) != auth.KindNetwork || auth.KindNetwork.ExitCode() != 5 {
 		t.Errorf("closed server: error = %v, want a network error", err)
 	}
@@ -339,7 +340,7 @@ func TestCheckNoAnswer(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	live := newAPIServer(t, replyJSON(http.StatusOK, `{}`))
-	_, err = auth.Check(ctx, sdmConfig(), auth.Endpoints{APIURL: live.URL}, testAccessToken)
+	_, err = check(ctx, sdmConfig(), endpoints{APIURL: live.URL}, testAccessToken)
 	if auth.ErrorKind(err) != auth.KindCanceled {
 		t.Errorf("canceled: error = %v, want KindCanceled", err)
 	}
@@ -355,7 +356,7 @@ func TestCheckHugeOrBadAnswer(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			api := newAPIServer(t, replyJSON(http.StatusOK, tt.body))
-			_, err := auth.Check(context.Background(), sdmConfig(), auth.Endpoints{APIURL: api.URL}, testAccessToken)
+			_, err := check(context.Background(), sdmConfig(), endpoints{APIURL: api.URL}, testAccessToken)
 			if auth.ErrorKind(err) != auth.KindServer || !strings.Contains(err.Error(), tt.want) {
 				t.Errorf("error = %v, want a server error saying %q", err, tt.want)
 			}
@@ -366,18 +367,36 @@ func TestCheckHugeOrBadAnswer(t *testing.T) {
 func TestCheckTarget(t *testing.T) {
 	tests := []struct {
 		cfg  auth.Config
-		ep   auth.Endpoints
+		ep   endpoints
 		want string
 	}{
-		{sdmConfig(), auth.Endpoints{}, "https://smartdevicemanagement.googleapis.com/v1/enterprises/" + testProjectID + "/devices"},
-		{sdmConfig(), auth.Endpoints{APIURL: "http://127.0.0.1:9/proxy/"}, "http://127.0.0.1:9/proxy/v1/enterprises/" + testProjectID + "/devices"},
-		{auth.Config{Provider: auth.Nest()}, auth.Endpoints{}, "https://developer-api.nest.com/"},
-		{auth.Config{Provider: auth.Custom()}, auth.Endpoints{CheckURL: "https://id.example/userinfo"}, "https://id.example/userinfo"},
+		{sdmConfig(), endpoints{}, "https://smartdevicemanagement.googleapis.com/v1/enterprises/" + testProjectID + "/devices"},
+		{sdmConfig(), endpoints{APIURL: "http://127.0.0.1:9/proxy/"}, "http://127.0.0.1:9/proxy/v1/enterprises/" + testProjectID + "/devices"},
+		{auth.Config{Provider: auth.Nest()}, endpoints{}, "https://developer-api.nest.com/"},
+		{auth.Config{Provider: auth.Custom()}, endpoints{CheckURL: "https://id.example/userinfo"}, "https://id.example/userinfo"},
 	}
 	for _, tt := range tests {
-		got, err := tt.ep.CheckTarget(tt.cfg)
+		got, err := tt.ep.apply(tt.cfg).CheckTarget()
 		if err != nil || got != tt.want {
 			t.Errorf("CheckTarget(%s, %+v) = %q, %v; want %q", tt.cfg.ID, tt.ep, got, err, tt.want)
 		}
 	}
+}
+
+// endpoints are the --api-url, --check-url and --revoke-url overrides.
+type endpoints struct{ APIURL, CheckURL, RevokeURL string }
+
+func (ep endpoints) apply(cfg auth.Config) auth.Config {
+	cfg.APIURL = cmp.Or(ep.APIURL, cfg.APIURL)
+	cfg.CheckURL = cmp.Or(ep.CheckURL, cfg.CheckURL)
+	cfg.RevokeURL = cmp.Or(ep.RevokeURL, cfg.RevokeURL)
+	return cfg
+}
+
+func check(ctx context.Context, cfg auth.Config, ep endpoints, token string) (*auth.CheckResult, error) {
+	return auth.Check(ctx, ep.apply(cfg), token)
+}
+
+func revoke(ctx context.Context, cfg auth.Config, ep endpoints, tok *auth.Token) error {
+	return auth.Revoke(ctx, ep.apply(cfg), tok)
 }

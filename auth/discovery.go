@@ -2,6 +2,7 @@ package auth
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -278,12 +279,8 @@ func (m *Metadata) OffersDevice() bool {
 	return m.DeviceURL != "" && (m.GrantTypes == nil || m.HasGrant(GrantDeviceCode))
 }
 
-// Endpoints returns the endpoints a Provider has no field for yet.
-func (m *Metadata) Endpoints() Endpoints {
-	return Endpoints{Auth: m.AuthURL, Token: m.TokenURL, Device: m.DeviceURL, Revoke: m.RevokeURL, Userinfo: m.UserinfoURL}
-}
-
-// Apply fills p's authorization and token endpoints from the metadata where
+// Apply fills p's endpoints (authorization, token, device, revocation,
+// userinfo, and the check URL from userinfo) from the metadata where
 // p has none (explicit flags win), and its PKCE: on when the server lists
 // S256. Without S256 it returns ErrNoS256 (as a KindUsage *Error) unless
 // noPKCE, which turns PKCE off.
@@ -294,6 +291,10 @@ func (m *Metadata) Apply(p Provider, noPKCE bool) (Provider, error) {
 	if p.TokenURL == "" {
 		p.TokenURL = m.TokenURL
 	}
+	p.DeviceURL = cmp.Or(p.DeviceURL, m.DeviceURL)
+	p.RevokeURL = cmp.Or(p.RevokeURL, m.RevokeURL)
+	p.UserinfoURL = cmp.Or(p.UserinfoURL, m.UserinfoURL)
+	p.CheckURL = cmp.Or(p.CheckURL, m.UserinfoURL)
 	switch {
 	case noPKCE:
 		p.PKCE = false

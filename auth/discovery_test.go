@@ -3,7 +3,6 @@ package auth_test
 import (
 	"context"
 	"errors"
-	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"reflect"
@@ -333,7 +332,8 @@ func TestMetadataGrantDefaults(t *testing.T) {
 	if m.OffersDevice() {
 		t.Error("OffersDevice() = true for a server whose grant list leaves the device grant out")
 	}
-	if got := fmt.Sprint(m.Endpoints()); !strings.Contains(got, m.DeviceURL) {
-		t.Errorf("Endpoints() = %s, want the device URL in it", got)
+	p, err := m.Apply(auth.Custom(), true)
+	if err != nil || p.DeviceURL != m.DeviceURL {
+		t.Errorf("Apply: device URL %q, %v; want %q", p.DeviceURL, err, m.DeviceURL)
 	}
 }

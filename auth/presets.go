@@ -1,14 +1,5 @@
 package auth
 
-import "strings"
-
-// Endpoints are a provider's endpoints, including the ones Provider has no
-// field for yet: device authorization (RFC 8628), revocation (RFC 7009) and
-// userinfo.
-type Endpoints struct {
-	Auth, Token, Device, Revoke, Userinfo string
-}
-
 // The endpoints of the GitHub and Google presets. Sources: docs-presets.md.
 const (
 	GitHubAuthURL     = "https://github.com/login/oauth/authorize"
@@ -38,6 +29,9 @@ func GitHub() Provider {
 		Summary:      "A GitHub OAuth app or GitHub App: the device flow, or the web flow with a client secret.",
 		AuthURL:      GitHubAuthURL,
 		TokenURL:     GitHubTokenURL,
+		DeviceURL:    GitHubDeviceURL,
+		UserinfoURL:  GitHubUserinfoURL,
+		CheckURL:     GitHubUserinfoURL,
 		PKCE:         true, // S256 only, since 2025-07
 		PublicClient: true,
 	}
@@ -52,24 +46,13 @@ func Google() Provider {
 		Summary:          "Any Google API: a Google OAuth client (Desktop app, or TVs and Limited Input devices for the device flow).",
 		AuthURL:          GoogleAuthURL,
 		TokenURL:         GoogleTokenURL,
+		DeviceURL:        GoogleDeviceURL,
+		RevokeURL:        GoogleRevokeURL,
+		UserinfoURL:      GoogleUserinfoURL,
+		CheckURL:         GoogleUserinfoURL,
 		RedirectURI:      GoogleRedirect,
 		AuthParams:       [][2]string{{"access_type", "offline"}, {"prompt", "consent"}},
 		PKCE:             true,
 		RefreshTokenDays: 7,
 	}
-}
-
-// PresetEndpoints returns the endpoints of a preset provider by ID (sdm,
-// github, google); false for one nestauth knows no more endpoints of.
-func PresetEndpoints(id string) (Endpoints, bool) {
-	switch strings.ToLower(id) {
-	case "sdm":
-		return Endpoints{Auth: SDMAuthURL, Token: SDMTokenURL, Revoke: GoogleRevokeURL}, true
-	case "github":
-		return Endpoints{Auth: GitHubAuthURL, Token: GitHubTokenURL, Device: GitHubDeviceURL, Userinfo: GitHubUserinfoURL}, true
-	case "google":
-		return Endpoints{Auth: GoogleAuthURL, Token: GoogleTokenURL, Device: GoogleDeviceURL,
-			Revoke: GoogleRevokeURL, Userinfo: GoogleUserinfoURL}, true
-	}
-	return Endpoints{}, false
 }

@@ -17,17 +17,11 @@ func TestPresets(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.p.ID, func(t *testing.T) {
-			ep, ok := auth.PresetEndpoints(tt.p.ID)
-			if !ok {
-				t.Fatalf("PresetEndpoints(%q) found nothing", tt.p.ID)
+			p := tt.p
+			if (p.DeviceURL != "") != tt.wantDevice || p.PublicClient != tt.wantPublic || !p.PKCE {
+				t.Errorf("device %q, public %v, PKCE %v; want device %v, public %v, PKCE", p.DeviceURL, p.PublicClient, p.PKCE, tt.wantDevice, tt.wantPublic)
 			}
-			if ep.Auth != tt.p.AuthURL || ep.Token != tt.p.TokenURL {
-				t.Errorf("endpoints %+v disagree with the provider's %s, %s", ep, tt.p.AuthURL, tt.p.TokenURL)
-			}
-			if (ep.Device != "") != tt.wantDevice || tt.p.PublicClient != tt.wantPublic || !tt.p.PKCE {
-				t.Errorf("device %q, public %v, PKCE %v; want device %v, public %v, PKCE", ep.Device, tt.p.PublicClient, tt.p.PKCE, tt.wantDevice, tt.wantPublic)
-			}
-			for _, u := range []string{ep.Auth, ep.Token, ep.Device, ep.Revoke, ep.Userinfo} {
+			for _, u := range []string{p.AuthURL, p.TokenURL, p.DeviceURL, p.RevokeURL, p.UserinfoURL, p.CheckURL} {
 				if u != "" && u[:8] != "https://" {
 					t.Errorf("endpoint %s is not https", u)
 				}
@@ -37,8 +31,5 @@ func TestPresets(t *testing.T) {
 				t.Errorf("Validate: %v", err)
 			}
 		})
-	}
-	if _, ok := auth.PresetEndpoints("custom"); ok {
-		t.Error("PresetEndpoints(custom) found endpoints")
 	}
 }

@@ -80,6 +80,14 @@ type Provider struct {
 	// RefreshTokenDays, when positive, is how long a refresh token lives while
 	// the provider's consent screen is in testing.
 	RefreshTokenDays int
+
+	// Where a token is used and revoked, and the other endpoints a server may
+	// have. Empty when the provider has none (or nestauth knows none).
+	APIURL      string // the API origin that Check calls (sdm, nest)
+	CheckURL    string // the URL Check calls for any other provider (userinfo, say)
+	RevokeURL   string // RFC 7009 revocation (nest: DELETE on URL/TOKEN)
+	DeviceURL   string // RFC 8628 device authorization
+	UserinfoURL string // OpenID Connect userinfo
 }
 
 // RefreshTokenWarning is the sentence that goes with this provider's refresh
@@ -121,6 +129,8 @@ func SDM() Provider {
 		Summary:          "Today's Nest API (SDM): a Device Access project and a Google OAuth client.",
 		AuthURL:          SDMAuthURL,
 		TokenURL:         SDMTokenURL,
+		APIURL:           SDMAPIURL,
+		RevokeURL:        SDMRevokeURL,
 		RedirectURI:      SDMRedirect,
 		Scopes:           []string{SDMScope},
 		AuthParams:       [][2]string{{"access_type", "offline"}, {"prompt", "consent"}},

@@ -9,22 +9,22 @@ import (
 
 // RevokeTarget is the revocation endpoint Revoke uses for cfg: --revoke-url,
 // else the provider's. Nest's takes the token as the last path element.
-func (ep Endpoints) RevokeTarget(cfg Config) (string, error) {
-	u, err := ep.revokeTarget(cfg)
+func (cfg Config) RevokeTarget() (string, error) {
+	u, err := cfg.revokeTarget()
 	if err != nil {
 		return "", err
 	}
 	return u.String(), nil
 }
 
-func (ep Endpoints) revokeTarget(cfg Config) (*url.URL, error) {
+func (cfg Config) revokeTarget() (*url.URL, error) {
 	switch cfg.ID {
 	case "sdm":
-		return endpoint(ep.RevokeURL, SDMRevokeURL, nil)
+		return endpoint(cfg.RevokeURL, SDMRevokeURL, nil)
 	case "nest":
-		return endpoint(ep.RevokeURL, NestRevokeURL, nil)
+		return endpoint(cfg.RevokeURL, NestRevokeURL, nil)
 	}
-	return endpoint(ep.RevokeURL, "", ErrNoRevokeURL)
+	return endpoint(cfg.RevokeURL, "", ErrNoRevokeURL)
 }
 
 // Revoke makes tok unusable at the provider. nest: DELETE on the access
@@ -36,8 +36,8 @@ func (ep Endpoints) revokeTarget(cfg Config) (*url.URL, error) {
 // not know). Errors are *Error as Check's: KindCode when the server calls the
 // token invalid or unknown, KindSecret or KindClientID when it refuses the
 // client, KindRequest for other 4xx, KindNetwork and KindServer otherwise.
-func Revoke(ctx context.Context, cfg Config, ep Endpoints, tok *Token) error {
-	target, err := ep.revokeTarget(cfg)
+func Revoke(ctx context.Context, cfg Config, tok *Token) error {
+	target, err := cfg.revokeTarget()
 	switch {
 	case err != nil:
 		return &Error{Kind: KindUsage, Err: err}

@@ -86,7 +86,7 @@ func TestRevokeRequests(t *testing.T) {
 					w.WriteHeader(http.StatusNoContent)
 				}
 			})
-			err := auth.Revoke(context.Background(), tt.cfg, auth.Endpoints{RevokeURL: srv.URL + "/revoke"}, &tt.tok)
+			err := revoke(context.Background(), tt.cfg, endpoints{RevokeURL: srv.URL + "/revoke"}, &tt.tok)
 			if err != nil {
 				t.Fatalf("Revoke: %v", err)
 			}
@@ -125,7 +125,7 @@ func TestRevokeRefused(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			srv := newAPIServer(t, replyJSON(tt.status, tt.body))
 			tok := &auth.Token{AccessToken: testAccessToken, RefreshToken: testRefreshToken}
-			err := auth.Revoke(context.Background(), tt.cfg, auth.Endpoints{RevokeURL: srv.URL + "/revoke"}, tok)
+			err := revoke(context.Background(), tt.cfg, endpoints{RevokeURL: srv.URL + "/revoke"}, tok)
 			var e *auth.Error
 			if !errors.As(err, &e) || e.Kind != tt.wantKind || e.Status != tt.status {
 				t.Fatalf("error = %#v, want kind %v, status %d", err, tt.wantKind, tt.status)
@@ -146,7 +146,7 @@ func TestRevokeRefused(t *testing.T) {
 func TestRevokeFollowsNoRedirect(t *testing.T) {
 	elsewhere := newAPIServer(t, nil)
 	srv := newAPIServer(t, redirectTo(elsewhere.URL+"/revoke"))
-	err := auth.Revoke(context.Background(), sdmConfig(), auth.Endpoints{RevokeURL: srv.URL}, &auth.Token{AccessToken: testAccessToken})
+	err := revoke(context.Background(), sdmConfig(), endpoints{RevokeURL: srv.URL}, &auth.Token{AccessToken: testAccessToken})
 	if auth.ErrorKind(err) != auth.KindServer || !strings.Contains(err.Error(), "redirects to") {
 		t.Errorf("error = %v, want a server error naming the redirect", err)
 	}
@@ -159,7 +159,7 @@ func TestRevokeNetworkErrorHidesTheToken(t *testing.T) {
 	srv := newAPIServer(t, nil)
 	dead := srv.URL
 	srv.Close()
-	err := auth.Revoke(context.Background(), auth.Config{Provider: auth.Nest()}, auth.Endpoints{RevokeURL: dead}, &auth.Token{AccessToken: testAccessToken})
+	err := revoke(context.Background(), auth.Config{Provider: auth.Nest()}, endpoints{RevokeURL: dead}, &auth.Token{AccessToken: testAccessToken})
 	if auth.ErrorKind(err) != auth.KindNetwork {
 		t.Fatalf("error = %v, want a network error", err)
 	}
@@ -172,7 +172,7 @@ func TestRevokeUsage(t *testing.T) {
 	tests := []struct {
 		name string
 		cfg  auth.Config
-		ep   auth.Endpoints
+		ep   endpoints
 		tok  *auth.Token
 		want error
 	}{
@@ -181,11 +181,11 @@ func TestRevokeUsage(t *testing.T) {
 		{name: "nest without an access token", cfg: auth.Config{Provider: auth.Nest()}, tok: &auth.Token{RefreshToken: "r3fresh"}, want: auth.ErrNoAccessToken},
 		{name: "a space in the refresh token", cfg: sdmConfig(), tok: &auth.Token{AccessToken: "ok-token", RefreshToken: "a b"}, want: auth.ErrBadToken},
 		{name: "custom without a revocation URL", cfg: auth.Config{Provider: auth.Custom()}, tok: &auth.Token{AccessToken: "t0ken"}, want: auth.ErrNoRevokeURL},
-		{name: "plain http off this machine", cfg: sdmConfig(), ep: auth.Endpoints{RevokeURL: "http://revoke.example/"}, tok: &auth.Token{AccessToken: "t0ken"}, want: auth.ErrInsecureURL},
+		{name: "plain http off this machine", cfg: sdmConfig(), ep: endpoints{RevokeURL: "http://revoke.example/"}, tok: &auth.Token{AccessToken: "t0ken"}, want: auth.ErrInsecureURL},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			err := auth.Revoke(context.Background(), tt.cfg, tt.ep, tt.tok)
+			err := revoke(context.Background(), tt.cfg, tt.ep, tt.tok)
 			if auth.ErrorKind(err) != auth.KindUsage || !errors.Is(err, tt.want) {
 				t.Errorf("error = %v, want a usage error wrapping %v", err, tt.want)
 			}
@@ -202,7 +202,7 @@ func TestRevokeTarget(t *testing.T) {
 		{auth.Config{Provider: auth.Nest()}, "https://api.home.nest.com/oauth2/access_tokens"},
 	}
 	for _, tt := range tests {
-		if got, err := (auth.Endpoints{}).RevokeTarget(tt.cfg); err != nil || got != tt.want {
+		if got, err := tt.cfg.RevokeTarget(); err != nil || got != tt.want {
 			t.Errorf("RevokeTarget(%s) = %q, %v; want %q", tt.cfg.ID, got, err, tt.want)
 		}
 	}
