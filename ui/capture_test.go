@@ -218,12 +218,11 @@ func TestFlowErrorRedirectWithoutState(t *testing.T) {
 // A refused redirect says so, but leaves what the person typed alone.
 func TestRefusedRedirectKeepsTheTypedCode(t *testing.T) {
 	m, _, _ := atCode(t, Options{})
-	c := &auth.Capture{}
-	m.capture = c
+	c := fakeCapture(t, m)
 	m = typeString("TB39", m, t)
 	m = send(t, m, capturedMsg{capture: c, result: auth.Captured{Err: auth.ErrStateMismatch}})
 	wantView(t, m, "refused", "state does not match")
-	if got := m.inputs[fieldCode].Value(); got != "TB39" {
+	if got := m.inputs[stepCode].Value(); got != "TB39" {
 		t.Fatalf("field = %q after a refused redirect, want TB39", got)
 	}
 }

@@ -95,6 +95,16 @@ func newModel(t *testing.T, opts Options) (Model, *fakeExchanger, *recorder) {
 	return m, ex, rec
 }
 
+// fakeCapture makes the model hold a listener that never listened, taken
+// back before the model's Close, which would close it.
+func fakeCapture(t *testing.T, m Model) *auth.Capture {
+	t.Helper()
+	c := &auth.Capture{}
+	m.listener.capture = c
+	t.Cleanup(func() { m.listener = listener{} })
+	return c
+}
+
 // Keys.
 var (
 	enter  = tea.KeyPressMsg{Code: tea.KeyEnter}

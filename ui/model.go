@@ -3,7 +3,6 @@
 package ui
 
 import (
-	"context"
 	"time"
 
 	"charm.land/bubbles/v2/help"
@@ -14,100 +13,25 @@ import (
 	"nestauth/auth"
 )
 
-// step is where the wizard is.
-type step int
+// Model is the wizard as a tea.Model: a handle on its state, so a message
+// costs no copy of it.
+type Model struct{ *wizard }
 
-const (
-	stepProvider step = iota
-	stepProject
-	stepClientID
-	stepSecret
-	stepAuthorize
-	stepCode
-	stepToken
-)
+// Init asks for the background colour; the answer restyles the wizard.
+func (m Model) Init() tea.Cmd { return m.init() }
 
-var stepTitles = [...]string{
-	stepProvider:  "Provider",
-	stepProject:   "Device Access project ID",
-	stepClientID:  "Client ID",
-	stepSecret:    "Client secret",
-	stepAuthorize: "Authorize",
-	stepCode:      "Authorization code",
-	stepToken:     "Access token",
-}
+// Update dispatches a message to the current step.
+func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) { return m, m.update(msg) }
 
-func (s step) String() string { return stepTitles[s] }
+// View renders the current step.
+func (m Model) View() tea.View { return m.view() }
 
-// Text fields, by step.
-const (
-	fieldProject = iota
-	fieldClientID
-	fieldSecret
-	fieldCode
-	numFields
-)
-
-var stepField = map[step]int{
-	stepProject:  fieldProject,
-	stepClientID: fieldClientID,
-	stepSecret:   fieldSecret,
-	stepCode:     fieldCode,
-}
-
-// Exchanger trades a code for a token; tests swap it.
-type Exchanger interface {
-	Exchange(ctx context.Context, cfg auth.Config, code, verifier string) (*auth.Token, error)
-}
-
-// ConfigExchanger exchanges with auth.Config.Exchange.
-type ConfigExchanger struct{}
-
-// Exchange runs cfg.Exchange.
-func (ConfigExchanger) Exchange(ctx context.Context, cfg auth.Config, code, verifier string) (*auth.Token, error) {
-	return cfg.Exchange(ctx, code, verifier)
-}
-
-// Options is what the wizard starts from, and what it may touch.
-type Options struct {
-	// Providers to choose from; with exactly one, the Provider step is skipped.
-	// Each already carries the endpoint and redirect overrides from flags.
-	Providers []auth.Provider
-
-	// Values from flags or the environment; a non-empty one skips its step.
-	ClientID, ClientSecret, ProjectID string
-	// Prefill puts values in the fields without skipping their steps (demo).
-	Prefill bool
-
-	Timeout time.Duration // of one token request
-
-	Exchanger Exchanger
-	// Copy writes to the system clipboard.
-	Copy func(string) error
-	// Open opens a URL in a browser.
-	Open func(string) error
-	// Listen starts a loopback listener for the redirect.
-	Listen func(auth.Loopback, string) (*auth.Capture, error)
-	// Approve, in demo mode, stands in for the browser: it approves the
-	// authorization URL and returns the PIN the consent page shows.
-	Approve func(authURL string) (string, error)
-	// SSHHost is set when running over SSH: the host for an ssh -L line.
-	SSHHost string
-	Now     func() time.Time
-	// TokenNote, when set, says where the token goes once the wizard ends
-	// ("it went to stdout"); the final frame says so instead of showing it.
-	TokenNote string
-	// Deliver, when set, writes the token out (to stdout) as the person
-	// finishes; when it fails, the wizard stays on the token and says so.
-	Deliver func(*auth.Token) error
-}
-
-// Model is the wizard's state.
-type Model struct {
+// wizard is the wizard's state.
+type wizard struct {
 	opts     Options
-	provider int // index into opts.Providers
-	fixed    [numFields]bool
-	inputs   [numFields]textinput.Model
+	provider int                       // index into opts.Providers
+	inputs   map[step]*textinput.Model // one per row of fields
+	fixed    map[step]bool             // the value came from a flag: the step is skipped
 
 	step     step
 	state    string // the OAuth state of this run
@@ -117,28 +41,21 @@ type Model struct {
 	// straight back to the code, which was not consumed.
 	resume bool
 
-	exchanging bool
-	attempt    int // tags exchange results, so a canceled one is ignored
-	cancel     context.CancelFunc
-	spinner    spinner.Model
-
-	code auth.Code // the code in the field as parsed; Enter sends it as is
-
-	capture    *auth.Capture
-	listenErr  string
-	listenAddr string // the redirect URI the listener serves
-
-	token *auth.Token
+	exchange exchange
+	code     auth.Code // the code in the field as parsed; Enter sends it as is
+	listener listener
+	token    *auth.Token
 
 	delivering, wrote bool  // Options.Deliver is running; it wrote the token
 	deliverErr        error // why Options.Deliver failed
 
-	errMsg, hint, status string
+	notice notice
 
 	width, height int
 	isDark        bool
 	styles        Styles
 	help          help.Model
+	frame         frame // rendered parts kept between frames
 	aborted, done bool
 }
 
@@ -159,71 +76,88 @@ func New(opts Options) Model {
 	if len(opts.Providers) == 0 {
 		opts.Providers = auth.Providers()
 	}
-	m := Model{
-		opts:    opts,
-		spinner: spinner.New(spinner.WithSpinner(spinner.Dot)),
-		help:    help.New(),
-		width:   80,
-		isDark:  true,
+	m := &wizard{
+		opts:     opts,
+		inputs:   make(map[step]*textinput.Model, len(fields)),
+		fixed:    make(map[step]bool, len(fields)),
+		exchange: exchange{spinner: spinner.New(spinner.WithSpinner(spinner.Dot))},
+		help:     help.New(),
+		width:    80,
+		isDark:   true,
 	}
-	// Placeholders in parentheses: with NO_COLOR they are not faint, and
-	// must not read as a value already typed.
-	placeholders := [numFields]string{"(the project's UUID)", "", "", "(paste here)"}
-	// Bounds keep a stray megabyte paste from slowing every keystroke.
-	limits := [numFields]int{128, auth.MaxClientID, 4096, 16384}
-	values := [numFields]string{opts.ProjectID, opts.ClientID, opts.ClientSecret, ""}
-	for i := range m.inputs {
+	// "•" would make the renderer build go-runewidth's 2 MB table for the
+	// first frame, on a terminal that does not answer the grapheme query.
+	m.help.ShortSeparator = " · "
+	for s, f := range fields {
 		in := textinput.New()
 		in.Prompt = "> "
-		in.Placeholder = placeholders[i]
-		in.CharLimit = limits[i]
-		in.SetValue(values[i])
-		m.fixed[i] = values[i] != "" && !opts.Prefill
-		m.inputs[i] = in
+		in.Placeholder = f.placeholder
+		in.CharLimit = f.limit
+		if f.masked {
+			in.EchoMode, in.EchoCharacter = textinput.EchoPassword, '•'
+		}
+		if f.preset != nil {
+			v := f.preset(opts)
+			in.SetValue(v)
+			m.fixed[s] = v != "" && !opts.Prefill
+		}
+		m.inputs[s] = &in
 	}
-	m.inputs[fieldSecret].EchoMode = textinput.EchoPassword
-	m.inputs[fieldSecret].EchoCharacter = '•'
 	m.newAuthorization()
 	m.applyStyles()
 	m.resize()
 	m.step = m.firstStep()
 	m.focus()
-	return m
+	return Model{m}
 }
 
 // newAuthorization starts a fresh authorization request: a new state and
 // PKCE verifier, so a used URL can't be replayed.
-func (m *Model) newAuthorization() {
+func (m *wizard) newAuthorization() {
 	m.state, m.verifier = auth.NewState(), auth.NewVerifier()
 }
 
 // Token is the token the wizard got, or nil.
-func (m Model) Token() *auth.Token { return m.token }
+func (m *wizard) Token() *auth.Token { return m.token }
 
 // Provider is the provider the wizard used.
-func (m Model) Provider() auth.Provider { return m.opts.Providers[m.provider] }
+func (m *wizard) Provider() auth.Provider { return m.opts.Providers[m.provider] }
 
 // Aborted reports whether the person quit with ctrl+c before the token step.
-func (m Model) Aborted() bool { return m.aborted }
+func (m *wizard) Aborted() bool { return m.aborted }
 
-// Init asks for the background colour; the answer restyles the wizard.
-func (m Model) Init() tea.Cmd {
+// Delivered reports whether Options.Deliver wrote the token.
+func (m *wizard) Delivered() bool { return m.wrote }
+
+// DeliverErr is why Options.Deliver could not write the token, or nil.
+func (m *wizard) DeliverErr() error { return m.deliverErr }
+
+func (m *wizard) init() tea.Cmd {
 	return tea.Batch(tea.RequestBackgroundColor, m.enterCmd())
 }
 
-func (m Model) config() auth.Config {
+// Close releases what the wizard still holds (a running request, the
+// redirect listener); call it once the program has ended.
+func (m *wizard) Close() {
+	m.exchange.end()
+	m.listener.close()
+}
+
+func (m *wizard) value(s step) string { return m.inputs[s].Value() }
+
+func (m *wizard) config() auth.Config {
 	return auth.Config{
 		Provider:     m.Provider(),
-		ClientID:     m.inputs[fieldClientID].Value(),
-		ClientSecret: m.inputs[fieldSecret].Value(),
-		ProjectID:    m.inputs[fieldProject].Value(),
+		ClientID:     m.value(stepClientID),
+		ClientSecret: m.value(stepSecret),
+		ProjectID:    m.value(stepProject),
 		Now:          m.opts.Now,
 	}
 }
 
-func (m Model) authURL() string { return m.config().AuthCodeURL(m.state, m.pkceVerifier()) }
+func (m *wizard) authURL() string { return m.config().AuthCodeURL(m.state, m.pkceVerifier()) }
 
-func (m Model) pkceVerifier() string {
+func (m *wizard) pkceVerifier() string {
 	if m.Provider().PKCE {
 		return m.verifier
 	}
@@ -231,18 +165,20 @@ func (m Model) pkceVerifier() string {
 }
 
 // flow is the list of steps for the chosen provider.
-func (m Model) flow() []step {
+func (m *wizard) flow() []step {
 	var f []step
-	if len(m.opts.Providers) > 1 {
-		f = append(f, stepProvider)
+	for s := range stepToken + 1 {
+		switch {
+		case s == stepProvider && len(m.opts.Providers) < 2:
+		case s == stepProject && !m.Provider().NeedsProjectID:
+		default:
+			f = append(f, s)
+		}
 	}
-	if m.Provider().NeedsProjectID {
-		f = append(f, stepProject)
-	}
-	return append(f, stepClientID, stepSecret, stepAuthorize, stepCode, stepToken)
+	return f
 }
 
-func (m Model) index(s step) int {
+func (m *wizard) index(s step) int {
 	for i, fs := range m.flow() {
 		if fs == s {
 			return i
@@ -251,15 +187,9 @@ func (m Model) index(s step) int {
 	return 0
 }
 
-// skipped reports whether a step's value came from a flag.
-func (m Model) skipped(s step) bool {
-	f, ok := stepField[s]
-	return ok && s != stepCode && m.fixed[f]
-}
-
-func (m Model) firstStep() step {
+func (m *wizard) firstStep() step {
 	for _, s := range m.flow() {
-		if !m.skipped(s) {
+		if !m.fixed[s] {
 			return s
 		}
 	}
@@ -267,17 +197,17 @@ func (m Model) firstStep() step {
 }
 
 // nextStep is the step after the current one, passing over skipped steps.
-func (m Model) nextStep() step {
+func (m *wizard) nextStep() step {
 	f := m.flow()
 	for i := m.index(m.step) + 1; i < len(f); i++ {
-		if !m.skipped(f[i]) {
+		if !m.fixed[f[i]] {
 			return f[i]
 		}
 	}
 	return stepToken
 }
 
-func (m Model) prevStep() (step, bool) {
+func (m *wizard) prevStep() (step, bool) {
 	i := m.index(m.step)
 	if i == 0 {
 		return m.step, false
@@ -285,61 +215,53 @@ func (m Model) prevStep() (step, bool) {
 	return m.flow()[i-1], true
 }
 
-// goTo moves to s, clearing the step's messages, and focuses its field.
-func (m *Model) goTo(s step) tea.Cmd {
+// goTo moves to s, clearing the step's notice, and focuses its field. It is
+// the one way to change step.
+func (m *wizard) goTo(s step) tea.Cmd {
 	m.step = s
-	m.errMsg, m.hint, m.status = "", "", ""
+	m.notice.clear()
 	m.focus()
 	return m.enterCmd()
 }
 
-func (m *Model) focus() {
-	for i := range m.inputs {
-		m.inputs[i].Blur()
+func (m *wizard) focus() {
+	for _, in := range m.inputs {
+		in.Blur()
 	}
-	if f, ok := stepField[m.step]; ok {
-		m.inputs[f].Focus()
-		m.inputs[f].CursorEnd()
+	if in, ok := m.inputs[m.step]; ok {
+		in.Focus()
+		in.CursorEnd()
 	}
 }
 
 // enterCmd starts what a step needs when it is shown: the loopback listener.
-func (m Model) enterCmd() tea.Cmd {
+func (m *wizard) enterCmd() tea.Cmd {
 	if m.step != stepAuthorize && m.step != stepCode {
 		return nil
 	}
-	cfg := m.config()
-	lb, ok := auth.ParseLoopbackRedirect(cfg.RedirectURI)
-	if !ok || m.listenAddr == cfg.RedirectURI {
+	uri := m.config().RedirectURI
+	lb, ok := auth.ParseLoopbackRedirect(uri)
+	if !ok || m.listener.uri == uri {
 		return nil
 	}
-	return listenCmd(m.opts.Listen, lb, cfg.RedirectURI, m.state)
+	return listenCmd(m.opts.Listen, lb, uri, m.state)
 }
 
-func (m *Model) applyStyles() {
+func (m *wizard) applyStyles() {
 	m.styles = NewStyles(m.isDark)
-	for i := range m.inputs {
-		m.inputs[i].SetStyles(m.styles.Input)
+	for _, in := range m.inputs {
+		in.SetStyles(m.styles.Input)
 	}
 	m.help.Styles = m.styles.Help
-	m.spinner.Style = m.styles.Spinner
+	m.exchange.spinner.Style = m.styles.Spinner
+	m.frame = frame{}
 }
 
-func (m *Model) resize() {
+func (m *wizard) resize() {
 	m.help.SetWidth(m.width)
 	w := max(m.width-len("> ")-1, 10)
-	for i := range m.inputs {
-		m.inputs[i].SetWidth(w)
+	for _, in := range m.inputs {
+		in.SetWidth(w)
 	}
-}
-
-// Close releases what the wizard still holds (the redirect listener); call
-// it once the program has ended.
-func (m Model) Close() {
-	if m.cancel != nil {
-		m.cancel()
-	}
-	if m.capture != nil {
-		_ = m.capture.Close()
-	}
+	m.frame = frame{}
 }

@@ -82,7 +82,7 @@ func TestBackKeepsValues(t *testing.T) {
 	m = send(t, m, esc) // first step: stays, says how to quit
 	wantStep(t, m, stepClientID)
 	wantView(t, m, "ctrl+c quits")
-	if got := m.inputs[fieldSecret].Value(); got != "the-secret" {
+	if got := m.inputs[stepSecret].Value(); got != "the-secret" {
 		t.Fatalf("secret = %q after going back", got)
 	}
 }
@@ -119,7 +119,7 @@ func TestAuthorizeShowsWholeURLAndCopiesIt(t *testing.T) {
 	wantView(t, m, "Opened")
 	m = send(t, m, enter)
 	wantStep(t, m, stepCode)
-	m = send(t, m, ctrlO)
+	send(t, m, ctrlO)
 	if len(rec.opened) != 2 {
 		t.Fatalf("ctrl+o on the code step did not reopen the URL: %q", rec.opened)
 	}
@@ -147,7 +147,7 @@ func TestPasteWithTrailingNewlineDoesNotSubmit(t *testing.T) {
 	m, ex, _ := atCode(t, Options{})
 	m = send(t, m, tea.PasteMsg{Content: "  TB39DWND\r\n"})
 	wantStep(t, m, stepCode)
-	if got := m.inputs[fieldCode].Value(); got != "TB39DWND" {
+	if got := m.inputs[stepCode].Value(); got != "TB39DWND" {
 		t.Fatalf("field = %q, want TB39DWND", got)
 	}
 	if len(ex.codes()) != 0 {
@@ -169,7 +169,7 @@ func TestPastedRedirectURL(t *testing.T) {
 			m, _, _ := atCode(t, Options{})
 			fill := func(s string) string { return strings.ReplaceAll(s, "{state}", m.state) }
 			m = send(t, m, tea.PasteMsg{Content: fill(tt.paste)})
-			if got := m.inputs[fieldCode].Value(); got != fill(tt.wantField) {
+			if got := m.inputs[stepCode].Value(); got != fill(tt.wantField) {
 				t.Errorf("field = %q, want %q", got, fill(tt.wantField))
 			}
 			wantView(t, m, tt.wantMsg)
@@ -222,7 +222,7 @@ func TestOneEnterOneRequest(t *testing.T) {
 	m = typeString("A", m, t)
 	next, cmd := m.Update(enter)
 	m = next.(Model)
-	if !m.exchanging {
+	if !m.exchange.running {
 		t.Fatal("Enter did not start the exchange")
 	}
 	wantView(t, m, "Exchanging the code")
@@ -251,7 +251,7 @@ func TestEscCancelsExchange(t *testing.T) {
 	next, cmd := m.Update(enter)
 	m = next.(Model)
 	m = send(t, m, esc)
-	if m.exchanging {
+	if m.exchange.running {
 		t.Fatal("esc did not cancel")
 	}
 	wantStep(t, m, stepCode)
@@ -261,7 +261,7 @@ func TestEscCancelsExchange(t *testing.T) {
 	if m.Token() != nil {
 		t.Fatal("a canceled exchange produced a token")
 	}
-	if m.inputs[fieldCode].Value() != "A" {
+	if m.inputs[stepCode].Value() != "A" {
 		t.Fatal("cancel lost the code")
 	}
 }
@@ -295,10 +295,10 @@ func TestErrorsRouteToTheStepThatFixesThem(t *testing.T) {
 			m = send(t, m, enter)
 			wantStep(t, m, tt.wantStep)
 			wantView(t, m, tt.wantView...)
-			if got := m.inputs[fieldCode].Value(); got != tt.wantField {
+			if got := m.inputs[stepCode].Value(); got != tt.wantField {
 				t.Errorf("code field = %q, want %q", got, tt.wantField)
 			}
-			if m.inputs[fieldClientID].Value() != "id" || m.inputs[fieldSecret].Value() != "secret" {
+			if m.inputs[stepClientID].Value() != "id" || m.inputs[stepSecret].Value() != "secret" {
 				t.Error("the error cost the person their client ID or secret")
 			}
 			if strings.ContainsRune(m.View().Content, '\a') || strings.Contains(m.View().Content, "pwned") {
@@ -320,7 +320,7 @@ func TestWrongSecretThenFixGoesStraightBackToCode(t *testing.T) {
 	m = typeString("right", m, t)
 	m = send(t, m, enter)
 	wantStep(t, m, stepCode)
-	if got := m.inputs[fieldCode].Value(); got != "KEEPME" {
+	if got := m.inputs[stepCode].Value(); got != "KEEPME" {
 		t.Fatalf("code field = %q after fixing the secret", got)
 	}
 	m = send(t, m, enter)
@@ -468,8 +468,8 @@ func TestDemoApprove(t *testing.T) {
 	wantStep(t, m, stepAuthorize)
 	m = send(t, m, char('a'))
 	wantStep(t, m, stepCode)
-	if got != m.authURL() || m.inputs[fieldCode].Value() != "DEMOPIN1" {
-		t.Fatalf("approve got %q; field %q", got, m.inputs[fieldCode].Value())
+	if got != m.authURL() || m.inputs[stepCode].Value() != "DEMOPIN1" {
+		t.Fatalf("approve got %q; field %q", got, m.inputs[stepCode].Value())
 	}
 	m.opts.Approve = func(string) (string, error) { return "", errors.New("unknown client_id") }
 	m = send(t, m, esc)
@@ -482,7 +482,7 @@ func TestPasteOnAuthorizeGoesToCode(t *testing.T) {
 	wantStep(t, m, stepAuthorize)
 	m = send(t, m, tea.PasteMsg{Content: "TB39DWND\n"})
 	wantStep(t, m, stepCode)
-	if got := m.inputs[fieldCode].Value(); got != "TB39DWND" {
+	if got := m.inputs[stepCode].Value(); got != "TB39DWND" {
 		t.Fatalf("field = %q", got)
 	}
 }
@@ -498,7 +498,7 @@ func TestAnotherCodeStartsAFreshAuthorization(t *testing.T) {
 	if m.state == oldState || m.verifier == oldVerifier {
 		t.Fatal("a new authorization reused the old state or verifier")
 	}
-	if m.inputs[fieldCode].Value() != "" {
+	if m.inputs[stepCode].Value() != "" {
 		t.Fatal("the used code is still in the field")
 	}
 	wantView(t, m, "state="+m.state)
@@ -537,8 +537,7 @@ func TestPublicClientMayLeaveSecretEmpty(t *testing.T) {
 
 func TestRefusedRedirectDoesNotMoveTheWizard(t *testing.T) {
 	m, _, _ := newModel(t, Options{ClientID: "id", ClientSecret: "s"})
-	c := &auth.Capture{}
-	m.capture = c
+	c := fakeCapture(t, m)
 	m = send(t, m, capturedMsg{capture: c, result: auth.Captured{Err: auth.ErrStateMismatch}})
 	wantStep(t, m, stepAuthorize)
 	wantView(t, m, "refused", "state does not match")
@@ -549,7 +548,7 @@ func TestProjectIDTakenOutOfAPaste(t *testing.T) {
 	m = send(t, m, tea.PasteMsg{Content: "https://console.nest.google.com/device-access/project/0A1B2C3D-1234-5678-9ABC-0123456789AB/information"})
 	m = send(t, m, enter)
 	wantStep(t, m, stepClientID)
-	if got := m.inputs[fieldProject].Value(); got != "0a1b2c3d-1234-5678-9abc-0123456789ab" {
+	if got := m.inputs[stepProject].Value(); got != "0a1b2c3d-1234-5678-9abc-0123456789ab" {
 		t.Fatalf("project = %q", got)
 	}
 }
@@ -598,7 +597,7 @@ func TestPasteDuringExchangeIsIgnored(t *testing.T) {
 	next, cmd := m.Update(enter)
 	m = next.(Model)
 	m = send(t, m, tea.PasteMsg{Content: "SECOND"})
-	if got := m.inputs[fieldCode].Value(); got != "FIRST" {
+	if got := m.inputs[stepCode].Value(); got != "FIRST" {
 		t.Fatalf("field = %q during the exchange", got)
 	}
 	close(release)
@@ -611,7 +610,7 @@ func TestClientIDLosesInvisibleCharacters(t *testing.T) {
 	m = send(t, m, tea.PasteMsg{Content: "abc\u200fdef\u202e"})
 	m = send(t, m, enter)
 	wantStep(t, m, stepSecret)
-	if got := m.inputs[fieldClientID].Value(); got != "abcdef" {
+	if got := m.inputs[stepClientID].Value(); got != "abcdef" {
 		t.Fatalf("client ID = %q", got)
 	}
 }
@@ -630,7 +629,7 @@ func TestLoopbackCodeAfterARejectedOne(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = c.Close() })
-	m.capture = c
+	m.listener.capture = c
 	m = send(t, m, capturedMsg{capture: c, result: auth.Captured{Code: auth.Code{Value: "EXPIRED"}}})
 	wantStep(t, m, stepCode)
 	wantView(t, m, "invalid_grant")

@@ -1,13 +1,17 @@
 package ui
 
 import (
+	"errors"
 	"os"
 	"os/exec"
 	"runtime"
 	"strings"
 
-	"github.com/atotto/clipboard"
+	tea "charm.land/bubbletea/v2"
 )
+
+// errUnavailable is returned by a missing clipboard or browser.
+var errUnavailable = errors.New("not available here")
 
 // OpenBrowser opens url in the person's browser: $BROWSER if set, else the
 // system's opener. Without a display (an SSH session, a container) it fails
@@ -52,14 +56,14 @@ func childEnv() []string {
 	return env
 }
 
-// CopyToSystem writes text to the system clipboard through atotto/clipboard
-// (pbcopy, xclip, xsel, wl-copy or the Windows API).
-func CopyToSystem(text string) error {
-	if clipboard.Unsupported {
-		return errNoClipboard
+// openedMsg says whether the browser opened.
+type openedMsg struct{ err error }
+
+func openCmd(open func(string) error, url string) tea.Cmd {
+	return func() tea.Msg {
+		if open == nil {
+			return openedMsg{err: errUnavailable}
+		}
+		return openedMsg{err: open(url)}
 	}
-	if runtime.GOOS == "linux" && os.Getenv("DISPLAY") == "" && os.Getenv("WAYLAND_DISPLAY") == "" {
-		return errNoDisplay
-	}
-	return clipboard.WriteAll(text)
 }

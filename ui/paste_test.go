@@ -16,14 +16,13 @@ import (
 func TestPasteOverTheLimitIsRefused(t *testing.T) {
 	tests := []struct {
 		step     step
-		field    int
 		limit    int
 		replaces bool // a code paste replaces the field; others are inserted
 	}{
-		{stepProject, fieldProject, 128, false},
-		{stepClientID, fieldClientID, auth.MaxClientID, false},
-		{stepSecret, fieldSecret, 4096, false},
-		{stepCode, fieldCode, 16384, true},
+		{stepProject, 128, false},
+		{stepClientID, auth.MaxClientID, false},
+		{stepSecret, 4096, false},
+		{stepCode, 16384, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.step.String(), func(t *testing.T) {
@@ -38,9 +37,9 @@ func TestPasteOverTheLimitIsRefused(t *testing.T) {
 				m, ex, _ := newModel(t, Options{Providers: []auth.Provider{sdmProvider()}})
 				m.step = tt.step
 				m.focus()
-				m.inputs[tt.field].SetValue("OLD")
+				m.inputs[tt.step].SetValue("OLD")
 				m = send(t, m, tea.PasteMsg{Content: paste})
-				if got := m.inputs[tt.field].Value(); got != "OLD" {
+				if got := m.inputs[tt.step].Value(); got != "OLD" {
 					t.Errorf("paste of %d: field = %.20q… (%d characters), want OLD", len(paste), got, len(got))
 				}
 				wantView(t, m, "Refused a paste of "+strconv.Itoa(len(paste))+" characters", strconv.Itoa(tt.limit))
@@ -52,13 +51,13 @@ func TestPasteOverTheLimitIsRefused(t *testing.T) {
 			m, _, _ := newModel(t, Options{Providers: []auth.Provider{sdmProvider()}})
 			m.step = tt.step
 			m.focus()
-			m.inputs[tt.field].SetValue("OLD")
+			m.inputs[tt.step].SetValue("OLD")
 			fits, want := strings.Repeat("y", tt.limit-3), "OLD"+strings.Repeat("y", tt.limit-3)
 			if tt.replaces {
 				fits, want = strings.Repeat("y", tt.limit), strings.Repeat("y", tt.limit)
 			}
 			m = send(t, m, tea.PasteMsg{Content: fits})
-			if got := m.inputs[tt.field].Value(); got != want || strings.Contains(view(m), "Refused") {
+			if got := m.inputs[tt.step].Value(); got != want || strings.Contains(view(m), "Refused") {
 				t.Errorf("a paste that fits: field has %d characters, want %d\n%s", len(got), len(want), view(m))
 			}
 		})

@@ -17,7 +17,7 @@ func TestClientIDCopiedOutOfJSON(t *testing.T) {
 	m = send(t, m, tea.PasteMsg{Content: `"123-abc.apps.googleusercontent.com",`})
 	m = send(t, m, enter)
 	wantStep(t, m, stepSecret)
-	if got := m.inputs[fieldClientID].Value(); got != "123-abc.apps.googleusercontent.com" {
+	if got := m.inputs[stepClientID].Value(); got != "123-abc.apps.googleusercontent.com" {
 		t.Errorf("client ID field = %q, want it without quotes and comma", got)
 	}
 	if u := m.authURL(); !strings.Contains(u, "client_id=123-abc.apps.googleusercontent.com&") {
@@ -32,7 +32,7 @@ func TestClientIDRefusesGoogleSecret(t *testing.T) {
 	m = send(t, m, enter)
 	wantStep(t, m, stepClientID)
 	wantView(t, m, "client secret", "not a client ID", "the secret goes in the next step")
-	if got := m.inputs[fieldClientID].Value(); got != "" {
+	if got := m.inputs[stepClientID].Value(); got != "" {
 		t.Errorf("client ID field = %q, want it emptied", got)
 	}
 	if strings.Contains(view(m), "1a2b3c4d") {
@@ -46,7 +46,7 @@ func TestClientIDPasteOfGoogleSecretNeverShows(t *testing.T) {
 	m, _, _ := newModel(t, Options{})
 	m = send(t, m, tea.PasteMsg{Content: secret + "\n"})
 	wantStep(t, m, stepClientID)
-	if strings.Contains(view(m), "1a2b3c4d") || m.inputs[fieldClientID].Value() != "" {
+	if strings.Contains(view(m), "1a2b3c4d") || m.inputs[stepClientID].Value() != "" {
 		t.Errorf("the pasted secret reached the field:\n%s", view(m))
 	}
 	wantView(t, m, "the secret goes in the next step")
@@ -127,7 +127,7 @@ func TestServerAnswersRouteTheWizard(t *testing.T) {
 					t.Errorf("view has %q:\n%s", s, view(m))
 				}
 			}
-			if got := m.inputs[fieldCode].Value(); tt.wantStep != stepToken && got != tt.wantCode {
+			if got := m.inputs[stepCode].Value(); tt.wantStep != stepToken && got != tt.wantCode {
 				t.Errorf("code field = %q, want %q", got, tt.wantCode)
 			}
 		})

@@ -40,7 +40,7 @@ func TestTypingAtAuthorizeGoesToTheCode(t *testing.T) {
 				m = send(t, m, k)
 			}
 			wantStep(t, m, stepCode)
-			if got := m.inputs[fieldCode].Value(); got != tt.want {
+			if got := m.inputs[stepCode].Value(); got != tt.want {
 				t.Errorf("code field = %q, want %q", got, tt.want)
 			}
 			if approvals != 0 || len(rec.copied) != 0 || len(rec.opened) != 0 || len(ex.codes()) != 0 {
@@ -55,7 +55,7 @@ func TestOutsideTheDemoAIsTyped(t *testing.T) {
 	wantStep(t, m, stepAuthorize)
 	m = typeString("abc", m, t)
 	wantStep(t, m, stepCode)
-	if got := m.inputs[fieldCode].Value(); got != "abc" {
+	if got := m.inputs[stepCode].Value(); got != "abc" {
 		t.Fatalf("code field = %q, want abc", got)
 	}
 }
@@ -73,8 +73,8 @@ func TestAuthorizeActionKeysStayActions(t *testing.T) {
 	}
 	m = send(t, m, char('a'))
 	wantStep(t, m, stepCode)
-	if approvals != 1 || m.inputs[fieldCode].Value() != "DEMOPIN1" {
-		t.Fatalf("a: %d approvals, field %q", approvals, m.inputs[fieldCode].Value())
+	if approvals != 1 || m.inputs[stepCode].Value() != "DEMOPIN1" {
+		t.Fatalf("a: %d approvals, field %q", approvals, m.inputs[stepCode].Value())
 	}
 }
 
@@ -128,7 +128,7 @@ func TestNarrowHeaderAndSpinnerKeepWholeWords(t *testing.T) {
 		m = typeString("ABC", m, t)
 		next, _ := m.Update(enter) // the exchange is left running
 		m = next.(Model)
-		if !m.exchanging {
+		if !m.exchange.running {
 			t.Fatal("no exchange running")
 		}
 		for _, l := range strings.Split(view(m), "\n") {

@@ -1,0 +1,77 @@
+package ui
+
+import (
+	"strings"
+
+	"nestauth/auth"
+)
+
+// field is one text step: what it says, shows, takes from the options and
+// accepts. The wizard's text steps are the rows of fields; adding one is a
+// row (and its step).
+type field struct {
+	intro string
+	// placeholder is in parentheses: with NO_COLOR it is not faint, and must
+	// not read as a value already typed.
+	placeholder string
+	// limit keeps a stray megabyte paste from slowing every keystroke.
+	limit  int
+	masked bool
+	// preset is the value from flags or the environment; a non-empty one
+	// skips the step. Nil for the code, which is never given in advance.
+	preset func(Options) string
+	// parse cleans what was typed and checks it, for the chosen provider;
+	// with an error it still returns the cleaned value, for the field to
+	// show. Nil for the code, which submitCode parses against the state.
+	parse func(auth.Provider, string) (string, error)
+}
+
+var fields = map[step]field{
+	stepProject: {
+		intro:       "Your Device Access project ID: the UUID under your project's name in the Device Access Console (console.nest.google.com/device-access), not the Google Cloud project ID.",
+		placeholder: "(the project's UUID)",
+		limit:       128,
+		preset:      func(o Options) string { return o.ProjectID },
+		parse:       anyProvider(cleanThenCheck(auth.NormalizeProjectID, auth.ValidateProjectID)),
+	},
+	stepClientID: {
+		intro:  "Your OAuth client's ID, from its page in the provider's console.",
+		limit:  auth.MaxClientID,
+		preset: func(o Options) string { return o.ClientID },
+		parse:  anyProvider(cleanThenCheck(auth.NormalizeClientID, auth.ValidateClientID)),
+	},
+	stepSecret: {
+		intro:  "Your OAuth client's secret. It is masked, and stays in memory: never logged or saved.",
+		limit:  4096,
+		masked: true,
+		preset: func(o Options) string { return o.ClientSecret },
+		parse:  parseSecret,
+	},
+	stepCode: {
+		intro:       "Paste the PIN or code, or the whole address the browser landed on.",
+		placeholder: "(paste here)",
+		limit:       16384,
+	},
+}
+
+// cleanThenCheck makes a parse of a clean and a check function.
+func cleanThenCheck(clean func(string) string, check func(string) error) func(string) (string, error) {
+	return func(s string) (string, error) {
+		s = clean(strings.TrimSpace(s))
+		return s, check(s)
+	}
+}
+
+// anyProvider makes a parse of one that holds for every provider.
+func anyProvider(parse func(string) (string, error)) func(auth.Provider, string) (string, error) {
+	return func(_ auth.Provider, s string) (string, error) { return parse(s) }
+}
+
+// parseSecret requires a secret unless the provider allows public clients.
+func parseSecret(p auth.Provider, s string) (string, error) {
+	s = strings.TrimSpace(s)
+	if s == "" && !p.PublicClient {
+		return s, auth.ErrNoClientSecret
+	}
+	return s, nil
+}

@@ -1,0 +1,41 @@
+package ui
+
+import (
+	"time"
+
+	"nestauth/auth"
+)
+
+// Options is what the wizard starts from, and what it may touch.
+type Options struct {
+	// Providers to choose from; with exactly one, the Provider step is skipped.
+	// Each already carries the endpoint and redirect overrides from flags.
+	Providers []auth.Provider
+
+	// Values from flags or the environment; a non-empty one skips its step.
+	ClientID, ClientSecret, ProjectID string
+	// Prefill puts values in the fields without skipping their steps (demo).
+	Prefill bool
+
+	Timeout time.Duration // of one token request
+
+	Exchanger Exchanger
+	// Copy writes to the system clipboard.
+	Copy func(string) error
+	// Open opens a URL in a browser.
+	Open func(string) error
+	// Listen starts a loopback listener for the redirect.
+	Listen func(auth.Loopback, string) (*auth.Capture, error)
+	// Approve, in demo mode, stands in for the browser: it approves the
+	// authorization URL and returns the PIN the consent page shows.
+	Approve func(authURL string) (string, error)
+	// SSHHost is set when running over SSH: the host for an ssh -L line.
+	SSHHost string
+	Now     func() time.Time
+	// TokenNote, when set, says where the token goes once the wizard ends
+	// ("it went to stdout"); the final frame says so instead of showing it.
+	TokenNote string
+	// Deliver, when set, writes the token out (to stdout) as the person
+	// finishes; when it fails, the wizard stays on the token and says so.
+	Deliver func(*auth.Token) error
+}
