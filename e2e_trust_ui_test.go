@@ -124,7 +124,7 @@ func TestE2ESixteenColours(t *testing.T) {
 	}
 	screen := tm.screenANSI()
 	warn := fgAt(t, screen, "Demo mode")
-	key, desc, sep := fgAt(t, screen, "ctrl+c"), fgAt(t, screen, "quit"), fgAt(t, screen, "•")
+	key, desc, sep := fgAt(t, screen, "ctrl+c"), fgAt(t, screen, "quit"), fgAt(t, screen, "·")
 	tm.keys("Enter")
 	waitFor(t, tm, "Step 4 of 5 · Authorization code")
 	tm.keys("Enter") // an empty code: an error

@@ -84,7 +84,7 @@ func (cfg Config) CheckTarget() (string, error) {
 func (cfg Config) checkTarget() (*url.URL, error) {
 	switch cfg.ID {
 	case "sdm":
-		if err := ValidateProjectID(cfg.ProjectID); err != nil {
+		if err := checkProjectID(cfg.ProjectID); err != nil {
 			return nil, err
 		}
 		base, err := endpoint(cfg.APIURL, SDMAPIURL, nil)

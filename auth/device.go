@@ -171,7 +171,7 @@ func sleep(ctx context.Context, d time.Duration) error {
 
 // validateDevice checks what a device flow request to endpoint needs.
 func (c Config) validateDevice(endpoint string) error {
-	if err := ValidateClientID(c.ClientID); err != nil {
+	if err := checkClientID(c.ClientID); err != nil {
 		return err
 	}
 	if c.ClientSecret == "" && !c.PublicClient {

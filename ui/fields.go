@@ -1,10 +1,6 @@
 package ui
 
-import (
-	"strings"
-
-	"nestauth/auth"
-)
+import "nestauth/auth"
 
 // field is one text step: what it says, shows, takes from the options and
 // accepts. The wizard's text steps are the rows of fields; adding one is a
@@ -32,20 +28,20 @@ var fields = map[step]field{
 		placeholder: "(the project's UUID)",
 		limit:       128,
 		preset:      func(o Options) string { return o.ProjectID },
-		parse:       anyProvider(cleanThenCheck(auth.NormalizeProjectID, auth.ValidateProjectID)),
+		parse:       anyProvider(auth.ParseProjectID),
 	},
 	stepClientID: {
 		intro:  "Your OAuth client's ID, from its page in the provider's console.",
 		limit:  auth.MaxClientID,
 		preset: func(o Options) string { return o.ClientID },
-		parse:  anyProvider(cleanThenCheck(auth.NormalizeClientID, auth.ValidateClientID)),
+		parse:  anyProvider(auth.ParseClientID),
 	},
 	stepSecret: {
 		intro:  "Your OAuth client's secret. It is masked, and stays in memory: never logged or saved.",
 		limit:  4096,
 		masked: true,
 		preset: func(o Options) string { return o.ClientSecret },
-		parse:  parseSecret,
+		parse:  auth.Provider.ParseSecret,
 	},
 	stepCode: {
 		intro:       "Paste the PIN or code, or the whole address the browser landed on.",
@@ -54,24 +50,7 @@ var fields = map[step]field{
 	},
 }
 
-// cleanThenCheck makes a parse of a clean and a check function.
-func cleanThenCheck(clean func(string) string, check func(string) error) func(string) (string, error) {
-	return func(s string) (string, error) {
-		s = clean(strings.TrimSpace(s))
-		return s, check(s)
-	}
-}
-
 // anyProvider makes a parse of one that holds for every provider.
 func anyProvider(parse func(string) (string, error)) func(auth.Provider, string) (string, error) {
 	return func(_ auth.Provider, s string) (string, error) { return parse(s) }
-}
-
-// parseSecret requires a secret unless the provider allows public clients.
-func parseSecret(p auth.Provider, s string) (string, error) {
-	s = strings.TrimSpace(s)
-	if s == "" && !p.PublicClient {
-		return s, auth.ErrNoClientSecret
-	}
-	return s, nil
 }

@@ -303,7 +303,7 @@ func (m *wizard) exchangeFailed(msg exchangeErrMsg) tea.Cmd {
 	case e.Kind == auth.KindCode:
 		m.notice.hint += " Press ctrl+o to open it, then paste the new code here."
 	case e.Kind == auth.KindRedirect:
-		m.notice.hint = m.config().RedirectHint() + " Your code is kept (it may still be good): Enter tries it again."
+		m.notice.hint += " Your code is kept (it may still be good): Enter tries it again."
 	case m.resume:
 		m.notice.hint += " Your code is kept: Enter takes you back to it."
 	case e.Retryable():
