@@ -430,3 +430,28 @@ func TestDefaultDir(t *testing.T) {
 		})
 	}
 }
+
+func TestKeyringErrorSaysWhat(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("the wording is the Secret Service's")
+	}
+	tests := []struct{ err, want string }{
+		{`exec: "dbus-launch": executable file not found in $PATH`, "no Secret Service on D-Bus"},
+		{"The name org.freedesktop.secrets was not provided by any .service files", "no Secret Service on D-Bus"},
+		{"failed to unlock correct collection '/org/freedesktop/secrets/collection/login'", "is locked"},
+		{"something else", "the Secret Service refused"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.want, func(t *testing.T) {
+			st := profile.Store{Dir: t.TempDir(), Keyring: failingKeyring{keyringError(tt.err)}}
+			_, err := st.Load("x")
+			if !errors.Is(err, profile.ErrNoProfile) {
+				t.Fatalf("Load of a missing profile: %v", err)
+			}
+			_, err = st.Save("x", sdmSettings(), someSecrets())
+			if !errors.Is(err, profile.ErrNoKeyring) || !strings.Contains(err.Error(), tt.want) || !strings.Contains(err.Error(), "--store file") {
+				t.Errorf("Save: %v, want %q and --store file", err, tt.want)
+			}
+		})
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"runtime"
+	"strings"
 	"time"
 
 	"github.com/zalando/go-keyring"
@@ -119,8 +120,9 @@ func (e *KeyringError) Error() string {
 		return fmt.Sprintf("cannot %s the secrets: they are too big for %s. Save with --store file to keep them in %s (mode 0600, not encrypted)",
 			e.Op, keyringName(), e.SecretsFile)
 	}
+	what, fix := keyringTrouble(e.Err)
 	return fmt.Sprintf("cannot %s the secrets: %s (%s). %s, or save with --store file to keep them in %s (mode 0600, not encrypted)",
-		e.Op, keyringMissing(), auth.Sanitize(e.Err.Error()), keyringFix(), e.SecretsFile)
+		e.Op, what, auth.Sanitize(e.Err.Error()), fix, e.SecretsFile)
 }
 
 func (e *KeyringError) Unwrap() []error { return []error{ErrNoKeyring, e.Err} }
@@ -128,31 +130,30 @@ func (e *KeyringError) Unwrap() []error { return []error{ErrNoKeyring, e.Err} }
 func keyringName() string {
 	switch runtime.GOOS {
 	case "darwin":
-		return "the macOS Keychain"
+		return "the OS keyring (macOS Keychain)"
 	case "windows":
-		return "the Windows Credential Manager"
+		return "the OS keyring (Windows Credential Manager)"
 	}
-	return "the Secret Service"
+	return "the OS keyring (Secret Service)"
 }
 
-func keyringMissing() string {
+// keyringTrouble says what went wrong with the keyring, and what to do.
+func keyringTrouble(err error) (what, fix string) {
 	switch runtime.GOOS {
 	case "darwin":
-		return "the macOS Keychain refused"
+		return "the macOS Keychain refused", "Unlock the login keychain (security unlock-keychain)"
 	case "windows":
-		return "the Windows Credential Manager refused"
+		return "the Windows Credential Manager refused", "Check that the Credential Manager service runs"
 	}
-	return "no Secret Service on D-Bus"
-}
-
-func keyringFix() string {
-	switch runtime.GOOS {
-	case "darwin":
-		return "Unlock the login keychain (security unlock-keychain)"
-	case "windows":
-		return "Check that Credential Manager runs"
+	msg := strings.ToLower(err.Error())
+	switch {
+	case strings.Contains(msg, "unlock") || strings.Contains(msg, "locked"):
+		return "the Secret Service's keyring is locked and nothing could ask for its password",
+			"Unlock it in your desktop session (or with gnome-keyring-daemon --unlock)"
+	case strings.Contains(msg, "dbus") || strings.Contains(msg, "org.freedesktop.secrets") || strings.Contains(msg, "x11"):
+		return "no Secret Service on D-Bus", "Run nestauth in a desktop session, where GNOME Keyring or KeePassXC provides one"
 	}
-	return "Run nestauth in a desktop session, where GNOME Keyring or KeePassXC provides one"
+	return "the Secret Service refused", "Check your keyring (GNOME Keyring, KeePassXC)"
 }
 
 // secretStore keeps the secrets of profiles in one backend.

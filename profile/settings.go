@@ -407,8 +407,9 @@ func (s Settings) validate() error {
 	if _, err := ParseBackend(s.SecretsIn.String()); err != nil {
 		return err
 	}
+	vals := s.encode()
 	for _, k := range knownKeys {
-		v := s.encode()[k]
+		v := vals[k]
 		if err := checkValue(v); err != nil {
 			return fmt.Errorf("%s: %w", k, err)
 		}

@@ -164,38 +164,86 @@ func TestTokenPassesTheProfilesConfig(t *testing.T) {
 // TestTokenConcurrentGoroutines: eight callers at once on an expired token
 // against a server that rotates refresh tokens: one refresh, no invalid_grant.
 func TestTokenConcurrentGoroutines(t *testing.T) {
-	tests := []struct {
-		name     string
-		minValid time.Duration
-	}{
-		{"expired", time.Minute},
-		{"asking more than a token lives", 2 * time.Hour},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			st, _ := newStore(t)
-			ts := profiletest.NewTokenServer(t, "client", "secret", "refresh-0")
-			saveCustom(t, st, "p", ts, profile.Keyring, time.Now().Add(-time.Minute))
-			var wg sync.WaitGroup
-			start := make(chan struct{})
-			toks, errs := make([]*auth.Token, 8), make([]error, 8)
-			for i := range toks {
-				wg.Go(func() {
-					<-start
-					toks[i], errs[i] = st.Token(context.Background(), "p", tt.minValid, nil)
-				})
-			}
-			close(start)
-			wg.Wait()
-			for i := range toks {
-				if errs[i] != nil || toks[i].AccessToken != "access-1" {
-					t.Errorf("caller %d: %+v, %v", i, toks[i], errs[i])
-				}
-			}
-			if n, refused := ts.Requests(), ts.Refused(); n != 1 || refused != 0 {
-				t.Errorf("%d requests (%d refused), want exactly one refresh", n, refused)
-			}
+	st, _ := newStore(t)
+	ts := profiletest.NewTokenServer(t, "client", "secret", "refresh-0")
+	ts.Delay = 50 * time.Millisecond // without the lock, the others' requests arrive meanwhile
+	saveCustom(t, st, "p", ts, profile.Keyring, time.Now().Add(-time.Minute))
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	toks, errs := make([]*auth.Token, 8), make([]error, 8)
+	for i := range toks {
+		wg.Go(func() {
+			<-start
+			toks[i], errs[i] = st.Token(context.Background(), "p", time.Minute, nil)
 		})
+	}
+	close(start)
+	wg.Wait()
+	for i := range toks {
+		if errs[i] != nil || toks[i].AccessToken != "access-1" {
+			t.Errorf("caller %d: %+v, %v", i, toks[i], errs[i])
+		}
+	}
+	if n, refused := ts.Requests(), ts.Refused(); n != 1 || refused != 0 {
+		t.Errorf("%d requests (%d refused), want exactly one refresh", n, refused)
+	}
+}
+
+// countingKeyring counts reads, so a test knows when a caller has looked.
+type countingKeyring struct {
+	*mockKeyring
+	gets chan struct{}
+}
+
+func (c countingKeyring) Get(service, user string) (string, error) {
+	v, err := c.mockKeyring.Get(service, user)
+	c.gets <- struct{}{}
+	return v, err
+}
+
+// TestTokenWaiterReusesTheFreshToken: a caller that waited for another's
+// refresh takes its token even when it asked for more than a token lives.
+func TestTokenWaiterReusesTheFreshToken(t *testing.T) {
+	st, kr := newStore(t)
+	gets := make(chan struct{}, 100)
+	st.Keyring, st.Now = countingKeyring{kr, gets}, clock(now)
+	if _, err := st.Save("p", sdmSettings(), profile.Secrets{RefreshToken: "r", AccessToken: "old", Expiry: now.Add(-time.Second)}); err != nil {
+		t.Fatal(err)
+	}
+	inside, release := make(chan struct{}), make(chan struct{})
+	holder := make(chan error)
+	go func() {
+		_, err := st.Token(context.Background(), "p", 2*time.Hour, func(context.Context, auth.Config, string) (*auth.Token, error) {
+			close(inside)
+			<-release
+			return &auth.Token{AccessToken: "fresh", RefreshToken: "r2", Expiry: now.Add(time.Hour)}, nil
+		})
+		holder <- err
+	}()
+	<-inside
+	for len(gets) > 0 { // the holder's reads
+		<-gets
+	}
+	waiter := make(chan *auth.Token)
+	go func() {
+		tok, err := st.Token(context.Background(), "p", 2*time.Hour, func(context.Context, auth.Config, string) (*auth.Token, error) {
+			t.Error("the waiter refreshed too")
+			return nil, errors.New("second refresh")
+		})
+		if err != nil {
+			t.Error(err)
+		}
+		waiter <- tok
+	}()
+	for range 3 { // the waiter has read the stale token: it waits for the lock now
+		<-gets
+	}
+	close(release)
+	if err := <-holder; err != nil {
+		t.Fatal(err)
+	}
+	if tok := <-waiter; tok == nil || tok.AccessToken != "fresh" {
+		t.Errorf("the waiter got %+v, want the holder's fresh token", tok)
 	}
 }
 
