@@ -1,0 +1,378 @@
+// Package profile keeps nestauth's saved profiles: the non-secret settings in
+// a file a person can read and edit, the secrets in the OS keyring (or, by
+// choice, in a 0600 file beside the settings), and the credential helper that
+// hands out a valid access token, refreshing it at most once however many
+// processes ask at the same moment.
+//
+// It never prints and imports no UI code.
+package profile
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"runtime"
+	"time"
+
+	"nestauth/auth"
+)
+
+// DefaultName is the profile used when none is named.
+const DefaultName = "default"
+
+// LockFile is the lock file's name in the settings directory.
+const LockFile = "lock"
+
+const isWindows = runtime.GOOS == "windows"
+
+// Store is the settings directory and the keyring that hold the profiles.
+// The zero Store uses DefaultDir and the OS keyring.
+type Store struct {
+	Dir     string           // the settings directory; "" means DefaultDir(os.Getenv)
+	Keyring KeyringAPI       // nil means SystemKeyring
+	Now     func() time.Time // the clock for expiry; nil means time.Now
+}
+
+// DefaultDir is the settings directory: $NESTAUTH_CONFIG_DIR, else
+// $XDG_CONFIG_HOME/nestauth (on every OS, as gh does), else
+// os.UserConfigDir()/nestauth.
+func DefaultDir(getenv func(string) string) (string, error) {
+	if d := getenv("NESTAUTH_CONFIG_DIR"); d != "" {
+		return filepath.Abs(d)
+	}
+	if d := getenv("XDG_CONFIG_HOME"); filepath.IsAbs(d) {
+		return filepath.Join(d, "nestauth"), nil
+	}
+	d, err := os.UserConfigDir()
+	if err != nil {
+		return "", fmt.Errorf("no settings directory: %w; set NESTAUTH_CONFIG_DIR", err)
+	}
+	return filepath.Join(d, "nestauth"), nil
+}
+
+func (s Store) resolved() (Store, error) {
+	if s.Dir == "" {
+		d, err := DefaultDir(os.Getenv)
+		if err != nil {
+			return s, err
+		}
+		s.Dir = d
+	}
+	if s.Keyring == nil {
+		s.Keyring = SystemKeyring{}
+	}
+	return s, nil
+}
+
+func (s Store) path(file string) string { return filepath.Join(s.Dir, file) }
+
+func (s Store) now() time.Time {
+	if s.Now != nil {
+		return s.Now()
+	}
+	return time.Now()
+}
+
+func (s Store) secrets(b Backend) secretStore {
+	if b == File {
+		return fileStore{s.path(SecretsFile)}
+	}
+	return keyringStore{api: s.Keyring, secretsFile: s.path(SecretsFile)}
+}
+
+// Profile is one saved profile, secrets included.
+type Profile struct {
+	Name     string
+	Settings Settings
+	Secrets  Secrets
+}
+
+// Config is the auth configuration of the profile, client secret included.
+func (p Profile) Config() (auth.Config, error) { return p.Settings.Config(p.Secrets.ClientSecret) }
+
+// ErrNoProfile means there is no saved profile of that name.
+var ErrNoProfile = errors.New("no saved profile")
+
+// SignInCommand is the command that signs profile name in again, with every
+// saved value prefilled.
+func SignInCommand(name string) string { return "nestauth --profile " + name }
+
+// Saved says where Save put things, in words the UI can show as they are.
+type Saved struct {
+	SettingsPath string  // the settings file
+	SecretsIn    Backend // the backend that holds the secrets
+	SecretsWhere string  // that backend in words: the keyring's name, or the file and its mode
+}
+
+// Save writes the profile: the secrets first, into set.SecretsIn, then the
+// settings, so a keyring that cannot be reached leaves nothing half-saved.
+// A profile that moves to another backend is removed from the old one.
+func (s Store) Save(name string, set Settings, sec Secrets) (Saved, error) {
+	s, err := s.resolved()
+	if err != nil {
+		return Saved{}, err
+	}
+	if err := ValidateName(name); err != nil {
+		return Saved{}, err
+	}
+	if err := set.validate(); err != nil {
+		return Saved{}, fmt.Errorf("profile %s: %w", name, err)
+	}
+	if err := os.MkdirAll(s.Dir, 0o700); err != nil {
+		return Saved{}, err
+	}
+	unlock, err := s.lock(context.Background())
+	if err != nil {
+		return Saved{}, err
+	}
+	defer unlock()
+	return s.save(name, set, sec)
+}
+
+// save is Save with the lock held.
+func (s Store) save(name string, set Settings, sec Secrets) (Saved, error) {
+	f, err := readSettingsFile(s.path(SettingsFile))
+	if err != nil {
+		return Saved{}, err
+	}
+	var old *Settings
+	if o := f.find(name); o != nil && o.err == nil {
+		old = &o.settings
+	}
+	if err := s.secrets(set.SecretsIn).save(name, sec); err != nil {
+		return Saved{}, err
+	}
+	f.put(name, set)
+	if err := f.write(); err != nil {
+		return Saved{}, err
+	}
+	if old != nil && old.SecretsIn != set.SecretsIn {
+		// The secrets are safe in the new place; a stale copy left behind
+		// would be found by no one, so failing here would help no one.
+		_, _ = s.secrets(old.SecretsIn).remove(name)
+	}
+	return Saved{SettingsPath: f.path, SecretsIn: set.SecretsIn, SecretsWhere: s.where(set.SecretsIn)}, nil
+}
+
+// Load reads profile name, settings and secrets. A missing profile is
+// ErrNoProfile; a damaged settings file is a *FileError with path and line;
+// an unreachable keyring is ErrNoKeyring.
+func (s Store) Load(name string) (Profile, error) {
+	s, err := s.resolved()
+	if err != nil {
+		return Profile{}, err
+	}
+	if err := ValidateName(name); err != nil {
+		return Profile{}, err
+	}
+	f, err := readSettingsFile(s.path(SettingsFile))
+	if err != nil {
+		return Profile{}, err
+	}
+	sec := f.find(name)
+	if sec == nil {
+		return Profile{}, fmt.Errorf("%w %q in %s", ErrNoProfile, name, f.path)
+	}
+	if sec.err != nil {
+		return Profile{}, sec.err
+	}
+	secrets, err := s.secrets(sec.settings.SecretsIn).load(name)
+	if err != nil {
+		return Profile{}, err
+	}
+	return Profile{Name: name, Settings: sec.settings, Secrets: secrets}, nil
+}
+
+// Entry is one line of the profile list. It holds no secret.
+type Entry struct {
+	Name            string
+	Provider        string
+	ClientID        string
+	SecretsIn       Backend
+	Expiry          time.Time // the access token's; zero when unknown or none
+	HasAccessToken  bool
+	HasRefreshToken bool
+	Err             error // this profile cannot be used: a bad value, or its secrets cannot be read
+}
+
+// List lists the saved profiles in file order. A damaged profile is listed
+// with its Err; only a file that cannot be read at all fails the list.
+func (s Store) List() ([]Entry, error) {
+	s, err := s.resolved()
+	if err != nil {
+		return nil, err
+	}
+	f, err := readSettingsFile(s.path(SettingsFile))
+	if err != nil {
+		return nil, err
+	}
+	var out []Entry
+	for _, sec := range f.sections {
+		e := Entry{Name: sec.name, Err: sec.err}
+		if sec.err == nil {
+			set := sec.settings
+			e.Provider, e.ClientID, e.SecretsIn = set.Provider, set.ClientID, set.SecretsIn
+			secrets, err := s.secrets(set.SecretsIn).load(sec.name)
+			e.Err = err
+			e.Expiry, e.HasAccessToken, e.HasRefreshToken = secrets.Expiry, secrets.AccessToken != "", secrets.RefreshToken != ""
+		}
+		out = append(out, e)
+	}
+	return out, nil
+}
+
+// Forget deletes profile name: its secrets from the keyring and the secrets
+// file, then its settings, and says what it deleted. Secrets go first so
+// that a keyring that cannot be reached leaves the profile to forget again.
+func (s Store) Forget(name string) ([]string, error) {
+	s, err := s.resolved()
+	if err != nil {
+		return nil, err
+	}
+	if err := ValidateName(name); err != nil {
+		return nil, err
+	}
+	if _, err := os.Stat(s.Dir); errors.Is(err, os.ErrNotExist) {
+		return nil, fmt.Errorf("%w %q: %s does not exist", ErrNoProfile, name, s.Dir)
+	}
+	unlock, err := s.lock(context.Background())
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
+	f, err := readSettingsFile(s.path(SettingsFile))
+	if err != nil {
+		return nil, err
+	}
+	sec := f.find(name)
+	primary := Keyring
+	if sec != nil && sec.err == nil {
+		primary = sec.settings.SecretsIn
+	}
+	var gone []string
+	for _, b := range []Backend{Keyring, File} {
+		deleted, err := s.secrets(b).remove(name)
+		gone = append(gone, deleted...)
+		// A file profile on a machine without a keyring has nothing there.
+		if err != nil && (b == primary || !errors.Is(err, ErrNoKeyring)) {
+			return gone, err
+		}
+	}
+	if f.remove(name) {
+		if err := f.write(); err != nil {
+			return gone, err
+		}
+		gone = append(gone, fmt.Sprintf("settings [profile %s] in %s", name, f.path))
+	}
+	if len(gone) == 0 {
+		return nil, fmt.Errorf("%w %q in %s", ErrNoProfile, name, f.path)
+	}
+	return gone, nil
+}
+
+// ErrNoRefreshToken means the profile cannot be refreshed: sign in again.
+var ErrNoRefreshToken = errors.New("the profile has no refresh token")
+
+// RefreshFunc trades a refresh token for a new token, as auth.Config.Refresh.
+type RefreshFunc func(ctx context.Context, cfg auth.Config, refreshToken string) (*auth.Token, error)
+
+// Token returns a valid access token for profile name: the stored one when
+// it lives at least minValid more (an access token without an expiry is taken
+// to live forever, as x/oauth2 does), else the result of one refresh, saved
+// (with a rotated refresh token, or the old one when none came back) before
+// it is returned. Concurrent callers, in this process or others, refresh once:
+// the refresh runs under the settings directory's lock, and whoever waited
+// for it reuses its token. refresh nil means cfg.Refresh.
+//
+// A refused refresh token is the refresh's *auth.Error (KindCode, Refresh
+// set): the person must sign in again, SignInCommand(name).
+func (s Store) Token(ctx context.Context, name string, minValid time.Duration, refresh RefreshFunc) (*auth.Token, error) {
+	s, err := s.resolved()
+	if err != nil {
+		return nil, err
+	}
+	if refresh == nil {
+		refresh = func(ctx context.Context, cfg auth.Config, rt string) (*auth.Token, error) {
+			return cfg.Refresh(ctx, rt)
+		}
+	}
+	p, err := s.Load(name)
+	if err != nil {
+		return nil, err
+	}
+	if p.Secrets.validFor(s.now(), minValid) {
+		return p.Secrets.Token(s.now()), nil
+	}
+	seen := p.Secrets.AccessToken
+	unlock, err := s.lock(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
+	if p, err = s.Load(name); err != nil {
+		return nil, err
+	}
+	now := s.now()
+	// Another run refreshed while this one waited: its token is as fresh as
+	// a refresh can make it, even when minValid asks for more.
+	if p.Secrets.validFor(now, minValid) || p.Secrets.AccessToken != seen && p.Secrets.validFor(now, 0) {
+		return p.Secrets.Token(now), nil
+	}
+	if p.Secrets.RefreshToken == "" {
+		return nil, &auth.Error{Kind: auth.KindCode, Refresh: true, Err: ErrNoRefreshToken}
+	}
+	cfg, err := p.Config()
+	if err != nil {
+		return nil, err
+	}
+	tok, err := refresh(ctx, cfg, p.Secrets.RefreshToken)
+	if err != nil {
+		return nil, err
+	}
+	if tok == nil || tok.AccessToken == "" {
+		return nil, &auth.Error{Kind: auth.KindServer, Refresh: true, Err: errors.New("the refresh returned no access token")}
+	}
+	if tok.Expiry.IsZero() && tok.ExpiresIn > 0 {
+		tok.Expiry = now.Add(time.Duration(tok.ExpiresIn) * time.Second)
+	}
+	p.Secrets.setToken(tok)
+	if err := s.secrets(p.Settings.SecretsIn).save(name, p.Secrets); err != nil {
+		return nil, fmt.Errorf("the refresh worked but its token could not be saved: %w", err)
+	}
+	return p.Secrets.Token(now), nil
+}
+
+// validFor reports whether the access token lives at least d more.
+func (s Secrets) validFor(now time.Time, d time.Duration) bool {
+	return s.AccessToken != "" && (s.Expiry.IsZero() || s.Expiry.Sub(now) >= d)
+}
+
+// lock takes the settings directory's lock, waiting for it until ctx ends.
+func (s Store) lock(ctx context.Context) (unlock func(), err error) {
+	l, err := openLock(s.path(LockFile))
+	if err != nil {
+		return nil, fmt.Errorf("cannot lock %s: %w", s.path(LockFile), err)
+	}
+	for {
+		ok, err := l.tryLock()
+		if err != nil {
+			l.close()
+			return nil, fmt.Errorf("cannot lock %s: %w", s.path(LockFile), err)
+		}
+		if ok {
+			return l.close, nil
+		}
+		// Jittered so that waiters do not wake in step.
+		t := time.NewTimer(5*time.Millisecond + rand.N(20*time.Millisecond))
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			l.close()
+			return nil, fmt.Errorf("waiting for the lock %s: %w", s.path(LockFile), ctx.Err())
+		case <-t.C:
+		}
+	}
+}
