@@ -135,7 +135,7 @@ func runWizard(o *options, stdout, stderr io.Writer, getenv func(string) string)
 	}
 	m := final.(ui.Model)
 	m.Close()
-	return printWizardResult(m, stdout, stderr, screen)
+	return printWizardResult(&m, stdout, stderr, screen)
 }
 
 func runExchange(o *options, stdin io.Reader, stdout, stderr io.Writer) int {

@@ -252,7 +252,7 @@ func printRunError(stderr io.Writer, err error) int {
 // printWizardResult prints what the wizard ended with: the access token
 // whole on stdout (a wrapped token would copy with newlines), unless it was
 // delivered already, and the refresh token on the screen.
-func printWizardResult(m ui.Model, stdout, stderr, screen io.Writer) int {
+func printWizardResult(m *ui.Model, stdout, stderr, screen io.Writer) int {
 	switch {
 	case m.Aborted():
 		return exitAbort
