@@ -35,7 +35,7 @@ type runResult struct {
 func runArgs(t *testing.T, getenv map[string]string, stdin string, args ...string) runResult {
 	t.Helper()
 	var out, errOut bytes.Buffer
-	code := run(args, strings.NewReader(stdin), &out, &errOut, fixedEnv(getenv))
+	code := runCLI(args, strings.NewReader(stdin), &out, &errOut, fixedEnv(getenv))
 	return runResult{code, out.String(), errOut.String()}
 }
 
@@ -457,6 +457,21 @@ func TestReadSmallFile(t *testing.T) {
 	}
 }
 
+// The client secret is trimmed by one rule, from the environment or a file.
+func TestClientSecretOneRule(t *testing.T) {
+	for _, raw := range []string{" \uFEFFs3cret\r\n", "\uFEFF s3cret ", "s3cret\n"} {
+		path := filepath.Join(t.TempDir(), "secret")
+		if err := os.WriteFile(path, []byte(raw), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		fromEnv, errEnv := clientSecret("", fixedEnv(map[string]string{"NESTAUTH_CLIENT_SECRET": raw}))
+		fromFile, errFile := clientSecret(path, fixedEnv(nil))
+		if fromEnv != "s3cret" || fromFile != "s3cret" || errEnv != nil || errFile != nil {
+			t.Errorf("%q: env gives %q (%v), file %q (%v); want s3cret from both", raw, fromEnv, errEnv, fromFile, errFile)
+		}
+	}
+}
+
 func TestRunRefreshPublicClient(t *testing.T) {
 	var form url.Values
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -620,9 +635,33 @@ func (failingWriter) Write([]byte) (int, error) { return 0, errors.New("no space
 
 func TestPrintResultWriteFails(t *testing.T) {
 	var errOut bytes.Buffer
-	code := printResult(&auth.Token{AccessToken: "at"}, nil, "", "What to do now.", failingWriter{}, &errOut)
+	code := printResult(&auth.Token{AccessToken: "at"}, nil, "What to do now.", failingWriter{}, &errOut)
 	if code != 1 || !strings.Contains(errOut.String(), "could not be written to stdout: no space left on device") ||
 		!strings.Contains(errOut.String(), "What to do now.") || strings.Contains(errOut.String(), `"at"`) {
 		t.Errorf("exit %d, stderr %q; want 1, the reason and the advice, no token", code, errOut.String())
+	}
+}
+
+func TestExitStatus(t *testing.T) {
+	tests := []struct {
+		kind auth.Kind
+		want int
+	}{
+		{auth.KindUsage, 2},
+		{auth.KindCode, 3},
+		{auth.KindClientID, 4},
+		{auth.KindSecret, 4},
+		{auth.KindRedirect, 4},
+		{auth.KindScope, 4},
+		{auth.KindRequest, 4},
+		{auth.KindNetwork, 5},
+		{auth.KindServer, 5},
+		{auth.KindUnknown, 5},
+		{auth.KindCanceled, 130},
+	}
+	for _, tt := range tests {
+		if got := exitStatus(tt.kind); got != tt.want {
+			t.Errorf("exitStatus(%v) = %d, want %d", tt.kind, got, tt.want)
+		}
 	}
 }

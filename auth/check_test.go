@@ -92,7 +92,6 @@ func TestCheckRefused(t *testing.T) {
 		status     int
 		body       string
 		wantKind   auth.Kind
-		wantExit   int
 		wantStatus string
 		wantAdvice string
 		wantInText string
@@ -100,36 +99,36 @@ func TestCheckRefused(t *testing.T) {
 		{
 			name: "sdm 401: expired", cfg: sdmConfig(), status: 401,
 			body:     googleErr(401, "UNAUTHENTICATED", "Request had invalid authentication credentials. Token "+testAccessToken),
-			wantKind: auth.KindCode, wantExit: 3, wantStatus: "UNAUTHENTICATED", wantAdvice: "expired",
+			wantKind: auth.KindCode, wantStatus: "UNAUTHENTICATED", wantAdvice: "expired",
 			wantInText: "Request had invalid authentication credentials",
 		},
 		{
 			name: "sdm 403: another project or no scope", cfg: sdmConfig(), status: 403,
 			body:     googleErr(403, "PERMISSION_DENIED", "The caller does not have permission"),
-			wantKind: auth.KindScope, wantExit: 4, wantStatus: "PERMISSION_DENIED", wantAdvice: "sdm.service",
+			wantKind: auth.KindScope, wantStatus: "PERMISSION_DENIED", wantAdvice: "sdm.service",
 			wantInText: "The caller does not have permission",
 		},
 		{
 			name: "sdm 404: wrong project", cfg: sdmConfig(), status: 404,
 			body:     googleErr(404, "NOT_FOUND", "Enterprise enterprises/x not found."),
-			wantKind: auth.KindRequest, wantExit: 4, wantStatus: "NOT_FOUND", wantAdvice: "project ID",
+			wantKind: auth.KindRequest, wantStatus: "NOT_FOUND", wantAdvice: "project ID",
 			wantInText: "not found",
 		},
 		{
 			name: "sdm 500 HTML", cfg: sdmConfig(), status: 500,
 			body:     "<html><body>Internal \x1b]0;title\x07error</body></html>",
-			wantKind: auth.KindServer, wantExit: 5, wantAdvice: "try again", wantInText: "Internal",
+			wantKind: auth.KindServer, wantAdvice: "try again", wantInText: "Internal",
 		},
 		{
 			name: "nest 401", cfg: auth.Config{Provider: auth.Nest()}, status: 401,
 			body:     `{"error":"unauthorized","type":"https://developer.nest.com/documentation/cloud/error-messages#auth-error","message":"unauthorized","instance":"x"}`,
-			wantKind: auth.KindCode, wantExit: 3, wantStatus: "unauthorized", wantAdvice: "revoked",
+			wantKind: auth.KindCode, wantStatus: "unauthorized", wantAdvice: "revoked",
 			wantInText: "unauthorized",
 		},
 		{
 			name: "custom 403", cfg: auth.Config{Provider: auth.Custom()}, status: 403,
 			body:     `{"error":"insufficient_scope","error_description":"needs openid"}`,
-			wantKind: auth.KindScope, wantExit: 4, wantStatus: "insufficient_scope", wantAdvice: "scope",
+			wantKind: auth.KindScope, wantStatus: "insufficient_scope", wantAdvice: "scope",
 			wantInText: "needs openid",
 		},
 	}
@@ -142,8 +141,8 @@ func TestCheckRefused(t *testing.T) {
 				t.Fatalf("Check = %+v, want an error", res)
 			}
 			var e *auth.Error
-			if !errors.As(err, &e) || e.Kind != tt.wantKind || e.Kind.ExitCode() != tt.wantExit || e.Status != tt.status {
-				t.Fatalf("error = %#v, want kind %v (exit %d), status %d", err, tt.wantKind, tt.wantExit, tt.status)
+			if !errors.As(err, &e) || e.Kind != tt.wantKind || e.Status != tt.status {
+				t.Fatalf("error = %#v, want kind %v, status %d", err, tt.wantKind, tt.status)
 			}
 			var ae *auth.APIError
 			if !errors.As(err, &ae) || ae.Status != tt.wantStatus {
@@ -333,7 +332,7 @@ func TestCheckNoAnswer(t *testing.T) {
 	url := api.URL
 	api.Close()
 	_, err := check(context.Background(), sdmConfig(), endpoints{APIURL: url}, testAccessToken)
-	if auth.ErrorKind(err) != auth.KindNetwork || auth.KindNetwork.ExitCode() != 5 {
+	if auth.ErrorKind(err) != auth.KindNetwork {
 		t.Errorf("closed server: error = %v, want a network error", err)
 	}
 

@@ -342,29 +342,25 @@ func TestExchangeErrorKinds(t *testing.T) {
 	}
 }
 
-func TestKindExitCode(t *testing.T) {
+func TestKindRetryable(t *testing.T) {
 	tests := []struct {
 		kind      auth.Kind
-		want      int
 		retryable bool
 	}{
-		{auth.KindUsage, 2, false},
-		{auth.KindCode, 3, false},
-		{auth.KindClientID, 4, false},
-		{auth.KindSecret, 4, false},
-		{auth.KindRedirect, 4, false},
-		{auth.KindScope, 4, false},
-		{auth.KindRequest, 4, false},
-		{auth.KindNetwork, 5, true},
-		{auth.KindServer, 5, true},
-		{auth.KindUnknown, 5, true},
-		{auth.KindCanceled, 130, false},
+		{auth.KindUsage, false},
+		{auth.KindCode, false},
+		{auth.KindClientID, false},
+		{auth.KindSecret, false},
+		{auth.KindRedirect, false},
+		{auth.KindScope, false},
+		{auth.KindRequest, false},
+		{auth.KindNetwork, true},
+		{auth.KindServer, true},
+		{auth.KindUnknown, true},
+		{auth.KindCanceled, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.kind.String(), func(t *testing.T) {
-			if got := tt.kind.ExitCode(); got != tt.want {
-				t.Errorf("%v.ExitCode() = %d, want %d", tt.kind, got, tt.want)
-			}
 			if got := tt.kind.Retryable(); got != tt.retryable {
 				t.Errorf("%v.Retryable() = %v, want %v", tt.kind, got, tt.retryable)
 			}
@@ -837,9 +833,6 @@ func TestRedirectMismatchHint(t *testing.T) {
 					t.Errorf("%s with %q: Hint() = %q, want it to contain %q", name, tt.redirect, got, w)
 				}
 			}
-		}
-		if got, want := c.RedirectHint(), (&auth.Error{Kind: auth.KindRedirect, RedirectURI: tt.redirect}).Hint(); got != want {
-			t.Errorf("Config.RedirectHint() = %q, want Error.Hint()'s %q", got, want)
 		}
 	}
 }

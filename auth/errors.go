@@ -36,22 +36,6 @@ func (k Kind) String() string {
 	return fmt.Sprintf("Kind(%d)", int(k))
 }
 
-// ExitCode is the exit status of the exchange and refresh commands for k:
-// 2 usage, 3 code rejected, 4 client rejected, 5 network or server.
-func (k Kind) ExitCode() int {
-	switch k {
-	case KindUsage:
-		return 2
-	case KindCode:
-		return 3
-	case KindClientID, KindSecret, KindRedirect, KindScope, KindRequest:
-		return 4
-	case KindCanceled:
-		return 130
-	}
-	return 5
-}
-
 // Retryable reports whether the same request may simply be sent again.
 func (k Kind) Retryable() bool { return k == KindNetwork || k == KindServer || k == KindUnknown }
 

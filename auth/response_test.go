@@ -141,7 +141,6 @@ func TestExchangeHostileServer(t *testing.T) {
 		basic       bool // credentials in a Basic header
 
 		wantKind    auth.Kind
-		wantExit    int
 		wantText    []string // in Error()
 		wantHint    []string // in Hint()
 		notHint     []string
@@ -152,20 +151,20 @@ func TestExchangeHostileServer(t *testing.T) {
 		{
 			name: "200 JSON without access_token", status: 200, contentType: "application/json",
 			body:     `{"token_type":"Bearer","expires_in":3599}`,
-			wantKind: auth.KindServer, wantExit: 5,
+			wantKind: auth.KindServer,
 			wantText: []string{"(HTTP 200)", `"token_type\":\"Bearer\"`},
 			wantHint: []string{"--token-url"}, notHint: []string{"try again"},
 		},
 		{
 			name: "302 to another path", status: 302, location: "/v2/token",
 			body:     `<a href="/v2/token">Found</a>.`,
-			wantKind: auth.KindServer, wantExit: 5,
+			wantKind: auth.KindServer,
 			wantText: []string{"redirects to http://127.0.0.1:", "/v2/token (HTTP 302)"},
 			wantHint: []string{"--token-url", "follows no redirect"}, notHint: []string{"try again"},
 		},
 		{
 			name: "308 to another host", status: 308, location: "https://idp.example/oauth/token",
-			wantKind: auth.KindServer, wantExit: 5,
+			wantKind: auth.KindServer,
 			wantText: []string{"redirects to https://idp.example/oauth/token (HTTP 308)"},
 			wantHint: []string{"--token-url"},
 		},
@@ -173,57 +172,57 @@ func TestExchangeHostileServer(t *testing.T) {
 		{
 			name: "secret echoed raw", status: 401, contentType: "application/json",
 			body:     jsonErr("invalid_client", "secret "+hostileSecret+" is wrong"),
-			wantKind: auth.KindSecret, wantExit: 4,
+			wantKind: auth.KindSecret,
 			wantText: []string{"invalid_client: secret [redacted] is wrong (HTTP 401)"},
 		},
 		{
 			name: "secret echoed in a form error", status: 400, contentType: "application/x-www-form-urlencoded",
 			body:     "error=invalid_request&error_description=" + url.QueryEscape("body was client_secret="+url.QueryEscape(hostileSecret)+"&code=TB39DWND"),
-			wantKind: auth.KindRequest, wantExit: 4,
+			wantKind: auth.KindRequest,
 			wantText: []string{"body was client_secret=[redacted]&code=TB39DWND"},
 		},
 		{
 			name: "secret echoed percent-encoded, lowercase hex", status: 400, contentType: "application/json",
 			body:     jsonErr("invalid_client", "bad secret "+regexp.MustCompile(`%[0-9A-F]{2}`).ReplaceAllStringFunc(url.PathEscape(hostileSecret), strings.ToLower)),
-			wantKind: auth.KindSecret, wantExit: 4,
+			wantKind: auth.KindSecret,
 			wantText: []string{"bad secret [redacted]"},
 		},
 		{
 			name: "secret echoed in an HTML page", status: 500, contentType: "text/html",
 			body:     "<p>client_secret=" + html.EscapeString(hostileSecret) + "</p>",
-			wantKind: auth.KindServer, wantExit: 5, retryable: true,
+			wantKind: auth.KindServer, retryable: true,
 			wantText: []string{`"<p>client_secret=[redacted]</p>"`},
 		},
 		{
 			name: "secret echoed by PHP's json_encode", status: 502, contentType: "application/json",
 			body:     `{"request":{"client_secret":"` + strings.ReplaceAll(hostileSecret, "/", `\/`) + `"}}`,
-			wantKind: auth.KindServer, wantExit: 5, retryable: true,
+			wantKind: auth.KindServer, retryable: true,
 			wantText: []string{`client_secret\":\"[redacted]\"`},
 		},
 		{
 			name: "Basic header echoed", status: 401, contentType: "application/json", basic: true,
 			body:     jsonErr("invalid_client", "bad Authorization: Basic "+basic),
-			wantKind: auth.KindSecret, wantExit: 4,
+			wantKind: auth.KindSecret,
 			wantText: []string{"Basic [redacted]"},
 		},
 		// Point 13: bounded.
 		{
 			name: "a 900 KB description", status: 400, contentType: "application/json",
 			body:     jsonErr("invalid_grant", huge),
-			wantKind: auth.KindCode, wantExit: 3,
+			wantKind: auth.KindCode,
 			wantText: []string{"invalid_grant: very long very long", "… (HTTP 400)"},
 		},
 		{
 			name: "a 900 KB error code", status: 400, contentType: "application/json",
 			body:     jsonErr(huge, "x"),
-			wantKind: auth.KindRequest, wantExit: 4,
+			wantKind: auth.KindRequest,
 			wantText: []string{"very long…: x (HTTP 400)"},
 		},
 		// Point 17: a redirect URI that does not match is a client setting.
 		{
 			name: "invalid_grant naming redirect_uri (Keycloak)", status: 400, contentType: "application/json",
 			body:     jsonErr("invalid_grant", "Incorrect redirect_uri"),
-			wantKind: auth.KindRedirect, wantExit: 4,
+			wantKind: auth.KindRedirect,
 			wantHint: []string{"No redirect_uri was sent: pass --redirect-uri"},
 		},
 		{
@@ -231,108 +230,108 @@ func TestExchangeHostileServer(t *testing.T) {
 			body: jsonErr("invalid_grant", "The provided authorization grant (e.g., authorization code, resource owner credentials) or refresh token "+
 				"is invalid, expired, revoked, does not match the redirection URI used in the authorization request, or was issued to another client. "+
 				`The "redirect_uri" from this request does not match the one from the authorize request.`),
-			wantKind: auth.KindRedirect, wantExit: 4,
+			wantKind: auth.KindRedirect,
 		},
 		{
 			name: "fosite: RFC 6749's list is not a fact", status: 400, contentType: "application/json",
 			body: jsonErr("invalid_grant", "The provided authorization grant (e.g., authorization code, resource owner credentials) or refresh token "+
 				"is invalid, expired, revoked, does not match the redirection URI used in the authorization request, or was issued to another client. "+
 				"The authorization code has already been used."),
-			wantKind: auth.KindCode, wantExit: 3,
+			wantKind: auth.KindCode,
 			wantHint: []string{"single-use"},
 		},
 		{
 			name: "oidc-provider: wrong redirect_uri, wrong verifier or a used code", status: 400, contentType: "application/json; charset=utf-8",
 			body:     `{"error":"invalid_grant","error_description":"grant request is invalid"}`,
-			wantKind: auth.KindCode, wantExit: 3,
+			wantKind: auth.KindCode,
 			wantHint: []string{"single-use"},
 		},
 		// Point 18: PKCE.
 		{
 			name: "invalid_grant about the verifier (Google)", status: 400, contentType: "application/json",
 			body:     jsonErr("invalid_grant", "Invalid code verifier."),
-			wantKind: auth.KindCode, wantExit: 3,
+			wantKind: auth.KindCode,
 			wantHint: []string{"code_verifier does not match the code_challenge", "--code-verifier must be the verifier of that URL"},
 		},
 		{
 			name: "invalid_grant about PKCE (Keycloak)", status: 400, contentType: "application/json",
 			body:     jsonErr("invalid_grant", "PKCE verification failed: Code mismatch"),
-			wantKind: auth.KindCode, wantExit: 3,
+			wantKind: auth.KindCode,
 			wantHint: []string{"--code-verifier"},
 		},
 		{
 			name: "missing verifier (Google)", status: 400, contentType: "application/json",
 			body:     jsonErr("invalid_request", "Missing required parameter: code_verifier"),
-			wantKind: auth.KindRequest, wantExit: 4,
+			wantKind: auth.KindRequest,
 			wantHint: []string{"--code-verifier"},
 		},
 		// Point 19: which part of the client.
 		{
 			name: "oidc-provider: unknown client or wrong secret", status: 401, contentType: "application/json; charset=utf-8",
 			body:     `{"error":"invalid_client","error_description":"client authentication failed"}`,
-			wantKind: auth.KindSecret, wantExit: 4,
+			wantKind: auth.KindSecret,
 			wantHint: []string{"client ID", "client secret"},
 		},
 		{
 			name: "invalid_client without a description", status: 401, contentType: "application/json",
 			body:     `{"error":"invalid_client"}`,
-			wantKind: auth.KindSecret, wantExit: 4,
+			wantKind: auth.KindSecret,
 			wantHint: []string{"both the client ID and the client secret"},
 		},
 		{
 			name: "RFC 6749's list does not say the client is unknown", status: 401, contentType: "application/json",
 			body:     jsonErr("invalid_client", "Client authentication failed (e.g., unknown client, no client authentication included, or unsupported authentication method)."),
-			wantKind: auth.KindSecret, wantExit: 4,
+			wantKind: auth.KindSecret,
 			wantHint: []string{"both the client ID and the client secret"},
 		},
 		{
 			name: "Keycloak: invalid client or credentials", status: 401, contentType: "application/json",
 			body:     jsonErr("unauthorized_client", "Invalid client or Invalid client credentials"),
-			wantKind: auth.KindClientID, wantExit: 4,
+			wantKind: auth.KindClientID,
 			wantHint: []string{"authorization-code grant"},
 		},
 		{
 			name: "a wrong secret, said so", status: 401, contentType: "application/json",
 			body:     jsonErr("invalid_client", "The client secret supplied is incorrect."),
-			wantKind: auth.KindSecret, wantExit: 4,
+			wantKind: auth.KindSecret,
 			wantHint: []string{"did not accept the client secret"},
 		},
 		{
 			name: "Google: unknown client", status: 401, contentType: "application/json",
 			body:     jsonErr("invalid_client", "The OAuth client was not found."),
-			wantKind: auth.KindClientID, wantExit: 4,
+			wantKind: auth.KindClientID,
 			wantHint: []string{"does not know this client ID"},
 		},
 		{
 			name: "fosite: unknown client", status: 401, contentType: "application/json",
 			body: jsonErr("invalid_client", "Client authentication failed (e.g., unknown client, no client authentication included, "+
 				"or unsupported authentication method). The requested OAuth 2.0 Client does not exist."),
-			wantKind: auth.KindClientID, wantExit: 4,
+			wantKind: auth.KindClientID,
 			wantHint: []string{"does not know this client ID"},
 		},
 		{
 			name: "unauthorized_client: unknown client", status: 400, contentType: "application/json",
 			body:     jsonErr("unauthorized_client", "Unknown client"),
-			wantKind: auth.KindClientID, wantExit: 4,
+			wantKind: auth.KindClientID,
 			wantHint: []string{"does not know this client ID"},
 		},
 		// Point 20: scope.
 		{
 			name: "invalid_scope", status: 400, contentType: "application/json",
 			body:     jsonErr("invalid_scope", "AADSTS70011: The provided value for the input parameter 'scope' is not valid."),
-			wantKind: auth.KindScope, wantExit: 4,
+			wantKind: auth.KindScope,
 			wantHint: []string{"--scope"},
 		},
 		{
 			name: "missing scope (Azure)", status: 400, contentType: "application/json",
 			body:     jsonErr("invalid_request", "AADSTS900144: The request body must contain the following parameter: 'scope'."),
-			wantKind: auth.KindScope, wantExit: 4,
+			wantKind: auth.KindScope,
 			wantHint: []string{"wants a scope", "--scope"},
 		},
 		{
 			name: "missing scope", status: 400, contentType: "application/json",
 			body:     jsonErr("invalid_request", "Missing required parameter: scope"),
-			wantKind: auth.KindScope, wantExit: 4,
+			wantKind: auth.KindScope,
 			wantHint: []string{"--scope"},
 		},
 	}
@@ -355,8 +354,8 @@ func TestExchangeHostileServer(t *testing.T) {
 			}
 			e := asError(t, err)
 			msg, hint := e.Error(), e.Hint()
-			if e.Kind != tt.wantKind || e.Kind.ExitCode() != tt.wantExit {
-				t.Errorf("Kind = %v (exit %d), want %v (exit %d); error: %.300s", e.Kind, e.Kind.ExitCode(), tt.wantKind, tt.wantExit, msg)
+			if e.Kind != tt.wantKind {
+				t.Errorf("Kind = %v, want %v; error: %.300s", e.Kind, tt.wantKind, msg)
 			}
 			if e.Status != tt.status {
 				t.Errorf("Status = %d, want %d", e.Status, tt.status)

@@ -1,0 +1,320 @@
+package main
+
+import (
+	"cmp"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"nestauth/auth"
+)
+
+// usageError is a bad command line; it exits 2.
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+func usagef(format string, a ...any) error { return usageError{fmt.Sprintf(format, a...)} }
+
+// options is the parsed command line.
+type options struct {
+	providers    []auth.Provider
+	clientID     string
+	clientSecret string
+	projectID    string
+	timeout      time.Duration
+	demo         bool
+	showVersion  bool
+
+	code, verifier   string
+	codeSource       string // where the code came from: --code, --code-file PATH, or "" (stdin)
+	refreshTokenFile string
+	refreshToken     string
+}
+
+// config is the configuration for exchange and refresh: one provider.
+func (o *options) config() auth.Config {
+	return auth.Config{Provider: o.providers[0], ClientID: o.clientID, ClientSecret: o.clientSecret, ProjectID: o.projectID}
+}
+
+// reservedParams are the authorization parameters nestauth sets itself: a
+// --param could otherwise make the URL and the token request disagree.
+var reservedParams = map[string]bool{
+	"client_id": true, "redirect_uri": true, "state": true, "response_type": true,
+	"scope": true, "code_challenge": true, "code_challenge_method": true,
+}
+
+type listFlag []string
+
+func (l *listFlag) String() string     { return strings.Join(*l, " ") }
+func (l *listFlag) Set(v string) error { *l = append(*l, v); return nil }
+
+// parseFlags reads cmd's command line and environment into options, every
+// value checked before anything is sent. --help returns flag.ErrHelp.
+func parseFlags(cmd string, args []string, getenv func(string) string) (*options, error) {
+	for _, a := range args {
+		if name := strings.TrimLeft(strings.SplitN(a, "=", 2)[0], "-"); name == "client-secret" && strings.HasPrefix(a, "-") {
+			return nil, usagef("the client secret is never a command-line value (it would show in ps and shell history): set NESTAUTH_CLIENT_SECRET or use --client-secret-file PATH")
+		}
+	}
+	fs := flag.NewFlagSet("nestauth", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	var (
+		o                      options
+		pf                     providerFlags
+		secretFile             string
+		codeFile, verifierFile string
+	)
+	fs.StringVar(&pf.id, "provider", "", "")
+	fs.StringVar(&o.clientID, "client-id", getenv("NESTAUTH_CLIENT_ID"), "")
+	fs.StringVar(&secretFile, "client-secret-file", "", "")
+	fs.StringVar(&o.projectID, "project-id", getenv("NESTAUTH_PROJECT_ID"), "")
+	fs.StringVar(&pf.authURL, "auth-url", "", "")
+	fs.StringVar(&pf.tokenURL, "token-url", "", "")
+	fs.StringVar(&pf.redirectURI, "redirect-uri", "", "")
+	fs.StringVar(&pf.authStyle, "auth-style", "", "")
+	fs.Var(&pf.scopes, "scope", "")
+	fs.Var(&pf.params, "param", "")
+	fs.BoolVar(&pf.noPKCE, "no-pkce", false, "")
+	fs.DurationVar(&o.timeout, "timeout", 30*time.Second, "")
+	fs.BoolVar(&o.showVersion, "version", false, "")
+	switch cmd {
+	case "wizard":
+		fs.BoolVar(&o.demo, "demo", false, "")
+	case "exchange":
+		fs.StringVar(&o.code, "code", "", "")
+		fs.StringVar(&codeFile, "code-file", "", "")
+		fs.StringVar(&o.verifier, "code-verifier", "", "")
+		fs.StringVar(&verifierFile, "code-verifier-file", "", "")
+	case "refresh":
+		fs.StringVar(&o.refreshTokenFile, "refresh-token-file", "", "")
+	}
+	switch err := fs.Parse(args); {
+	case errors.Is(err, flag.ErrHelp):
+		return nil, err
+	case err != nil:
+		return nil, usageError{flagError(err)}
+	}
+	if o.showVersion {
+		return &o, nil
+	}
+	if fs.NArg() > 0 {
+		return nil, usagef("unexpected argument %q", fs.Arg(0))
+	}
+	if o.timeout <= 0 {
+		return nil, usagef("--timeout must be positive, such as 30s")
+	}
+	o.projectID = strings.TrimSpace(o.projectID)
+	var err error
+	if o.clientSecret, err = clientSecret(secretFile, getenv); err != nil {
+		return nil, err
+	}
+	if o.refreshTokenFile != "" {
+		if o.refreshToken, err = flagFile("refresh-token-file", o.refreshTokenFile, true); err != nil {
+			return nil, err
+		}
+	}
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	if err := o.readCodeFiles(set, codeFile, verifierFile); err != nil {
+		return nil, err
+	}
+	source := func(flagName, env string) string { // name what the person gave
+		if set[flagName] {
+			return "--" + flagName
+		}
+		return env
+	}
+	if o.projectID != "" && !o.demo && (pf.id == "" || strings.EqualFold(pf.id, "sdm")) {
+		if o.projectID, err = auth.ParseProjectID(o.projectID); err != nil {
+			return nil, usagef("%s %q: %v. %s", source("project-id", "NESTAUTH_PROJECT_ID"), o.projectID, err, auth.ProjectIDHelp)
+		}
+	}
+	if o.clientID != "" {
+		if o.clientID, err = auth.ParseClientID(o.clientID); err != nil {
+			return nil, usagef("%s: %v", source("client-id", "NESTAUTH_CLIENT_ID"), err)
+		}
+	}
+	if o.demo && pf.id != "" {
+		return nil, usagef("--demo runs its own Works with Nest server: leave out --provider")
+	}
+	if cmd == "refresh" && strings.EqualFold(pf.id, "nest") {
+		return nil, usagef("Works with Nest never issued refresh tokens (its access tokens last ten years): for a new token, run the wizard or 'nestauth exchange' with a new PIN")
+	}
+	if o.providers, err = pf.providers(cmd, o.demo); err != nil {
+		return nil, err
+	}
+	if cmd != "wizard" {
+		if o.clientID == "" {
+			return nil, usagef("%s needs --client-id (or NESTAUTH_CLIENT_ID)", cmd)
+		}
+		if _, err := o.providers[0].ParseSecret(o.clientSecret); err != nil {
+			return nil, usagef("%s needs the client secret in NESTAUTH_CLIENT_SECRET or --client-secret-file", cmd)
+		}
+	}
+	return &o, nil
+}
+
+// clientSecret is the client secret from --client-secret-file, else from
+// NESTAUTH_CLIENT_SECRET: never from argv, where ps shows it.
+func clientSecret(file string, getenv func(string) string) (string, error) {
+	if file == "" {
+		return trimValue(getenv("NESTAUTH_CLIENT_SECRET")), nil
+	}
+	return flagFile("client-secret-file", file, false)
+}
+
+// flagFile reads the file a --NAME-file flag names, refusing an empty one
+// unless the value may be empty (a later message then names what is missing).
+func flagFile(name, path string, mayBeEmpty bool) (string, error) {
+	v, err := readSmallFile(path)
+	if err != nil {
+		return "", usagef("--%s: %v", name, err)
+	}
+	if v == "" && !mayBeEmpty {
+		return "", usagef("--%s: %s is empty", name, path)
+	}
+	return v, nil
+}
+
+// readCodeFiles takes exchange's code and verifier from their files: kept
+// out of argv, where ps shows them to every local user.
+func (o *options) readCodeFiles(set map[string]bool, codeFile, verifierFile string) error {
+	if set["code"] && set["code-file"] {
+		return usagef("give --code or --code-file, not both")
+	}
+	if set["code-verifier"] && set["code-verifier-file"] {
+		return usagef("give --code-verifier or --code-verifier-file, not both")
+	}
+	switch {
+	case set["code"]:
+		o.codeSource = "--code"
+	case set["code-file"]:
+		code, err := flagFile("code-file", codeFile, true)
+		if err != nil {
+			return err
+		}
+		o.code, o.codeSource = code, "--code-file "+codeFile
+	}
+	if set["code-verifier-file"] {
+		v, err := flagFile("code-verifier-file", verifierFile, false)
+		if err != nil {
+			return err
+		}
+		o.verifier = v
+	}
+	return nil
+}
+
+// providerFlags are the flags that shape a provider.
+type providerFlags struct {
+	id, authURL, tokenURL, redirectURI, authStyle string
+	scopes, params                                listFlag
+	noPKCE                                        bool
+}
+
+// providers returns the providers to offer (one when --provider is given),
+// each with the flags' overrides, checked before anything is sent.
+func (f providerFlags) providers(cmd string, demo bool) ([]auth.Provider, error) {
+	style, ok := auth.ParseAuthStyle(f.authStyle)
+	if !ok {
+		return nil, usagef("--auth-style must be post or basic, not %q", f.authStyle)
+	}
+	var extra [][2]string
+	for _, p := range f.params {
+		k, v, ok := strings.Cut(p, "=")
+		if !ok || k == "" {
+			return nil, usagef("--param takes key=value, not %q", p)
+		}
+		if reservedParams[k] {
+			return nil, usagef("--param %s: nestauth sets %s itself (use --client-id, --redirect-uri or --scope for those)", k, k)
+		}
+		extra = append(extra, [2]string{k, v})
+	}
+	scopes := strings.Fields(strings.Join(f.scopes, " "))
+	if len(f.scopes) > 0 && len(scopes) == 0 {
+		return nil, usagef("--scope is empty: leave it out for the provider's default")
+	}
+
+	var base []auth.Provider
+	switch {
+	case f.id != "":
+		p, ok := auth.LookupProvider(f.id)
+		if !ok {
+			return nil, usagef("unknown --provider %q: use sdm, nest or custom", f.id)
+		}
+		base = []auth.Provider{p}
+	case cmd != "wizard":
+		return nil, usagef("%s needs --provider sdm, nest or custom", cmd)
+	case demo:
+		base = []auth.Provider{auth.Nest()}
+	default:
+		base = auth.Providers()
+	}
+	var out []auth.Provider
+	for _, p := range base {
+		p.AuthURL = cmp.Or(f.authURL, p.AuthURL)
+		p.TokenURL = cmp.Or(f.tokenURL, p.TokenURL)
+		p.RedirectURI = cmp.Or(f.redirectURI, p.RedirectURI)
+		if len(scopes) > 0 {
+			p.Scopes = scopes
+		}
+		if f.authStyle != "" {
+			p.AuthStyle = style
+		}
+		p.AuthParams = append(p.AuthParams, extra...)
+		p.PKCE = p.PKCE && !f.noPKCE
+		if err := checkEndpoints(p, cmd, len(base) == 1); err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	return out, nil
+}
+
+// checkEndpoints refuses, before any request, endpoints that are missing or
+// that would send a secret in the clear. chosen is false for a provider that
+// is only offered in the wizard's list: it may still lack its endpoints.
+func checkEndpoints(p auth.Provider, cmd string, chosen bool) error {
+	cfg := auth.Config{Provider: p}
+	check, flags := cfg.ValidateEndpoints, "--auth-url and --token-url"
+	if cmd != "wizard" {
+		check, flags = cfg.ValidateTokenEndpoint, "--token-url"
+	}
+	switch err := check(); {
+	case errors.Is(err, auth.ErrNoEndpoint) && !chosen:
+		return nil
+	case errors.Is(err, auth.ErrNoEndpoint):
+		return usagef("--provider %s needs %s", p.ID, flags)
+	case err != nil:
+		return usageError{err.Error()}
+	}
+	return nil
+}
+
+// flagError words the flag package's errors the way the help spells flags.
+func flagError(err error) string {
+	msg := err.Error()
+	for _, prefix := range []string{"flag provided but not defined: -", "flag needs an argument: -"} {
+		if rest, ok := strings.CutPrefix(msg, prefix); ok {
+			if strings.HasPrefix(prefix, "flag provided") {
+				return "unknown flag --" + strings.TrimPrefix(rest, "-")
+			}
+			return "--" + strings.TrimPrefix(rest, "-") + " needs a value"
+		}
+	}
+	if rest, ok := strings.CutPrefix(msg, "invalid value "); ok {
+		if v, f, ok := strings.Cut(rest, " for flag -"); ok {
+			name, why, _ := strings.Cut(f, ": ")
+			name = strings.TrimPrefix(name, "-")
+			if name == "timeout" {
+				why = "a duration with a unit, such as 30s or 2m"
+			}
+			return fmt.Sprintf("--%s: invalid value %s (%s)", name, v, why)
+		}
+	}
+	return msg
+}
