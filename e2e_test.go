@@ -335,12 +335,7 @@ const (
 
 func startFake(t *testing.T) *fakenest.Server {
 	t.Helper()
-	fake := fakenest.New(nestID, nestSecret)
-	if err := fake.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { fake.Close() })
-	return fake
+	return fakenest.NewTest(t, nestID, nestSecret)
 }
 
 func nestWizard(fake *fakenest.Server, secret string) wizardRun {

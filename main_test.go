@@ -140,11 +140,7 @@ func TestRunFlags(t *testing.T) {
 }
 
 func TestRunExchangeFake(t *testing.T) {
-	fake := fakenest.New("fake-client", "fake-secret")
-	if err := fake.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { fake.Close() })
+	fake := fakenest.NewTest(t, "fake-client", "fake-secret")
 	good := map[string]string{"NESTAUTH_CLIENT_SECRET": "fake-secret"}
 	exchange := func(getenv map[string]string, code string, extra ...string) runResult {
 		args := append([]string{"exchange", "--provider", "nest", "--client-id", "fake-client", "--code", code, "--token-url", fake.TokenURL()}, extra...)

@@ -14,14 +14,6 @@ import (
 	"unicode"
 )
 
-// The API origins and revocation endpoints of the providers nestauth knows.
-const (
-	SDMAPIURL     = "https://smartdevicemanagement.googleapis.com"
-	NestAPIURL    = "https://developer-api.nest.com"
-	SDMRevokeURL  = "https://oauth2.googleapis.com/revoke"
-	NestRevokeURL = "https://api.home.nest.com/oauth2/access_tokens" // + "/TOKEN"
-)
-
 // PartnerConnectionsURL is Google's Partner Connections Manager, where a
 // person changes what a Device Access project may see.
 const PartnerConnectionsURL = "https://nestservices.google.com/partnerconnections"

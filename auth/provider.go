@@ -99,6 +99,14 @@ func (p Provider) RefreshTokenWarning() string {
 	return fmt.Sprintf("While the OAuth consent screen is in \"Testing\", the refresh token dies after %d days: publish the app to keep it.", p.RefreshTokenDays)
 }
 
+// The API origins and revocation endpoints of the providers nestauth knows.
+const (
+	SDMAPIURL     = "https://smartdevicemanagement.googleapis.com"
+	NestAPIURL    = "https://developer-api.nest.com"
+	SDMRevokeURL  = "https://oauth2.googleapis.com/revoke"
+	NestRevokeURL = "https://api.home.nest.com/oauth2/access_tokens" // + "/TOKEN"
+)
+
 // The endpoints of the providers nestauth knows.
 const (
 	NestAuthURL  = "https://home.nest.com/login/oauth2"

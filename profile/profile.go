@@ -14,7 +14,6 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
-	"runtime"
 	"time"
 
 	"nestauth/auth"
@@ -25,8 +24,6 @@ const DefaultName = "default"
 
 // LockFile is the lock file's name in the settings directory.
 const LockFile = "lock"
-
-const isWindows = runtime.GOOS == "windows"
 
 // Store is the settings directory and the keyring that hold the profiles.
 // The zero Store uses DefaultDir and the OS keyring.
@@ -375,4 +372,12 @@ func (s Store) lock(ctx context.Context) (unlock func(), err error) {
 		case <-t.C:
 		}
 	}
+}
+
+// where says in words where backend b keeps secrets.
+func (s Store) where(b Backend) string {
+	if b == File {
+		return s.path(SecretsFile) + " (mode 0600, not encrypted: anyone who can read your files as you can use it)"
+	}
+	return fmt.Sprintf("%s (service %q)", keyringName(), Service)
 }

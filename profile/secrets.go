@@ -51,36 +51,6 @@ func (s Secrets) Token(now time.Time) *auth.Token {
 	return t
 }
 
-// Backend says where a profile's secrets are kept.
-type Backend int
-
-const (
-	// Keyring is the OS keyring: Secret Service on Linux, the Keychain on
-	// macOS, the Credential Manager on Windows.
-	Keyring Backend = iota
-	// File is secrets.json in the settings directory, mode 0600, not
-	// encrypted: for machines without a keyring, by choice only.
-	File
-)
-
-func (b Backend) String() string {
-	if b == File {
-		return "file"
-	}
-	return "keyring"
-}
-
-// ParseBackend reads the --store flag's values "keyring" and "file".
-func ParseBackend(s string) (Backend, error) {
-	switch s {
-	case "keyring":
-		return Keyring, nil
-	case "file":
-		return File, nil
-	}
-	return Keyring, fmt.Errorf("%q is not keyring or file", auth.Sanitize(s))
-}
-
 // KeyringAPI is the part of an OS keyring nestauth uses: go-keyring's
 // functions. Get and Delete return keyring.ErrNotFound for a missing entry.
 type KeyringAPI interface {
@@ -319,12 +289,4 @@ func (f fileStore) write(all map[string]Secrets) error {
 		return err
 	}
 	return writeAtomic(f.path, append(b, '\n'))
-}
-
-// where says in words where backend b keeps secrets.
-func (s Store) where(b Backend) string {
-	if b == File {
-		return s.path(SecretsFile) + " (mode 0600, not encrypted: anyone who can read your files as you can use it)"
-	}
-	return fmt.Sprintf("%s (service %q)", keyringName(), Service)
 }

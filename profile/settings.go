@@ -4,11 +4,8 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"io"
 	"net/url"
 	"os"
-	"path/filepath"
-	"regexp"
 	"strconv"
 	"strings"
 	"unicode"
@@ -72,37 +69,30 @@ const SettingsFile = "profiles.conf"
 // maxSettingsFile bounds what is read: a wrong file must not fill memory.
 const maxSettingsFile = 1 << 20
 
-// FileError is a damaged settings file: where, and what is wrong there.
-type FileError struct {
-	Path string
-	Line int // 1-based; 0 when the error is about the whole file
-	Err  error
-}
-
-func (e *FileError) Error() string {
-	if e.Line == 0 {
-		return fmt.Sprintf("%s: %v", e.Path, e.Err)
-	}
-	return fmt.Sprintf("%s:%d: %v", e.Path, e.Line, e.Err)
-}
-
-func (e *FileError) Unwrap() error { return e.Err }
-
-// nameRE is what a profile name may be: it becomes part of keyring entry names.
-var nameRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`)
-
 // ErrBadName is a profile name nestauth refuses.
 var ErrBadName = errors.New("a profile name is 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit")
 
 // ValidateName checks a profile name.
 func ValidateName(name string) error {
-	if !nameRE.MatchString(name) {
+	// It becomes part of keyring entry names.
+	if len(name) > 64 || !isKey(name) || !isAlnum(name[0]) {
 		return fmt.Errorf("profile %q: %w", auth.Sanitize(name), ErrBadName)
 	}
 	return nil
 }
 
-var keyRE = regexp.MustCompile(`^[A-Za-z0-9_.-]+$`)
+// isKey reports whether s is one or more letters, digits, '.', '_' or '-'
+// (a settings key, or a profile name). Hand-written: nothing compiles at init.
+func isKey(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; !isAlnum(c) && c != '.' && c != '_' && c != '-' {
+			return false
+		}
+	}
+	return s != ""
+}
+
+func isAlnum(c byte) bool { return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' }
 
 // The keys nestauth writes, in the order it writes them.
 var knownKeys = []string{"provider", "client_id", "project_id", "auth_url", "token_url", "revoke_url",
@@ -154,23 +144,6 @@ func readSettingsFile(path string) (*settingsFile, error) {
 		return nil, err
 	}
 	return parseSettings(path, b)
-}
-
-// readLimited reads at most limit bytes of path, and refuses a longer file.
-func readLimited(path string, limit int64) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	b, err := io.ReadAll(io.LimitReader(f, limit+1))
-	if err != nil {
-		return nil, err
-	}
-	if int64(len(b)) > limit {
-		return nil, &FileError{Path: path, Err: fmt.Errorf("over %d KiB: is it the right file?", limit>>10)}
-	}
-	return b, nil
 }
 
 // parseSettings reads the INI-like format:
@@ -228,7 +201,7 @@ func parseSettings(path string, b []byte) (*settingsFile, error) {
 		default:
 			k, v, ok := strings.Cut(line, "=")
 			k, v = strings.TrimSpace(k), strings.TrimSpace(v)
-			if !ok || !keyRE.MatchString(k) {
+			if !ok || !isKey(k) {
 				return nil, fail(i, "%q is not key = value", auth.Sanitize(line))
 			}
 			if cur == nil {
@@ -543,48 +516,4 @@ func onlyHeader(lines []string) bool {
 		}
 	}
 	return true
-}
-
-// writeAtomic replaces path with b, mode 0600: a temporary file in the same
-// directory, synced, then renamed over path, and the directory synced, so a
-// crash leaves the old file or the new one, never half of one.
-func writeAtomic(path string, b []byte) error {
-	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name()) // after a successful rename there is nothing to remove
-	if err := tmp.Chmod(0o600); err != nil && !isWindows {
-		tmp.Close()
-		return err
-	}
-	if _, err := tmp.Write(b); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return err
-	}
-	return syncDir(dir)
-}
-
-// syncDir makes a rename durable. Windows cannot open a directory for that.
-func syncDir(dir string) error {
-	if isWindows {
-		return nil
-	}
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	return d.Sync()
 }

@@ -34,12 +34,7 @@ const (
 
 func startFake(t *testing.T) *fakenest.Server {
 	t.Helper()
-	fake := fakenest.New(flowClientID, flowSecret)
-	if err := fake.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = fake.Close() })
-	return fake
+	return fakenest.NewTest(t, flowClientID, flowSecret)
 }
 
 // fixedTokens makes tokens deterministic for the golden files while the

@@ -13,19 +13,6 @@ import (
 	"nestauth/auth"
 )
 
-// Model is the wizard as a tea.Model: a handle on its state, so a message
-// costs no copy of it.
-type Model struct{ *wizard }
-
-// Init asks for the background colour; the answer restyles the wizard.
-func (m Model) Init() tea.Cmd { return m.init() }
-
-// Update dispatches a message to the current step.
-func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) { return m, m.update(msg) }
-
-// View renders the current step.
-func (m Model) View() tea.View { return m.view() }
-
 // wizard is the wizard's state.
 type wizard struct {
 	opts     Options
@@ -59,8 +46,8 @@ type wizard struct {
 	aborted, done bool
 }
 
-// New returns a wizard at its first step.
-func New(opts Options) Model {
+// newWizard returns the state of a wizard at its first step.
+func newWizard(opts Options) *wizard {
 	if opts.Exchanger == nil {
 		opts.Exchanger = ConfigExchanger{}
 	}
@@ -108,7 +95,7 @@ func New(opts Options) Model {
 	m.resize()
 	m.step = m.firstStep()
 	m.focus()
-	return Model{m}
+	return m
 }
 
 // newAuthorization starts a fresh authorization request: a new state and
