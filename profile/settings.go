@@ -92,7 +92,9 @@ func isKey(s string) bool {
 	return s != ""
 }
 
-func isAlnum(c byte) bool { return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' }
+func isAlnum(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9'
+}
 
 // The keys nestauth writes, in the order it writes them.
 var knownKeys = []string{"provider", "client_id", "project_id", "auth_url", "token_url", "revoke_url",
