@@ -166,6 +166,12 @@ func (c Config) oauth2Config() *oauth2.Config {
 // context returns ctx carrying an HTTP client that follows no redirects
 // and records the answer in rec.
 func (c Config) context(ctx context.Context, rec *recorder) context.Context {
+	return context.WithValue(ctx, oauth2.HTTPClient, c.recordingClient(rec))
+}
+
+// recordingClient is c's HTTP client, following no redirects and recording
+// the answer in rec, where nestauth reads it itself.
+func (c Config) recordingClient(rec *recorder) *http.Client {
 	hc := http.Client{}
 	if c.HTTPClient != nil {
 		hc = *c.HTTPClient
@@ -176,7 +182,7 @@ func (c Config) context(ctx context.Context, rec *recorder) context.Context {
 		rec.next = http.DefaultTransport
 	}
 	hc.Transport = rec
-	return context.WithValue(ctx, oauth2.HTTPClient, &hc)
+	return &hc
 }
 
 func (c Config) now() time.Time {

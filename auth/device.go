@@ -185,16 +185,7 @@ func (c Config) validateDevice(endpoint string) error {
 // was sent.
 func (c Config) postForm(ctx context.Context, endpoint string, form url.Values) (start time.Time, rec *recorder, err error) {
 	rec = &recorder{}
-	hc := http.Client{}
-	if c.HTTPClient != nil {
-		hc = *c.HTTPClient
-	}
-	hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-	rec.next = hc.Transport
-	if rec.next == nil {
-		rec.next = http.DefaultTransport
-	}
-	hc.Transport = rec
+	hc := c.recordingClient(rec)
 
 	basic := c.AuthStyle == AuthInHeader && c.ClientSecret != ""
 	if !basic {
