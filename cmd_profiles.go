@@ -57,15 +57,16 @@ func accessTokenState(e profile.Entry, now time.Time) string {
 	if !e.HasRefreshToken {
 		refresh = ", no refresh token"
 	}
-	switch {
+	switch life := (&auth.Token{Expiry: e.Expiry}).Lifetime(now); {
 	case !e.HasAccessToken:
 		return "none" + refresh
-	case e.Expiry.IsZero():
+	case life == "":
 		return "never expires" + refresh
 	case !e.Expiry.After(now):
-		return fmt.Sprintf("expired %s (refreshed on use)%s", e.Expiry.Local().Format(time.DateTime), refresh)
+		return life + " (refreshed on use)" + refresh
+	default:
+		return life + refresh
 	}
-	return fmt.Sprintf("expires %s (in %s)%s", e.Expiry.Local().Format(time.DateTime), e.Expiry.Sub(now).Round(time.Minute), refresh)
 }
 
 // runForget deletes a saved profile: settings, keyring entries, secrets

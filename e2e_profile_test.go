@@ -34,10 +34,10 @@ import (
 // runs would meet at the server if they did not wait for each other.
 type tokenCounter struct {
 	*httptest.Server
-	refreshDelay time.Duration
 
-	mu     sync.Mutex
-	grants map[string]int
+	mu           sync.Mutex
+	grants       map[string]int
+	refreshDelay time.Duration
 }
 
 func newTokenCounter(t *testing.T, target string) *tokenCounter {
@@ -57,9 +57,10 @@ func newTokenCounter(t *testing.T, target string) *tokenCounter {
 			grant := form.Get("grant_type")
 			c.mu.Lock()
 			c.grants[grant]++
+			delay := c.refreshDelay
 			c.mu.Unlock()
 			if grant == "refresh_token" {
-				time.Sleep(c.refreshDelay)
+				time.Sleep(delay)
 			}
 		}
 		proxy.ServeHTTP(w, r)
@@ -145,7 +146,9 @@ func TestE2EProfileWizardTokenForget(t *testing.T) {
 
 	// Expired again, 8 runs at once: one refresh, no invalid_grant, one token.
 	expireStored(t, dir, "p")
+	counter.mu.Lock()
 	counter.refreshDelay = 300 * time.Millisecond
+	counter.mu.Unlock()
 	type result struct {
 		out, errOut string
 		code        int

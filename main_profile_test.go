@@ -201,7 +201,7 @@ func TestRunProfilesAndForget(t *testing.T) {
 		t.Fatalf("want a header and three profiles:\n%s", r.stdout)
 	}
 	for i, want := range [][]string{
-		{"k ", "custom", "client-k", "keyring", "expires", "(in 30m"},
+		{"k ", "custom", "client-k", "keyring", "expires in 30 minutes, on "},
 		{"f ", "custom", "client-f", "file", "expired", "refreshed on use"},
 		{"hand", "damaged", settings + ":", "auth_style"},
 	} {
