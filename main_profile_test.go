@@ -347,3 +347,19 @@ func writeFile(t *testing.T, path, text string) {
 		t.Fatal(err)
 	}
 }
+
+func TestSavedAgainKeepsItsStore(t *testing.T) {
+	env, st := profileEnv(t)
+	env["NESTAUTH_CLIENT_SECRET"] = "cs"
+	_, tokenURL := newTokenEndpoint(t, 200, `{"access_token":"at","token_type":"Bearer","expires_in":3600}`)
+	args := []string{"refresh", "--provider", "custom", "--client-id", "id", "--token-url", tokenURL, "--save", "--profile", "f"}
+	for i, extra := range [][]string{{"--store", "file"}, nil, {"--store", "keyring"}} {
+		want := []profile.Backend{profile.File, profile.File, profile.Keyring}[i]
+		if r := runArgs(t, env, "rt\n", append(args, extra...)...); r.code != 0 {
+			t.Fatalf("save %d: exit %d, %s", i, r.code, r.stderr)
+		}
+		if p, err := st.Load("f"); err != nil || p.Settings.SecretsIn != want {
+			t.Errorf("save %d (%q): secrets in %v, %v; want %v", i, extra, p.Settings.SecretsIn, err, want)
+		}
+	}
+}

@@ -30,6 +30,7 @@ type profileOptions struct {
 	profileSet bool            // --profile was given
 	save       bool            // --save
 	store      profile.Backend // --store: where saving puts the secrets
+	storeSet   bool            // --store was given; else a saved profile keeps its own
 	minValid   time.Duration   // token --min-valid
 	revoke     bool            // forget --revoke
 
@@ -69,7 +70,7 @@ func (o *options) checkProfileFlags(cmd string, set map[string]bool, store strin
 			}
 		}
 	}
-	o.profileSet = set["profile"]
+	o.profileSet, o.storeSet = set["profile"], set["store"]
 	if cmd != "profiles" {
 		if err := profile.ValidateName(o.profile); err != nil {
 			return usagef("--profile: %v", err)
@@ -101,13 +102,20 @@ func (o *options) profiles() (profile.Store, error) {
 	return profile.Store{Dir: o.settingsDir}, nil
 }
 
-// saveProfile saves cfg and tok as o.profile, with o.store for the secrets.
+// saveProfile saves cfg and tok as o.profile: the secrets where --store
+// says, else where the profile kept them, else in the keyring.
 func (o *options) saveProfile(cfg auth.Config, tok *auth.Token) (profile.Saved, error) {
 	st, err := o.profiles()
 	if err != nil {
 		return profile.Saved{}, err
 	}
-	return st.Save(o.profile, profile.SettingsFor(cfg, o.store), profile.SecretsFor(cfg, tok))
+	in := o.store
+	if !o.storeSet { // saved again, a profile keeps its secrets where they are
+		if p, err := st.Load(o.profile); err == nil {
+			in = p.Settings.SecretsIn
+		}
+	}
+	return st.Save(o.profile, profile.SettingsFor(cfg, in), profile.SecretsFor(cfg, tok))
 }
 
 // saveAndSay saves exchange's or refresh's result (--save) and says on
