@@ -35,6 +35,7 @@ import (
 var nestauthBin string
 
 func TestMain(m *testing.M) {
+	keyringHelper() // e2e_profile_test.go: the real keyring, asked from another process
 	dir, err := os.MkdirTemp("", "nestauth-e2e-bin-")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "e2e: temp dir:", err)
@@ -846,6 +847,12 @@ func (l *lockedBuffer) String() string {
 // startOIDC starts .ci/oidc/server.js on a free loopback port; it returns the issuer.
 func startOIDC(t *testing.T) string {
 	t.Helper()
+	return startOIDCEnv(t)
+}
+
+// startOIDCEnv is startOIDC with OIDC_* settings such as OIDC_ROTATE_REFRESH=1.
+func startOIDCEnv(t *testing.T, env ...string) string {
+	t.Helper()
 	needOIDC(t)
 	cmd := exec.Command("node", "server.js")
 	cmd.Dir = oidcDir
@@ -854,7 +861,7 @@ func startOIDC(t *testing.T) string {
 			cmd.Env = append(cmd.Env, kv)
 		}
 	}
-	cmd.Env = append(cmd.Env, "OIDC_PORT=0")
+	cmd.Env = append(append(cmd.Env, "OIDC_PORT=0"), env...)
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)

@@ -33,6 +33,8 @@ type options struct {
 	codeSource       string // where the code came from: --code, --code-file PATH, or "" (stdin)
 	refreshTokenFile string
 	refreshToken     string
+
+	profileOptions
 }
 
 // config is the configuration for exchange and refresh: one provider.
@@ -81,6 +83,7 @@ func parseFlags(cmd string, args []string, getenv func(string) string) (*options
 	fs.BoolVar(&pf.noPKCE, "no-pkce", false, "")
 	fs.DurationVar(&o.timeout, "timeout", 30*time.Second, "")
 	fs.BoolVar(&o.showVersion, "version", false, "")
+	store := o.profileFlags(fs, cmd)
 	switch cmd {
 	case "wizard":
 		fs.BoolVar(&o.demo, "demo", false, "")
@@ -119,6 +122,13 @@ func parseFlags(cmd string, args []string, getenv func(string) string) (*options
 	}
 	set := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	if err := o.checkProfileFlags(cmd, set, *store, getenv); err != nil {
+		return nil, err
+	}
+	if profileCommands[cmd] {
+		return &o, nil // the saved profile holds the rest
+	}
+	o.providerFlags = pf
 	if err := o.readCodeFiles(set, codeFile, verifierFile); err != nil {
 		return nil, err
 	}
@@ -214,6 +224,7 @@ type providerFlags struct {
 	id, authURL, tokenURL, redirectURI, authStyle string
 	scopes, params                                listFlag
 	noPKCE                                        bool
+	saved                                         *auth.Provider
 }
 
 // providers returns the providers to offer (one when --provider is given),
@@ -251,6 +262,8 @@ func (f providerFlags) providers(cmd string, demo bool) ([]auth.Provider, error)
 		return nil, usagef("%s needs --provider sdm, nest or custom", cmd)
 	case demo:
 		base = []auth.Provider{auth.Nest()}
+	case f.saved != nil: // a saved profile's, under the flags
+		base = []auth.Provider{*f.saved}
 	default:
 		base = auth.Providers()
 	}

@@ -8,6 +8,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"flag"
@@ -67,6 +68,9 @@ func runCLI(args []string, stdin io.Reader, stdout, stderr io.Writer, getenv fun
 	if len(args) > 0 && (args[0] == "exchange" || args[0] == "refresh") {
 		cmd, args = args[0], args[1:]
 	}
+	if len(args) > 0 && profileCommands[args[0]] {
+		cmd, args = args[0], args[1:]
+	}
 	if len(args) > 0 && args[0] == "help" { // nestauth help, nestauth exchange help
 		args = []string{"--help"}
 	}
@@ -88,6 +92,12 @@ func runCLI(args []string, stdin io.Reader, stdout, stderr io.Writer, getenv fun
 		return runExchange(o, stdin, stdout, stderr)
 	case "refresh":
 		return runRefresh(o, stdin, stdout, stderr)
+	case "token":
+		return runToken(o, stdout, stderr)
+	case "profiles":
+		return runProfiles(o, stdout, stderr)
+	case "forget":
+		return runForget(o, stdout, stderr)
 	}
 	return runWizard(o, stdout, stderr, getenv)
 }
@@ -118,7 +128,10 @@ func runWizard(o *options, stdout, stderr io.Writer, getenv func(string) string)
 		uo.Providers = []auth.Provider{p}
 		uo.ClientID, uo.ClientSecret, uo.Prefill = demoClientID, demoClientSecret, true
 		uo.Approve = fake.Approve
+	} else if err := o.wizardProfile(&uo, stderr); err != nil {
+		return profileFailed(stderr, err)
 	}
+	o.wizardSave(&uo)
 	uo.TokenNote, uo.Deliver = tokenDelivery(stdout)
 	screen, closeScreen, err := wizardScreen(stderr, getenv)
 	if err != nil {
@@ -135,7 +148,7 @@ func runWizard(o *options, stdout, stderr io.Writer, getenv func(string) string)
 	}
 	m := final.(ui.Model)
 	m.Close()
-	return printWizardResult(&m, stdout, stderr, screen)
+	return o.wizardSaved(&m, printWizardResult(&m, stdout, stderr, screen), screen, stderr)
 }
 
 func runExchange(o *options, stdin io.Reader, stdout, stderr io.Writer) int {
@@ -173,7 +186,11 @@ func runExchange(o *options, stdin io.Reader, stdout, stderr io.Writer) int {
 	if warn := cfg.RefreshTokenWarning(); err == nil && tok.RefreshToken != "" && warn != "" {
 		say(stderr, "nestauth: note: "+warn)
 	}
-	return printResult(tok, err, "The code is used up: get a new one, and give exchange a stdout it can write.", stdout, stderr)
+	status := printResult(tok, err, "The code is used up: get a new one, and give exchange a stdout it can write.", stdout, stderr)
+	if o.save && status == exitOK {
+		return o.saveAndSay(stderr, cfg, tok)
+	}
+	return status
 }
 
 func runRefresh(o *options, stdin io.Reader, stdout, stderr io.Writer) int {
@@ -193,5 +210,11 @@ func runRefresh(o *options, stdin io.Reader, stdout, stderr io.Writer) int {
 	ctx, cancel := context.WithTimeout(context.Background(), o.timeout)
 	defer cancel()
 	tok, err := o.config().Refresh(ctx, rt)
-	return printResult(tok, err, "Run refresh again with a stdout it can write (if the server rotated the refresh token, use the new one shown here).", stdout, stderr)
+	status := printResult(tok, err, "Run refresh again with a stdout it can write (if the server rotated the refresh token, use the new one shown here).", stdout, stderr)
+	if o.save && status == exitOK {
+		kept := *tok
+		kept.RefreshToken = cmp.Or(tok.RefreshToken, rt) // Google keeps the refresh token and sends none back
+		return o.saveAndSay(stderr, o.config(), &kept)
+	}
+	return status
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"maps"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -35,7 +36,9 @@ type runResult struct {
 func runArgs(t *testing.T, getenv map[string]string, stdin string, args ...string) runResult {
 	t.Helper()
 	var out, errOut bytes.Buffer
-	code := runCLI(args, strings.NewReader(stdin), &out, &errOut, fixedEnv(getenv))
+	env := map[string]string{"NESTAUTH_CONFIG_DIR": t.TempDir()} // never the person's own profiles
+	maps.Copy(env, getenv)
+	code := runCLI(args, strings.NewReader(stdin), &out, &errOut, fixedEnv(env))
 	return runResult{code, out.String(), errOut.String()}
 }
 

@@ -9,6 +9,9 @@ Usage:
   nestauth --demo             try it against a built-in local server, no account
   nestauth exchange [flags]   trade a code for a token, JSON on stdout
   nestauth refresh [flags]    trade a refresh token for a new access token
+  nestauth token [flags]      print a valid access token of a saved profile
+  nestauth profiles           list the saved profiles
+  nestauth forget --profile NAME [--revoke]   delete a saved profile
 
 Providers (--provider):
   sdm      Google Nest Device Access (Smart Device Management), today's Nest API
@@ -32,6 +35,13 @@ Flags:
   --no-pkce                don't send a PKCE challenge (on for sdm and custom)
   --timeout D              time limit of one token request (default 30s)
   --demo                   run against a built-in Works with Nest server
+  --profile NAME           the saved profile to start from and save to
+                           (default "default"); its values are filled in
+  --save                   save the profile as soon as a token arrives
+                           (without it, press s on the token step)
+  --store keyring|file     where saving puts the secrets: the OS keyring
+                           (default), or secrets.json beside the settings,
+                           mode 0600, NOT encrypted
   --version                print the version
   --help                   print this help
 
@@ -60,7 +70,9 @@ refresh_token, scope, expires_in, expiry); errors go to stderr on one line.
 Flags: --provider, --client-id, --client-secret-file, --project-id,
   --token-url, --redirect-uri (must equal the one in the authorization URL),
   --auth-style post|basic, --code-file F, --code CODE,
-  --code-verifier-file F, --code-verifier V (PKCE), --timeout D
+  --code-verifier-file F, --code-verifier V (PKCE), --timeout D,
+  --save (save the result as a profile, for nestauth token; stderr says
+  where), --profile NAME (default "default"), --store keyring|file
 
 Exit codes: 0 ok, 1 the token could not be written to stdout, 2 usage,
   3 code rejected (or the redirect carries an error), 4 client rejected,
@@ -76,11 +88,61 @@ The client secret comes from NESTAUTH_CLIENT_SECRET or --client-secret-file.
 Prints the token response as JSON on stdout, like exchange.
 
 Flags: --provider, --client-id, --client-secret-file, --token-url,
-  --auth-style post|basic, --refresh-token-file F, --timeout D
+  --auth-style post|basic, --refresh-token-file F, --timeout D,
+  --save (save the result as a profile, for nestauth token; stderr says
+  where), --profile NAME (default "default"), --store keyring|file
 
 Works with Nest (--provider nest) never issued refresh tokens.
 
 Exit codes: 0 ok, 1 the token could not be written to stdout, 2 usage,
   3 refresh token rejected, 4 client rejected, 5 network or server error.
+`,
+	"token": `nestauth token: print a valid access token of a saved profile, for scripts.
+
+Usage:
+  nestauth token [--profile NAME] [--min-valid D] [--timeout D]
+
+Prints the access token alone on stdout: the stored one while it lives at
+least --min-valid more (default 60s), with no request; else it refreshes it
+once and saves the result (a rotated refresh token too) before printing.
+Runs at the same moment refresh once: they wait on a lock in the settings
+directory and share the new token.
+
+Save a profile first: the wizard's s key (or --save), or exchange --save.
+
+Flags: --profile NAME (default "default"), --min-valid D (default 60s),
+  --timeout D (the refresh, and the wait for another run's; default 30s)
+
+Exit codes: 0 ok, 1 failure (a damaged profile, an unreachable keyring, or
+  stdout could not take the token), 2 usage or no such profile,
+  3 refresh token rejected: sign in again with nestauth --profile NAME,
+  4 client rejected, 5 network or server error.
+`,
+	"profiles": `nestauth profiles: list the saved profiles.
+
+Usage:
+  nestauth profiles
+
+One line each: name, provider, client ID, where the secrets are kept
+(keyring or file) and when the access token expires. Never a secret. A
+damaged profile shows the settings file's path and line.
+
+The settings are in $NESTAUTH_CONFIG_DIR, else $XDG_CONFIG_HOME/nestauth,
+else the OS's user config directory/nestauth (~/.config/nestauth on Linux).
+
+Exit codes: 0 ok (also when there are none), 1 the list cannot be read.
+`,
+	"forget": `nestauth forget: delete a saved profile.
+
+Usage:
+  nestauth forget --profile NAME [--revoke] [--timeout D]
+
+Deletes the profile's settings, its OS keyring entries and its entry in
+the secrets file, and prints what it deleted.
+--revoke first revokes its tokens at the provider; if that fails, nothing
+is deleted.
+
+Exit codes: 0 ok, 1 failure, 2 usage or no such profile; with --revoke,
+  3 token rejected, 4 client rejected, 5 network or server error.
 `,
 }

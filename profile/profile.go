@@ -245,8 +245,11 @@ func (s Store) Forget(name string) ([]string, error) {
 		return nil, err
 	}
 	sec := f.find(name)
-	primary := Keyring
-	if sec != nil && sec.err == nil {
+	primary := Keyring // where the secrets must be found
+	switch {
+	case sec == nil:
+		primary = -1 // no such profile: an unreachable keyring is no error
+	case sec.err == nil:
 		primary = sec.settings.SecretsIn
 	}
 	var gone []string

@@ -338,6 +338,30 @@ func TestNoKeyringNeverFallsBack(t *testing.T) {
 	if gone, err := st.Forget("default"); err != nil || len(gone) != 2 {
 		t.Errorf("Forget of a file profile without a keyring = %q, %v", gone, err)
 	}
+	if gone, err := st.Forget("never-saved"); !errors.Is(err, profile.ErrNoProfile) || errors.Is(err, profile.ErrNoKeyring) {
+		t.Errorf("Forget of a profile never saved, without a keyring = %q, %v; want ErrNoProfile", gone, err)
+	}
+}
+
+func TestRevokeURLRoundTrip(t *testing.T) {
+	st, _ := newStore(t)
+	p := auth.Custom()
+	p.AuthURL, p.TokenURL, p.RevokeURL = "https://id.example/auth", "https://id.example/token", "https://id.example/revoke"
+	if _, err := st.Save("c", profile.SettingsFor(auth.Config{Provider: p, ClientID: "id"}, profile.Keyring), someSecrets()); err != nil {
+		t.Fatal(err)
+	}
+	loaded, err := st.Load("c")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := loaded.Config()
+	if err != nil || cfg.RevokeURL != p.RevokeURL {
+		t.Errorf("the saved revoke URL came back as %q, %v; want %q", cfg.RevokeURL, err, p.RevokeURL)
+	}
+	sdm, err := profile.Settings{Provider: "sdm"}.Config("")
+	if err != nil || sdm.RevokeURL != auth.SDMRevokeURL {
+		t.Errorf("no revoke_url keeps the provider's: %q, %v", sdm.RevokeURL, err)
+	}
 }
 
 func TestSaveMovesSecretsBetweenBackends(t *testing.T) {

@@ -30,8 +30,7 @@ type Settings struct {
 	SecretsIn   Backend // where the profile's secrets are kept
 }
 
-// SettingsFor takes the non-secret values of cfg. The revoke URL is left to
-// the caller: auth.Provider does not carry one.
+// SettingsFor takes the non-secret values of cfg.
 func SettingsFor(cfg auth.Config, in Backend) Settings {
 	p := cfg.Provider
 	return Settings{
@@ -40,6 +39,7 @@ func SettingsFor(cfg auth.Config, in Backend) Settings {
 		ProjectID:   cfg.ProjectID,
 		AuthURL:     p.AuthURL,
 		TokenURL:    p.TokenURL,
+		RevokeURL:   p.RevokeURL,
 		RedirectURI: p.RedirectURI,
 		Scopes:      append([]string(nil), p.Scopes...),
 		AuthParams:  append([][2]string(nil), p.AuthParams...),
@@ -57,6 +57,9 @@ func (s Settings) Config(secret string) (auth.Config, error) {
 		return auth.Config{}, fmt.Errorf("unknown provider %q: use sdm, nest or custom", s.Provider)
 	}
 	p.AuthURL, p.TokenURL, p.RedirectURI = s.AuthURL, s.TokenURL, s.RedirectURI
+	if s.RevokeURL != "" { // empty keeps the provider's own (sdm, nest)
+		p.RevokeURL = s.RevokeURL
+	}
 	p.Scopes = append([]string(nil), s.Scopes...)
 	p.AuthParams = append([][2]string(nil), s.AuthParams...)
 	p.AuthStyle, p.PKCE = s.AuthStyle, s.PKCE

@@ -18,8 +18,8 @@ func deliverCmd(deliver func(*auth.Token) error, tok *auth.Token) tea.Cmd {
 // written first, while the wizard still shows it: if the write fails, the
 // person can still copy it. Once a write has failed, finishing just quits.
 func (m *wizard) finish() tea.Cmd {
-	if m.delivering {
-		return nil // one write of the token
+	if m.delivering || m.save.running {
+		return nil // one write of the token; a save half done is no save
 	}
 	if m.opts.Deliver == nil || m.deliverErr != nil {
 		m.done = true

@@ -37,7 +37,7 @@ var fields = map[step]field{
 		parse:  anyProvider(auth.ParseClientID),
 	},
 	stepSecret: {
-		intro:  "Your OAuth client's secret. It is masked, and stays in memory: never logged or saved.",
+		intro:  "Your OAuth client's secret. It is masked and never logged; it is saved only with a profile (s, once you have the token).",
 		limit:  4096,
 		masked: true,
 		preset: func(o Options) string { return o.ClientSecret },

@@ -78,6 +78,9 @@ func (m *wizard) helpKeys() bindingList {
 		if m.token.RefreshToken != "" {
 			l = append(l, keys.CopyRefresh)
 		}
+		if m.opts.Save != nil {
+			l = append(l, keys.Save)
+		}
 		return append(l, keys.Done, keys.NewCode)
 	case stepSecret:
 		return bindingList{keys.Next, keys.Reveal, keys.Back, keys.Quit}

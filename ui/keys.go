@@ -22,6 +22,7 @@ type keyMap struct {
 	SubmitCode   key.Binding
 	ProviderNext key.Binding
 	ListQuit     key.Binding
+	Save         key.Binding
 }
 
 var keys = keyMap{
@@ -43,6 +44,7 @@ var keys = keyMap{
 	SubmitCode:   key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "get token")),
 	ProviderNext: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "choose")),
 	ListQuit:     key.NewBinding(key.WithKeys("q"), key.WithHelp("q", "quit")), // as in Charm's lists
+	Save:         key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "save profile")),
 }
 
 // bindingList is a help.KeyMap of one step's keys.

@@ -35,6 +35,7 @@ type wizard struct {
 
 	delivering, wrote bool  // Options.Deliver is running; it wrote the token
 	deliverErr        error // why Options.Deliver failed
+	save              saving
 
 	notice notice
 

@@ -38,4 +38,10 @@ type Options struct {
 	// Deliver, when set, writes the token out (to stdout) as the person
 	// finishes; when it fails, the wizard stays on the token and says so.
 	Deliver func(*auth.Token) error
+
+	// Save, when set, saves the token as profile Profile: the s key on the
+	// token step. AutoSave saves each token as it arrives (--save).
+	Save     Saver
+	Profile  string
+	AutoSave bool
 }

@@ -45,6 +45,8 @@ func (m *wizard) update(msg tea.Msg) tea.Cmd {
 		return m.approved(msg)
 	case deliveredMsg:
 		return m.delivered(msg)
+	case savedMsg:
+		return m.savedProfile(msg)
 	case tea.KeyPressMsg:
 		if msg.String() == "ctrl+c" {
 			if m.step == stepToken && !m.delivering {
@@ -269,7 +271,12 @@ func (m *wizard) gotToken(msg tokenMsg) tea.Cmd {
 	}
 	m.exchange.end()
 	m.token = msg.token
-	return tea.Batch(m.goTo(stepToken), m.listener.stop()) // listen again for another code
+	m.save.reset()
+	cmd := m.goTo(stepToken)
+	if m.opts.AutoSave {
+		cmd = tea.Batch(cmd, m.startSave())
+	}
+	return tea.Batch(cmd, m.listener.stop()) // listen again for another code
 }
 
 // exchangeFailed sends the person to the step that can fix the failure.
@@ -368,6 +375,8 @@ func (m *wizard) updateToken(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, keys.CopyRefresh):
 		m.notice.status = "There is no refresh token to copy: the server did not issue one."
 		return nil
+	case m.opts.Save != nil && key.Matches(msg, keys.Save):
+		return m.startSave()
 	case key.Matches(msg, keys.Done):
 		return m.finish()
 	case key.Matches(msg, keys.NewCode):

@@ -1,0 +1,58 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+
+	"nestauth/auth"
+	"nestauth/profile"
+)
+
+// runToken prints a valid access token of a saved profile: the stored one
+// while it lives --min-valid more, else one refresh's, saved first. Runs at
+// the same moment refresh once (profile.Store.Token).
+func runToken(o *options, stdout, stderr io.Writer) int {
+	st, err := o.profiles()
+	if err != nil {
+		failf(stderr, "%v", err)
+		return exitFailure
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), o.timeout)
+	defer cancel()
+	tok, err := st.Token(ctx, o.profile, o.minValid, nil)
+	if err != nil {
+		return tokenFailed(st, o.profile, err, stderr)
+	}
+	if _, err := fmt.Fprintln(stdout, tok.AccessToken); err != nil {
+		failf(stderr, "%s: %v", lostToken, err)
+		return exitFailure
+	}
+	return exitOK
+}
+
+// tokenFailed says why profile name has no token, and what to do.
+func tokenFailed(st profile.Store, name string, err error, stderr io.Writer) int {
+	var e *auth.Error
+	switch {
+	case errors.Is(err, profile.ErrNoProfile):
+		failf(stderr, "%v. Create it: run the wizard with '%s' and press s on the token step (or add --save), or 'nestauth exchange --profile %s --save ...'.",
+			err, profile.SignInCommand(name), name)
+		return exitUsage
+	case errors.As(err, &e) && e.Kind == auth.KindCode && e.Refresh:
+		line := fmt.Sprintf("profile %s: refresh token rejected: %v. Sign in again: %s (every saved value is filled in; only the code is new).",
+			name, e, profile.SignInCommand(name))
+		if p, err := st.Load(name); err == nil {
+			if cfg, err := p.Config(); err == nil && cfg.RefreshTokenWarning() != "" {
+				line += " Why it died: " + cfg.RefreshTokenWarning()
+			}
+		}
+		failf(stderr, "%s", line)
+		return exitRejectedCode
+	case errors.As(err, &e):
+		return printError(stderr, err)
+	}
+	failf(stderr, "profile %s: %v", name, err)
+	return exitFailure
+}

@@ -1,0 +1,215 @@
+package main
+
+import (
+	"cmp"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"time"
+
+	"nestauth/auth"
+	"nestauth/profile"
+	"nestauth/ui"
+)
+
+// profileCommands take everything from a saved profile: no provider or
+// client flags.
+var profileCommands = map[string]bool{"token": true, "profiles": true, "forget": true}
+
+// profileCommandFlags are the flags each profile command takes.
+var profileCommandFlags = map[string]map[string]bool{
+	"token":    {"profile": true, "min-valid": true, "timeout": true, "version": true},
+	"forget":   {"profile": true, "revoke": true, "timeout": true, "version": true},
+	"profiles": {"version": true},
+}
+
+// profileOptions are the command line's profile flags.
+type profileOptions struct {
+	profile    string          // --profile
+	profileSet bool            // --profile was given
+	save       bool            // --save
+	store      profile.Backend // --store: where saving puts the secrets
+	storeSet   bool            // --store was given; else a saved profile keeps its own
+	minValid   time.Duration   // token --min-valid
+	revoke     bool            // forget --revoke
+
+	// settingsDir is the settings directory; settingsErr says why there is none.
+	settingsDir string
+	settingsErr error
+
+	providerFlags providerFlags // applied again over a saved provider
+}
+
+// profileFlags defines cmd's profile flags on fs; it returns --store's value.
+func (o *profileOptions) profileFlags(fs *flag.FlagSet, cmd string) *string {
+	store := new(string)
+	*store = profile.Keyring.String()
+	if cmd != "profiles" {
+		fs.StringVar(&o.profile, "profile", profile.DefaultName, "")
+	}
+	switch cmd {
+	case "wizard", "exchange", "refresh":
+		fs.BoolVar(&o.save, "save", false, "")
+		fs.StringVar(store, "store", *store, "")
+	case "token":
+		fs.DurationVar(&o.minValid, "min-valid", 60*time.Second, "")
+	case "forget":
+		fs.BoolVar(&o.revoke, "revoke", false, "")
+	}
+	return store
+}
+
+// checkProfileFlags checks the profile flags given (set) for cmd and finds
+// the settings directory.
+func (o *options) checkProfileFlags(cmd string, set map[string]bool, store string, getenv func(string) string) error {
+	if allowed, ok := profileCommandFlags[cmd]; ok {
+		for name := range set {
+			if !allowed[name] {
+				return usagef("--%s does not apply to %s: the saved profile holds the settings", name, cmd)
+			}
+		}
+	}
+	o.profileSet, o.storeSet = set["profile"], set["store"]
+	if cmd != "profiles" {
+		if err := profile.ValidateName(o.profile); err != nil {
+			return usagef("--profile: %v", err)
+		}
+	}
+	var err error
+	if o.store, err = profile.ParseBackend(store); err != nil {
+		return usagef("--store: %v", err)
+	}
+	switch {
+	case cmd == "forget" && !o.profileSet:
+		return usagef("forget needs --profile NAME: 'nestauth profiles' lists them")
+	case o.minValid < 0:
+		return usagef("--min-valid cannot be negative")
+	case o.demo && (o.save || o.profileSet || set["store"]):
+		return usagef("--demo's server lives only while the wizard runs: there is no profile to save or load")
+	case (cmd == "exchange" || cmd == "refresh") && !o.save && (o.profileSet || set["store"]):
+		return usagef("--profile and --store say where --save puts the result: add --save")
+	}
+	o.settingsDir, o.settingsErr = profile.DefaultDir(getenv)
+	return nil
+}
+
+// profiles is the store of saved profiles.
+func (o *options) profiles() (profile.Store, error) {
+	if o.settingsErr != nil {
+		return profile.Store{}, o.settingsErr
+	}
+	return profile.Store{Dir: o.settingsDir}, nil
+}
+
+// saveProfile saves cfg and tok as o.profile: the secrets where --store
+// says, else where the profile kept them, else in the keyring.
+func (o *options) saveProfile(cfg auth.Config, tok *auth.Token) (profile.Saved, error) {
+	st, err := o.profiles()
+	if err != nil {
+		return profile.Saved{}, err
+	}
+	in := o.store
+	if !o.storeSet { // saved again, a profile keeps its secrets where they are
+		if p, err := st.Load(o.profile); err == nil {
+			in = p.Settings.SecretsIn
+		}
+	}
+	return st.Save(o.profile, profile.SettingsFor(cfg, in), profile.SecretsFor(cfg, tok))
+}
+
+// saveAndSay saves exchange's or refresh's result (--save) and says on
+// stderr where it went; a failed save is exit 1, though the token was printed.
+func (o *options) saveAndSay(stderr io.Writer, cfg auth.Config, tok *auth.Token) int {
+	saved, err := o.saveProfile(cfg, tok)
+	if err != nil {
+		failf(stderr, "the token was printed but profile %s was not saved: %v", o.profile, err)
+		return exitFailure
+	}
+	say(stderr, fmt.Sprintf("nestauth: saved profile %s: settings in %s, secrets in %s. 'nestauth token --profile %s' prints a valid access token from now on.",
+		o.profile, saved.SettingsPath, saved.SecretsWhere, o.profile))
+	return exitOK
+}
+
+// wizardProfile fills the wizard's options from the saved profile: every
+// value shown and editable, not skipped; flags still win. A profile that
+// cannot be read stops the wizard when it was named, and is passed over
+// with a warning otherwise.
+func (o *options) wizardProfile(uo *ui.Options, stderr io.Writer) error {
+	st, err := o.profiles()
+	if err != nil {
+		if o.profileSet {
+			return err
+		}
+		return nil // no settings directory: nothing saved to load
+	}
+	p, err := st.Load(o.profile)
+	switch {
+	case errors.Is(err, profile.ErrNoProfile):
+		return nil
+	case err != nil && o.profileSet:
+		return fmt.Errorf("profile %s cannot be read: %w. Fix it, or start afresh: nestauth forget --profile %s", o.profile, err, o.profile)
+	case err != nil:
+		failf(stderr, "note: the saved profile %s was not loaded: %v", o.profile, err)
+		return nil
+	}
+	cfg, err := p.Config()
+	if err != nil {
+		return fmt.Errorf("profile %s: %w", o.profile, err)
+	}
+	pf := o.providerFlags
+	if pf.id != "" && pf.id != cfg.Provider.ID {
+		return usagef("profile %s is saved for --provider %s, not %s: leave out --provider, or pick another --profile", o.profile, cfg.Provider.ID, pf.id)
+	}
+	pf.id, pf.saved = "", &cfg.Provider
+	providers, err := pf.providers("wizard", false)
+	if err != nil {
+		return err
+	}
+	uo.Providers = providers
+	uo.ClientID = cmp.Or(o.clientID, cfg.ClientID)
+	uo.ClientSecret = cmp.Or(o.clientSecret, cfg.ClientSecret)
+	uo.ProjectID = cmp.Or(o.projectID, cfg.ProjectID)
+	uo.Prefill = true
+	return nil
+}
+
+// wizardSave lets the wizard save its token as o.profile: with s on the
+// token step, or as soon as it arrives with --save.
+func (o *options) wizardSave(uo *ui.Options) {
+	if o.demo {
+		return // the demo server and its tokens end with the wizard
+	}
+	uo.Save, uo.Profile, uo.AutoSave = o.saveProfile, o.profile, o.save
+}
+
+// wizardSaved says, after the wizard, where its token was saved; with
+// --save, a token not saved makes the exit status 1.
+func (o *options) wizardSaved(m *ui.Model, status int, screen, stderr io.Writer) int {
+	saved := m.Saved()
+	switch {
+	case status != exitOK:
+		return status
+	case saved != nil:
+		say(screen, fmt.Sprintf("Saved profile %s: settings in %s; secrets in %s.", o.profile, saved.SettingsPath, saved.SecretsWhere))
+	case o.save:
+		why := "it was not saved"
+		if err := m.SaveErr(); err != nil {
+			why = auth.Sanitize(err.Error())
+		}
+		failf(stderr, "profile %s was not saved: %s", o.profile, why)
+		return exitFailure
+	}
+	return status
+}
+
+// profileFailed reports a profile that cannot be used, and exits 2 for a
+// bad command line, else 1.
+func profileFailed(stderr io.Writer, err error) int {
+	failf(stderr, "%v", err)
+	var u usageError
+	if errors.As(err, &u) {
+		return exitUsage
+	}
+	return exitFailure
+}
