@@ -460,9 +460,16 @@ func TestE2ENoTmuxInfo(t *testing.T) {
 	if b, err := os.ReadFile(logFile); err == nil {
 		t.Errorf("nestauth ran tmux:\n%s", b)
 	}
-	childEnv, err := os.ReadFile(filepath.Join(bin, "env"))
-	if err != nil {
-		t.Fatal(err)
+	// The browser runs on its own after "Opened": wait for what it wrote.
+	var childEnv []byte
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		var err error
+		if childEnv, err = os.ReadFile(filepath.Join(bin, "env")); err == nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the browser never wrote its environment: %v", err)
+		}
 	}
 	if !strings.Contains(string(childEnv), "TMUX="+tmuxVar+"\n") {
 		t.Errorf("the browser lost TMUX:\n%s", childEnv)
