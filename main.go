@@ -64,7 +64,7 @@ func takeSecrets() func(string) string {
 
 func runCLI(args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) int {
 	cmd := "wizard"
-	if len(args) > 0 && (args[0] == "exchange" || args[0] == "refresh") {
+	if len(args) > 0 && (args[0] == "exchange" || args[0] == "refresh" || args[0] == "check" || args[0] == "revoke") {
 		cmd, args = args[0], args[1:]
 	}
 	if len(args) > 0 && args[0] == "help" { // nestauth help, nestauth exchange help
@@ -79,7 +79,7 @@ func runCLI(args []string, stdin io.Reader, stdout, stderr io.Writer, getenv fun
 	case o.showVersion:
 		return printVersion(stdout, stderr)
 	}
-	if err := checkStdout(stdout); err != nil {
+	if err := checkStdout(stdout); o.sink.path == "" && err != nil {
 		failf(stderr, "%v", err)
 		return exitFailure
 	}
@@ -88,6 +88,10 @@ func runCLI(args []string, stdin io.Reader, stdout, stderr io.Writer, getenv fun
 		return runExchange(o, stdin, stdout, stderr)
 	case "refresh":
 		return runRefresh(o, stdin, stdout, stderr)
+	case "check":
+		return runCheck(o, stdin, stdout, stderr)
+	case "revoke":
+		return runRevoke(o, stdin, stderr)
 	}
 	return runWizard(o, stdout, stderr, getenv)
 }
@@ -115,11 +119,12 @@ func runWizard(o *options, stdout, stderr io.Writer, getenv func(string) string)
 		p := auth.Nest()
 		p.Name = "Works with Nest (demo server on this machine)"
 		p.AuthURL, p.TokenURL = fake.AuthURL(), fake.TokenURL()
+		p.APIURL, p.RevokeURL = fake.APIURL(), fake.RevokeURL()
 		uo.Providers = []auth.Provider{p}
 		uo.ClientID, uo.ClientSecret, uo.Prefill = demoClientID, demoClientSecret, true
 		uo.Approve = fake.Approve
 	}
-	uo.TokenNote, uo.Deliver = tokenDelivery(stdout)
+	uo.TokenNote, uo.Deliver = tokenDelivery(stdout, o.sink)
 	screen, closeScreen, err := wizardScreen(stderr, getenv)
 	if err != nil {
 		failf(stderr, "%v", err)
@@ -135,7 +140,7 @@ func runWizard(o *options, stdout, stderr io.Writer, getenv func(string) string)
 	}
 	m := final.(ui.Model)
 	m.Close()
-	return printWizardResult(&m, stdout, stderr, screen)
+	return printWizardResult(&m, o.sink, stdout, stderr, screen)
 }
 
 func runExchange(o *options, stdin io.Reader, stdout, stderr io.Writer) int {
@@ -173,7 +178,7 @@ func runExchange(o *options, stdin io.Reader, stdout, stderr io.Writer) int {
 	if warn := cfg.RefreshTokenWarning(); err == nil && tok.RefreshToken != "" && warn != "" {
 		say(stderr, "nestauth: note: "+warn)
 	}
-	return printResult(tok, err, "The code is used up: get a new one, and give exchange a stdout it can write.", stdout, stderr)
+	return printResult(tok, err, "The code is used up: get a new one, and give exchange a stdout it can write.", o.sink, stdout, stderr)
 }
 
 func runRefresh(o *options, stdin io.Reader, stdout, stderr io.Writer) int {
@@ -193,5 +198,5 @@ func runRefresh(o *options, stdin io.Reader, stdout, stderr io.Writer) int {
 	ctx, cancel := context.WithTimeout(context.Background(), o.timeout)
 	defer cancel()
 	tok, err := o.config().Refresh(ctx, rt)
-	return printResult(tok, err, "Run refresh again with a stdout it can write (if the server rotated the refresh token, use the new one shown here).", stdout, stderr)
+	return printResult(tok, err, "Run refresh again with a stdout it can write (if the server rotated the refresh token, use the new one shown here).", o.sink, stdout, stderr)
 }

@@ -21,7 +21,7 @@ func (m *wizard) finish() tea.Cmd {
 	if m.delivering {
 		return nil // one write of the token
 	}
-	if m.opts.Deliver == nil || m.deliverErr != nil {
+	if m.opts.Deliver == nil || m.deliverErr != nil || m.actions.revoked {
 		m.done = true
 		if m.deliverErr == nil {
 			m.notice.status = "" // the last frame says where the token went, nothing stale

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"time"
 
 	"nestauth/auth"
@@ -38,4 +39,8 @@ type Options struct {
 	// Deliver, when set, writes the token out (to stdout) as the person
 	// finishes; when it fails, the wizard stays on the token and says so.
 	Deliver func(*auth.Token) error
+	// Check and Revoke call the provider about the token (v and x); nil
+	// means auth.Check and auth.Revoke.
+	Check  func(context.Context, auth.Config, string) (*auth.CheckResult, error)
+	Revoke func(context.Context, auth.Config, *auth.Token) error
 }
