@@ -26,6 +26,9 @@ func (m *wizard) finish() tea.Cmd {
 		if m.deliverErr == nil {
 			m.notice.status = "" // the last frame says where the token went, nothing stale
 		}
+		if m.actions.revoked {
+			m.notice.clear() // the last frame says the token went nowhere
+		}
 		return tea.Quit
 	}
 	m.delivering = true
