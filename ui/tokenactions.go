@@ -18,7 +18,7 @@ type tokenActions struct {
 	call    call              // verify or revoke, in flight
 	checked *auth.CheckResult // the last verification that worked
 	confirm confirm           // a question awaiting y or n
-	save    savePrompt        // the file name prompt of w
+	write   writePrompt       // the file name prompt of w
 	// revoked: the provider no longer honours the token. Nothing pretends
 	// it works: no copy, no file, nothing handed on at the end.
 	revoked bool
@@ -33,20 +33,20 @@ const (
 	confirmReplace // the file exists
 )
 
-func newTokenActions() tokenActions { return tokenActions{call: newCall(), save: newSavePrompt()} }
+func newTokenActions() tokenActions { return tokenActions{call: newCall(), write: newWritePrompt()} }
 
 // fit styles the spinner and the prompt, and fits the prompt to the width.
 func (a *tokenActions) fit(s Styles, width int) {
 	a.call.spinner.Style = s.Spinner
-	a.save.input.SetStyles(s.Input)
-	a.save.input.SetWidth(max(width-len("> ")-1, 10))
+	a.write.input.SetStyles(s.Input)
+	a.write.input.SetWidth(max(width-len("> ")-1, 10))
 }
 
 // reset forgets everything about the previous token.
 func (a *tokenActions) reset() {
 	a.call.end()
 	a.checked, a.confirm, a.revoked = nil, confirmNone, false
-	a.save.close()
+	a.write.close()
 }
 
 // Revoked reports whether the person revoked the token in the wizard (or
@@ -70,8 +70,8 @@ func (m *wizard) tokenAction(msg tea.KeyPressMsg) (cmd tea.Cmd, ok bool) {
 		return nil, true // one call at a time, and nothing else meanwhile
 	case a.confirm != confirmNone:
 		return m.answer(msg), true
-	case a.save.open:
-		return m.updateSave(msg), true
+	case a.write.open:
+		return m.updateWrite(msg), true
 	}
 	switch {
 	case key.Matches(msg, keys.Verify):
@@ -89,7 +89,7 @@ func (m *wizard) tokenAction(msg tea.KeyPressMsg) (cmd tea.Cmd, ok bool) {
 		m.notice = notice{err: deadToken}
 		return nil, true
 	case key.Matches(msg, keys.WriteFile):
-		return m.openSave(), true
+		return m.openWrite(), true
 	case key.Matches(msg, keys.CopyHeader):
 		h, err := output.Header(m.token)
 		if err != nil {
@@ -128,7 +128,7 @@ func (m *wizard) answer(msg tea.KeyPressMsg) tea.Cmd {
 		if q == confirmRevoke {
 			return m.revoke()
 		}
-		return m.saveFile(true)
+		return m.writeFile(true)
 	case key.Matches(msg, keys.No):
 		a.confirm = confirmNone
 		if q == confirmRevoke {
@@ -136,7 +136,7 @@ func (m *wizard) answer(msg tea.KeyPressMsg) tea.Cmd {
 			return nil
 		}
 		m.notice = notice{status: "Kept the file as it is: choose another name."}
-		return a.save.input.Focus()
+		return a.write.input.Focus()
 	}
 	return nil
 }
@@ -151,7 +151,7 @@ func (m *wizard) tokenHelp() bindingList {
 		return bindingList{keys.YesRevoke, keys.No}
 	case a.confirm == confirmReplace:
 		return bindingList{keys.YesReplace, keys.No}
-	case a.save.open:
+	case a.write.open:
 		return bindingList{keys.SaveFile, keys.CancelPrompt}
 	case a.revoked:
 		return bindingList{keys.Verify, keys.Done, keys.NewCode}
@@ -170,7 +170,7 @@ func (a *tokenActions) helpMode() int {
 		return 1
 	case a.confirm != confirmNone:
 		return 2 + int(a.confirm)
-	case a.save.open:
+	case a.write.open:
 		return 5
 	case a.revoked:
 		return 6
@@ -214,11 +214,11 @@ func (m *wizard) writeTokenActions(b *strings.Builder) {
 		m.para(b, m.styles.Warn, what+" y revokes, n keeps it.")
 	case a.confirm == confirmReplace:
 		b.WriteString("\n")
-		m.para(b, m.styles.Warn, a.save.path+" exists. Replace it? y replaces it, n keeps it.")
-	case a.save.open:
+		m.para(b, m.styles.Warn, a.write.path+" exists. Replace it? y replaces it, n keeps it.")
+	case a.write.open:
 		b.WriteString("\n")
 		m.para(b, m.styles.Text, "Write the token (JSON, as nestauth exchange prints it) to this file, with mode 0600 (yours alone):")
-		b.WriteString(a.save.input.View() + "\n")
+		b.WriteString(a.write.input.View() + "\n")
 	}
 	if a.checked != nil && !a.call.running {
 		m.writeChecked(b, a.checked)

@@ -93,7 +93,7 @@ func TestWriteFile(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "tok.json")
 	m = send(t, m, char('w'))
 	wantView(t, m, "Write the token (JSON", "> "+DefaultTokenFile, "enter write", "esc cancel")
-	m.actions.save.input.SetValue(path)
+	m.actions.write.input.SetValue(path)
 	m = send(t, m, enter)
 	wantView(t, m, "Wrote the token to "+path+" (mode 0600")
 	fi, err := os.Stat(path)
@@ -111,12 +111,12 @@ func TestWriteFile(t *testing.T) {
 		t.Fatal(err)
 	}
 	m = send(t, m, char('w'))
-	m.actions.save.input.SetValue(path)
+	m.actions.write.input.SetValue(path)
 	m = send(t, m, enter)
 	wantView(t, m, path+" exists. Replace it?", "y replace", "n/esc keep")
 	m = send(t, m, char('n'))
-	if b, _ := os.ReadFile(path); string(b) != "keep me" || !m.actions.save.open {
-		t.Fatalf("after n: file %q, prompt open %v; want the file kept and the prompt back", b, m.actions.save.open)
+	if b, _ := os.ReadFile(path); string(b) != "keep me" || !m.actions.write.open {
+		t.Fatalf("after n: file %q, prompt open %v; want the file kept and the prompt back", b, m.actions.write.open)
 	}
 	// And y replaces it.
 	m = send(t, m, enter)

@@ -49,8 +49,8 @@ func (m *wizard) update(msg tea.Msg) tea.Cmd {
 		return m.checked(msg)
 	case revokedMsg:
 		return m.revokeDone(msg)
-	case savedMsg:
-		return m.saved(msg)
+	case wroteFileMsg:
+		return m.wroteFile(msg)
 	case tea.KeyPressMsg:
 		if msg.String() == "ctrl+c" {
 			if m.step == stepToken && !m.delivering {
@@ -133,7 +133,7 @@ func (m *wizard) paste(msg tea.PasteMsg) tea.Cmd {
 		return nil // the field holds the code being exchanged
 	}
 	if m.step == stepToken {
-		return m.pasteSave(strings.TrimSpace(msg.Content))
+		return m.pasteWrite(strings.TrimSpace(msg.Content))
 	}
 	var cmd tea.Cmd
 	if m.step == stepAuthorize {

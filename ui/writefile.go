@@ -18,46 +18,46 @@ import (
 // DefaultTokenFile is the file name w offers, in the working directory.
 const DefaultTokenFile = "nestauth-token.json"
 
-// savePrompt is the file name prompt of w.
-type savePrompt struct {
+// writePrompt is the file name prompt of w.
+type writePrompt struct {
 	open    bool
 	writing bool   // a write is running: keys wait
 	path    string // the name being written, as typed
 	input   textinput.Model
 }
 
-func newSavePrompt() savePrompt {
+func newWritePrompt() writePrompt {
 	in := textinput.New()
 	in.Prompt = "> "
 	in.CharLimit = 4096
-	return savePrompt{input: in}
+	return writePrompt{input: in}
 }
 
-func (p *savePrompt) close() {
+func (p *writePrompt) close() {
 	p.open, p.writing = false, false
 	p.input.Blur()
 }
 
-// savedMsg says how writing the token to path went.
-type savedMsg struct {
+// wroteFileMsg says how writing the token to path went.
+type wroteFileMsg struct {
 	path string // absolute, for the message
 	err  error
 }
 
-// saveCmd writes data to path with mode 0600, atomically; without force it
+// writeFileCmd writes data to path with mode 0600, atomically; without force it
 // leaves an existing file alone (fs.ErrExist).
-func saveCmd(path string, data []byte, force bool) tea.Cmd {
+func writeFileCmd(path string, data []byte, force bool) tea.Cmd {
 	return func() tea.Msg {
 		if abs, err := filepath.Abs(path); err == nil {
 			path = abs
 		}
-		return savedMsg{path: path, err: output.WriteFileAtomic(path, data, force)}
+		return wroteFileMsg{path: path, err: output.WriteFileAtomic(path, data, force)}
 	}
 }
 
-// openSave opens the prompt (w) with the default name.
-func (m *wizard) openSave() tea.Cmd {
-	p := &m.actions.save
+// openWrite opens the prompt (w) with the default name.
+func (m *wizard) openWrite() tea.Cmd {
+	p := &m.actions.write
 	p.open = true
 	p.input.SetValue(DefaultTokenFile)
 	p.input.CursorEnd()
@@ -65,13 +65,13 @@ func (m *wizard) openSave() tea.Cmd {
 	return p.input.Focus()
 }
 
-func (m *wizard) updateSave(msg tea.KeyPressMsg) tea.Cmd {
-	p := &m.actions.save
+func (m *wizard) updateWrite(msg tea.KeyPressMsg) tea.Cmd {
+	p := &m.actions.write
 	switch {
 	case p.writing:
 		return nil
 	case key.Matches(msg, keys.SaveFile):
-		return m.saveFile(false)
+		return m.writeFile(false)
 	case key.Matches(msg, keys.CancelPrompt):
 		p.close()
 		m.notice = notice{status: "Nothing was written."}
@@ -82,9 +82,9 @@ func (m *wizard) updateSave(msg tea.KeyPressMsg) tea.Cmd {
 	return cmd
 }
 
-// pasteSave pastes into the open prompt.
-func (m *wizard) pasteSave(text string) tea.Cmd {
-	p := &m.actions.save
+// pasteWrite pastes into the open prompt.
+func (m *wizard) pasteWrite(text string) tea.Cmd {
+	p := &m.actions.write
 	if !p.open || p.writing || m.actions.confirm != confirmNone {
 		return nil
 	}
@@ -93,9 +93,9 @@ func (m *wizard) pasteSave(text string) tea.Cmd {
 	return cmd
 }
 
-// saveFile writes the token as JSON to the named file; force replaces it.
-func (m *wizard) saveFile(force bool) tea.Cmd {
-	p := &m.actions.save
+// writeFile writes the token as JSON to the named file; force replaces it.
+func (m *wizard) writeFile(force bool) tea.Cmd {
+	p := &m.actions.write
 	p.path = strings.TrimSpace(p.input.Value())
 	if p.path == "" {
 		m.notice = notice{err: "Name a file to write the token to."}
@@ -107,11 +107,11 @@ func (m *wizard) saveFile(force bool) tea.Cmd {
 		return nil
 	}
 	p.writing = true
-	return saveCmd(p.path, data, force)
+	return writeFileCmd(p.path, data, force)
 }
 
-func (m *wizard) saved(msg savedMsg) tea.Cmd {
-	p := &m.actions.save
+func (m *wizard) wroteFile(msg wroteFileMsg) tea.Cmd {
+	p := &m.actions.write
 	p.writing = false
 	switch {
 	case errors.Is(msg.err, fs.ErrExist):
