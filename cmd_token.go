@@ -25,11 +25,7 @@ func runToken(o *options, stdout, stderr io.Writer) int {
 	if err != nil {
 		return tokenFailed(st, o.profile, err, stderr)
 	}
-	if _, err := fmt.Fprintln(stdout, tok.AccessToken); err != nil {
-		failf(stderr, "%s: %v", lostToken, err)
-		return exitFailure
-	}
-	return exitOK
+	return printResult(tok, nil, "Run token again with a stdout it can write: the saved token is still good.", o.sink, stdout, stderr)
 }
 
 // tokenFailed says why profile name has no token, and what to do.

@@ -35,6 +35,8 @@ type options struct {
 	refreshToken     string
 
 	profileOptions
+	sink      tokenSink // --format, --output, --force
+	tokenFile string    // check, revoke: --token-file
 }
 
 // config is the configuration for exchange and refresh: one provider.
@@ -94,6 +96,18 @@ func parseFlags(cmd string, args []string, getenv func(string) string) (*options
 		fs.StringVar(&verifierFile, "code-verifier-file", "", "")
 	case "refresh":
 		fs.StringVar(&o.refreshTokenFile, "refresh-token-file", "", "")
+	case "check", "revoke":
+		fs.StringVar(&o.tokenFile, "token-file", "", "")
+	}
+	if cmd == "wizard" || cmd == "exchange" || cmd == "refresh" || cmd == "token" {
+		fs.StringVar(&o.sink.format, "format", "", "")
+		fs.StringVar(&o.sink.path, "output", "", "")
+		fs.BoolVar(&o.sink.force, "force", false, "")
+	}
+	if cmd == "wizard" || cmd == "check" || cmd == "revoke" {
+		fs.StringVar(&pf.apiURL, "api-url", "", "")
+		fs.StringVar(&pf.checkURL, "check-url", "", "")
+		fs.StringVar(&pf.revokeURL, "revoke-url", "", "")
 	}
 	switch err := fs.Parse(args); {
 	case errors.Is(err, flag.ErrHelp):
@@ -124,6 +138,11 @@ func parseFlags(cmd string, args []string, getenv func(string) string) (*options
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
 	if err := o.checkProfileFlags(cmd, set, *store, getenv); err != nil {
 		return nil, err
+	}
+	if o.sink.defaults(cmd); cmd == "wizard" || cmd == "exchange" || cmd == "refresh" || cmd == "token" {
+		if err := o.sink.check(); err != nil {
+			return nil, usageError{err.Error()}
+		}
 	}
 	if profileCommands[cmd] {
 		return &o, nil // the saved profile holds the rest
@@ -157,7 +176,7 @@ func parseFlags(cmd string, args []string, getenv func(string) string) (*options
 	if o.providers, err = pf.providers(cmd, o.demo); err != nil {
 		return nil, err
 	}
-	if cmd != "wizard" {
+	if cmd == "exchange" || cmd == "refresh" {
 		if o.clientID == "" {
 			return nil, usagef("%s needs --client-id (or NESTAUTH_CLIENT_ID)", cmd)
 		}
@@ -222,6 +241,7 @@ func (o *options) readCodeFiles(set map[string]bool, codeFile, verifierFile stri
 // providerFlags are the flags that shape a provider.
 type providerFlags struct {
 	id, authURL, tokenURL, redirectURI, authStyle string
+	apiURL, checkURL, revokeURL                   string
 	scopes, params                                listFlag
 	noPKCE                                        bool
 	saved                                         *auth.Provider
@@ -267,11 +287,19 @@ func (f providerFlags) providers(cmd string, demo bool) ([]auth.Provider, error)
 	default:
 		base = auth.Providers()
 	}
+	for _, u := range [][2]string{{"api-url", f.apiURL}, {"check-url", f.checkURL}, {"revoke-url", f.revokeURL}} {
+		if err := auth.ValidateEndpoint(u[1]); u[1] != "" && err != nil {
+			return nil, usagef("--%s: %v", u[0], err)
+		}
+	}
 	var out []auth.Provider
 	for _, p := range base {
 		p.AuthURL = cmp.Or(f.authURL, p.AuthURL)
 		p.TokenURL = cmp.Or(f.tokenURL, p.TokenURL)
 		p.RedirectURI = cmp.Or(f.redirectURI, p.RedirectURI)
+		p.APIURL = cmp.Or(f.apiURL, p.APIURL)
+		p.CheckURL = cmp.Or(f.checkURL, p.CheckURL)
+		p.RevokeURL = cmp.Or(f.revokeURL, p.RevokeURL)
 		if len(scopes) > 0 {
 			p.Scopes = scopes
 		}
@@ -292,6 +320,9 @@ func (f providerFlags) providers(cmd string, demo bool) ([]auth.Provider, error)
 // that would send a secret in the clear. chosen is false for a provider that
 // is only offered in the wizard's list: it may still lack its endpoints.
 func checkEndpoints(p auth.Provider, cmd string, chosen bool) error {
+	if cmd == "check" || cmd == "revoke" {
+		return nil // no token request: the API and revocation URLs are checked where used
+	}
 	cfg := auth.Config{Provider: p}
 	check, flags := cfg.ValidateEndpoints, "--auth-url and --token-url"
 	if cmd != "wizard" {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -10,6 +11,9 @@ import (
 	"syscall"
 
 	"github.com/charmbracelet/x/term"
+
+	"nestauth/auth"
+	"nestauth/internal/output"
 )
 
 // maxValue bounds a value read from a file or stdin: a device or a wrong
@@ -74,4 +78,44 @@ func readHidden(f *os.File) ([]byte, error) {
 		}
 	}()
 	return term.ReadPassword(f.Fd())
+}
+
+// readToken reads the token check and revoke use: from the --token-file
+// contents, else stdin (hidden, after a prompt, on a terminal); the raw
+// access token or anything nestauth writes (json, env, header).
+func readToken(tokenFile string, stdin io.Reader, stderr io.Writer) (*auth.Token, error) {
+	var data string
+	switch f, ok := stdin.(*os.File); {
+	case tokenFile != "":
+		v, err := readSmallFile(tokenFile)
+		if err != nil {
+			return nil, fmt.Errorf("--token-file: %w", err)
+		}
+		data = v
+	case ok && term.IsTerminal(f.Fd()):
+		v, err := readLine(stdin, stderr, "Access token")
+		if err != nil {
+			return nil, fmt.Errorf("reading the token: %w", err)
+		}
+		data = v
+	default:
+		b, err := io.ReadAll(io.LimitReader(stdin, maxValue+1))
+		if err != nil {
+			return nil, fmt.Errorf("reading the token from stdin: %w", err)
+		}
+		if len(b) > maxValue {
+			return nil, errors.New("stdin is over 64 KiB: give the token, or what nestauth wrote")
+		}
+		data = string(b)
+	}
+	if trimValue(data) == "" {
+		return nil, errors.New("no token: pass --token-file PATH or the token on stdin (the access token alone, or what exchange, --output or the wizard's w wrote)")
+	}
+	tok, err := output.Parse([]byte(data))
+	if first, _, multi := strings.Cut(trimValue(data), "\n"); err != nil && multi {
+		if t, ferr := output.Parse([]byte(first)); ferr == nil {
+			return t, nil // a raw token on the first line, then other text
+		}
+	}
+	return tok, err
 }

@@ -65,7 +65,7 @@ func takeSecrets() func(string) string {
 
 func runCLI(args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) int {
 	cmd := "wizard"
-	if len(args) > 0 && (args[0] == "exchange" || args[0] == "refresh") {
+	if len(args) > 0 && (args[0] == "exchange" || args[0] == "refresh" || args[0] == "check" || args[0] == "revoke") {
 		cmd, args = args[0], args[1:]
 	}
 	if len(args) > 0 && profileCommands[args[0]] {
@@ -83,7 +83,7 @@ func runCLI(args []string, stdin io.Reader, stdout, stderr io.Writer, getenv fun
 	case o.showVersion:
 		return printVersion(stdout, stderr)
 	}
-	if err := checkStdout(stdout); err != nil {
+	if err := checkStdout(stdout); o.sink.path == "" && err != nil {
 		failf(stderr, "%v", err)
 		return exitFailure
 	}
@@ -98,6 +98,10 @@ func runCLI(args []string, stdin io.Reader, stdout, stderr io.Writer, getenv fun
 		return runProfiles(o, stdout, stderr)
 	case "forget":
 		return runForget(o, stdout, stderr)
+	case "check":
+		return runCheck(o, stdin, stdout, stderr)
+	case "revoke":
+		return runRevoke(o, stdin, stderr)
 	}
 	return runWizard(o, stdout, stderr, getenv)
 }
@@ -125,6 +129,7 @@ func runWizard(o *options, stdout, stderr io.Writer, getenv func(string) string)
 		p := auth.Nest()
 		p.Name = "Works with Nest (demo server on this machine)"
 		p.AuthURL, p.TokenURL = fake.AuthURL(), fake.TokenURL()
+		p.APIURL, p.RevokeURL = fake.APIURL(), fake.RevokeURL()
 		uo.Providers = []auth.Provider{p}
 		uo.ClientID, uo.ClientSecret, uo.Prefill = demoClientID, demoClientSecret, true
 		uo.Approve = fake.Approve
@@ -132,7 +137,7 @@ func runWizard(o *options, stdout, stderr io.Writer, getenv func(string) string)
 		return profileFailed(stderr, err)
 	}
 	o.wizardSave(&uo)
-	uo.TokenNote, uo.Deliver = tokenDelivery(stdout)
+	uo.TokenNote, uo.Deliver = tokenDelivery(stdout, o.sink)
 	screen, closeScreen, err := wizardScreen(stderr, getenv)
 	if err != nil {
 		failf(stderr, "%v", err)
@@ -148,7 +153,7 @@ func runWizard(o *options, stdout, stderr io.Writer, getenv func(string) string)
 	}
 	m := final.(ui.Model)
 	m.Close()
-	return o.wizardSaved(&m, printWizardResult(&m, stdout, stderr, screen), screen, stderr)
+	return o.wizardSaved(&m, printWizardResult(&m, o.sink, stdout, stderr, screen), screen, stderr)
 }
 
 func runExchange(o *options, stdin io.Reader, stdout, stderr io.Writer) int {
@@ -186,7 +191,7 @@ func runExchange(o *options, stdin io.Reader, stdout, stderr io.Writer) int {
 	if warn := cfg.RefreshTokenWarning(); err == nil && tok.RefreshToken != "" && warn != "" {
 		say(stderr, "nestauth: note: "+warn)
 	}
-	status := printResult(tok, err, "The code is used up: get a new one, and give exchange a stdout it can write.", stdout, stderr)
+	status := printResult(tok, err, "The code is used up: get a new one, and give exchange a stdout it can write.", o.sink, stdout, stderr)
 	if o.save && status == exitOK {
 		return o.saveAndSay(stderr, cfg, tok)
 	}
@@ -210,7 +215,7 @@ func runRefresh(o *options, stdin io.Reader, stdout, stderr io.Writer) int {
 	ctx, cancel := context.WithTimeout(context.Background(), o.timeout)
 	defer cancel()
 	tok, err := o.config().Refresh(ctx, rt)
-	status := printResult(tok, err, "Run refresh again with a stdout it can write (if the server rotated the refresh token, use the new one shown here).", stdout, stderr)
+	status := printResult(tok, err, "Run refresh again with a stdout it can write (if the server rotated the refresh token, use the new one shown here).", o.sink, stdout, stderr)
 	if o.save && status == exitOK {
 		kept := *tok
 		kept.RefreshToken = cmp.Or(tok.RefreshToken, rt) // Google keeps the refresh token and sends none back

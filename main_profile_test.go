@@ -49,6 +49,9 @@ func TestRunToken(t *testing.T) {
 	if r.code != 0 || r.stdout != "access-0\n" || r.stderr != "" || ts.Requests() != 0 {
 		t.Fatalf("the stored token: exit %d, stdout %q, stderr %q, %d requests; want access-0 and no request", r.code, r.stdout, r.stderr, ts.Requests())
 	}
+	if r := runArgs(t, env, "", "token", "--profile", "p", "--format", "header"); r.code != 0 || r.stdout != "Authorization: Bearer access-0\n" {
+		t.Fatalf("--format header: exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
+	}
 	// It lives an hour, not two: one refresh, whose rotated refresh token is kept.
 	r = runArgs(t, env, "", "token", "--profile", "p", "--min-valid", "2h")
 	if r.code != 0 || r.stdout != "access-1\n" || ts.Requests() != 1 {

@@ -634,7 +634,7 @@ func (failingWriter) Write([]byte) (int, error) { return 0, errors.New("no space
 
 func TestPrintResultWriteFails(t *testing.T) {
 	var errOut bytes.Buffer
-	code := printResult(&auth.Token{AccessToken: "at"}, nil, "What to do now.", failingWriter{}, &errOut)
+	code := printResult(&auth.Token{AccessToken: "at"}, nil, "What to do now.", tokenSink{format: "json"}, failingWriter{}, &errOut)
 	if code != 1 || !strings.Contains(errOut.String(), "could not be written to stdout: no space left on device") ||
 		!strings.Contains(errOut.String(), "What to do now.") || strings.Contains(errOut.String(), `"at"`) {
 		t.Errorf("exit %d, stderr %q; want 1, the reason and the advice, no token", code, errOut.String())

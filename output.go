@@ -1,20 +1,17 @@
 package main
 
 import (
-	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"runtime/debug"
 	"strings"
-	"unicode"
-	"unicode/utf16"
 
 	tea "charm.land/bubbletea/v2"
 
 	"nestauth/auth"
+	"nestauth/internal/output"
 	"nestauth/ui"
 )
 
@@ -28,8 +25,6 @@ const (
 	exitServer         = 5   // no answer, or an answer without a token
 	exitAbort          = 130 // ctrl+c, as a shell reports SIGINT
 )
-
-const lostToken = "the token could not be written to stdout"
 
 // exitStatus is the exit status of exchange and refresh for an error of kind k.
 func exitStatus(k auth.Kind) int {
@@ -125,25 +120,25 @@ func checkStdout(stdout io.Writer) error {
 	return nil
 }
 
-// printResult prints a token as JSON, or an error as one line with what to
-// do about it, and returns the exit code. lost says what to do when the
-// token cannot be written.
-func printResult(tok *auth.Token, err error, lost string, stdout, stderr io.Writer) int {
+// printResult writes a token where sink says (JSON on stdout by default),
+// or prints an error as one line with what to do about it, and returns the
+// exit code. lost says what to do when the token cannot be written.
+func printResult(tok *auth.Token, err error, lost string, sink tokenSink, stdout, stderr io.Writer) int {
 	if err != nil {
 		return printError(stderr, err)
 	}
-	out, err := encodeToken(tok)
-	if err == nil {
-		_, err = stdout.Write(out)
-	}
-	if err != nil {
-		failf(stderr, "%s: %v.", lostToken, err)
+	if err := sink.write(tok, stdout); err != nil {
+		failf(stderr, "the token could not be written to %s: %v.", sink.where(), err)
 		if isTerminal(stderr) { // a person is watching: better here than lost
+			out, _ := output.JSON(tok)
 			fmt.Fprintf(stderr, "Here it is on the terminal instead:\n%s", out)
 		} else {
 			fmt.Fprintln(stderr, lost)
 		}
 		return exitFailure
+	}
+	if sink.path != "" {
+		say(stderr, fmt.Sprintf("nestauth: wrote the token to %s (mode %04o).", sink.path, output.FileMode))
 	}
 	return exitOK
 }
@@ -159,6 +154,26 @@ func printError(stderr io.Writer, err error) int {
 	line := fmt.Sprintf("%s: %v.", describe(e), e)
 	if hint := e.Hint(); hint != "" {
 		line += " " + hint
+	}
+	failf(stderr, "%s", line)
+	return exitStatus(e.Kind)
+}
+
+// printAPIError prints a failed check or revoke as one line: what failed,
+// what the server said, and what to do. It returns the exit code.
+func printAPIError(stderr io.Writer, err error) int {
+	var e *auth.Error
+	if !errors.As(err, &e) {
+		failf(stderr, "%v", err)
+		return exitFailure
+	}
+	what := describe(e)
+	if e.Kind == auth.KindCode {
+		what = "token rejected"
+	}
+	line := fmt.Sprintf("%s: %v.", what, e)
+	if advice := auth.Advice(err); advice != "" {
+		line += " " + advice
 	}
 	failf(stderr, "%s", line)
 	return exitStatus(e.Kind)
@@ -187,50 +202,21 @@ func describe(e *auth.Error) string {
 	return "server error"
 }
 
-// encodeToken is the token as indented JSON, every string made safe to show.
-func encodeToken(tok *auth.Token) ([]byte, error) {
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(tok); err != nil {
-		return nil, err
-	}
-	return escapeInvisible(b.Bytes()), nil
-}
-
-// escapeInvisible writes, in JSON text, every control and format character
-// (C1 controls, bidi overrides and isolates, zero-width characters) as its
-// \u escape. A JSON reader gets the same string; a terminal showing the
-// output is not steered by it. json.Encoder escapes only C0 controls and
-// U+2028/U+2029. Outside strings JSON text is ASCII, so only strings change.
-func escapeInvisible(b []byte) []byte {
-	var out bytes.Buffer
-	for _, r := range string(b) {
-		if r < 0x7f || !unicode.IsControl(r) && !unicode.Is(unicode.Cf, r) {
-			out.WriteRune(r)
-			continue
-		}
-		if r1, r2 := utf16.EncodeRune(r); r1 != unicode.ReplacementChar {
-			fmt.Fprintf(&out, `\u%04x\u%04x`, r1, r2)
-		} else {
-			fmt.Fprintf(&out, `\u%04x`, r)
-		}
-	}
-	return out.Bytes()
-}
-
 // tokenDelivery is how the wizard hands over the access token: on a
 // terminal stdout, printed after the wizard ends (deliver is nil); into a
 // pipe or file, written while the wizard still shows it, so that if the
 // write fails the person can copy it from the screen. note says which.
-func tokenDelivery(stdout io.Writer) (note string, deliver func(*auth.Token) error) {
-	if isTerminal(stdout) {
+func tokenDelivery(stdout io.Writer, sink tokenSink) (note string, deliver func(*auth.Token) error) {
+	write := func(t *auth.Token) error { return sink.write(t, stdout) }
+	switch {
+	case sink.path != "":
+		return fmt.Sprintf("it went to %s (mode %04o)", sink.path, output.FileMode), write
+	case isTerminal(stdout) && sink.format == "token":
 		return "here it is, on one line for copying", nil
+	case isTerminal(stdout):
+		return "here it is, in " + sink.format + " format", nil
 	}
-	return "it went to stdout", func(t *auth.Token) error {
-		_, err := fmt.Fprintln(stdout, t.AccessToken)
-		return err
-	}
+	return "it went to stdout", write
 }
 
 // printRunError reports a wizard that could not run to its end.
@@ -252,20 +238,23 @@ func printRunError(stderr io.Writer, err error) int {
 // printWizardResult prints what the wizard ended with: the access token
 // whole on stdout (a wrapped token would copy with newlines), unless it was
 // delivered already, and the refresh token on the screen.
-func printWizardResult(m *ui.Model, stdout, stderr, screen io.Writer) int {
+func printWizardResult(m *ui.Model, sink tokenSink, stdout, stderr, screen io.Writer) int {
 	switch {
 	case m.Aborted():
 		return exitAbort
 	case m.Token() == nil:
 		failf(stderr, "stopped before a token was fetched")
 		return exitFailure
+	case m.Revoked():
+		failf(stderr, "the token was revoked in the wizard: it no longer works, so nothing went to %s", sink.where())
+		return exitFailure
 	case m.DeliverErr() != nil:
-		failf(stderr, "%s: %v", lostToken, m.DeliverErr())
+		failf(stderr, "the token could not be written to %s: %v", sink.where(), m.DeliverErr())
 		return exitFailure
 	}
 	if !m.Delivered() {
-		if _, err := fmt.Fprintln(stdout, m.Token().AccessToken); err != nil {
-			failf(stderr, "%s: %v", lostToken, err)
+		if err := sink.write(m.Token(), stdout); err != nil {
+			failf(stderr, "the token could not be written to %s: %v", sink.where(), err)
 			return exitFailure
 		}
 	}

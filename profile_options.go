@@ -19,7 +19,7 @@ var profileCommands = map[string]bool{"token": true, "profiles": true, "forget":
 
 // profileCommandFlags are the flags each profile command takes.
 var profileCommandFlags = map[string]map[string]bool{
-	"token":    {"profile": true, "min-valid": true, "timeout": true, "version": true},
+	"token":    {"profile": true, "min-valid": true, "timeout": true, "version": true, "format": true, "output": true, "force": true},
 	"forget":   {"profile": true, "revoke": true, "timeout": true, "version": true},
 	"profiles": {"version": true},
 }

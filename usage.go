@@ -12,6 +12,8 @@ Usage:
   nestauth token [flags]      print a valid access token of a saved profile
   nestauth profiles           list the saved profiles
   nestauth forget --profile NAME [--revoke]   delete a saved profile
+  nestauth check [flags]      prove a token works: what it reaches, on stdout
+  nestauth revoke [flags]     make a token unusable at the provider
 
 Providers (--provider):
   sdm      Google Nest Device Access (Smart Device Management), today's Nest API
@@ -34,6 +36,14 @@ Flags:
   --auth-style post|basic  client credentials in the body (default) or Basic
   --no-pkce                don't send a PKCE challenge (on for sdm and custom)
   --timeout D              time limit of one token request (default 30s)
+  --api-url URL            replace the provider's API origin (v, u, check)
+  --check-url URL          the URL v and check call for a custom provider
+                           (an API or userinfo endpoint)
+  --revoke-url URL         replace the provider's revocation endpoint (x)
+  --format F               what stdout gets: token (default), json, env, header
+  --output PATH            write the token response (json unless --format)
+                           to PATH, mode 0600, instead of stdout; an existing
+                           file is refused unless --force
   --demo                   run against a built-in Works with Nest server
   --profile NAME           the saved profile to start from and save to
                            (default "default"); its values are filled in
@@ -48,6 +58,11 @@ Flags:
 A value given by flag or environment skips its step; esc still reaches it.
 The wizard draws on stderr; when stdout is not a terminal it receives the
 token alone, so TOKEN=$(nestauth ...) works.
+
+On the Authorize step Q shows the URL as a QR code. On the Access token
+step: c copies the token, h an Authorization header, u a curl command;
+v verifies it with one API call; w writes it to a file (mode 0600); x revokes
+it (a revoked token goes nowhere: exit 1).
 
 Exit codes: 0 token, 1 failure (or stdout could not take the token), 2 usage,
 130 aborted (ctrl+c before the token step; on it, ctrl+c finishes like q).
@@ -66,13 +81,19 @@ on a terminal). A file or stdin keeps it out of ps, which any local user can
 read; so does --code-verifier-file for the PKCE verifier.
 Prints the token response as JSON on stdout (access_token, token_type,
 refresh_token, scope, expires_in, expiry); errors go to stderr on one line.
+--format token|json|env|header picks another form: env prints
+NESTAUTH_ACCESS_TOKEN=... (and NESTAUTH_REFRESH_TOKEN, NESTAUTH_EXPIRY),
+shell-quoted for eval "$(nestauth exchange ... --format env)".
+--output PATH writes it to PATH (mode 0600, atomically) instead of stdout;
+an existing file is refused, before anything is sent, unless --force.
 
 Flags: --provider, --client-id, --client-secret-file, --project-id,
   --token-url, --redirect-uri (must equal the one in the authorization URL),
   --auth-style post|basic, --code-file F, --code CODE,
   --code-verifier-file F, --code-verifier V (PKCE), --timeout D,
   --save (save the result as a profile, for nestauth token; stderr says
-  where), --profile NAME (default "default"), --store keyring|file
+  where), --profile NAME (default "default"), --store keyring|file,
+  --format F, --output PATH, --force
 
 Exit codes: 0 ok, 1 the token could not be written to stdout, 2 usage,
   3 code rejected (or the redirect carries an error), 4 client rejected,
@@ -85,12 +106,14 @@ Usage:
   nestauth refresh --provider ID --client-id ID < refresh-token
 
 The client secret comes from NESTAUTH_CLIENT_SECRET or --client-secret-file.
-Prints the token response as JSON on stdout, like exchange.
+Prints the token response as JSON on stdout, like exchange; --format and
+--output (with --force) as for exchange.
 
 Flags: --provider, --client-id, --client-secret-file, --token-url,
   --auth-style post|basic, --refresh-token-file F, --timeout D,
   --save (save the result as a profile, for nestauth token; stderr says
-  where), --profile NAME (default "default"), --store keyring|file
+  where), --profile NAME (default "default"), --store keyring|file,
+  --format F, --output PATH, --force
 
 Works with Nest (--provider nest) never issued refresh tokens.
 
@@ -100,7 +123,7 @@ Exit codes: 0 ok, 1 the token could not be written to stdout, 2 usage,
 	"token": `nestauth token: print a valid access token of a saved profile, for scripts.
 
 Usage:
-  nestauth token [--profile NAME] [--min-valid D] [--timeout D]
+  nestauth token [--profile NAME] [--min-valid D] [--format F] [--timeout D]
 
 Prints the access token alone on stdout: the stored one while it lives at
 least --min-valid more (default 60s), with no request; else it refreshes it
@@ -111,7 +134,8 @@ directory and share the new token.
 Save a profile first: the wizard's s key (or --save), or exchange --save.
 
 Flags: --profile NAME (default "default"), --min-valid D (default 60s),
-  --timeout D (the refresh, and the wait for another run's; default 30s)
+  --timeout D (the refresh, and the wait for another run's; default 30s),
+  --format token|json|env|header (default token), --output PATH, --force
 
 Exit codes: 0 ok, 1 failure (a damaged profile, an unreachable keyring, or
   stdout could not take the token), 2 usage or no such profile,
@@ -144,5 +168,48 @@ is deleted.
 
 Exit codes: 0 ok, 1 failure, 2 usage or no such profile; with --revoke,
   3 token rejected, 4 client rejected, 5 network or server error.
+`,
+	"check": `nestauth check: prove a token works with one API call.
+
+Usage:
+  nestauth check --provider ID --token-file F [flags]
+  nestauth exchange ... | nestauth check --provider ID [flags]
+
+The token comes from --token-file F, else stdin (asked for, hidden, on a
+terminal): the access token alone, or what exchange, refresh, --output or
+the wizard's w wrote (json, env or header).
+  sdm     lists the project's devices (GET /v1/enterprises/PROJECT/devices)
+  nest    reads the API root, following its redirect to the per-user host
+          with the token (to that host only)
+  custom  calls --check-url (an API or userinfo URL): status and an excerpt
+What the token reaches goes to stdout, a line each. An empty device list is
+no error (exit 0): why, and how to share devices, goes to stderr.
+
+Flags: --provider, --project-id (sdm), --token-file F, --api-url URL,
+  --check-url URL, --timeout D
+
+Exit codes: 0 the token works, 1 stdout could not be written, 2 usage,
+  3 token rejected or expired (401), 4 refused: permission, scope or wrong
+  project (403, 404), 5 network or server error.
+`,
+	"revoke": `nestauth revoke: make a token unusable at the provider.
+
+Usage:
+  nestauth revoke --provider ID --token-file F [flags]
+  nestauth revoke --provider ID < token.json
+
+The token comes from --token-file F, else stdin, as for check.
+  sdm     POST https://oauth2.googleapis.com/revoke (RFC 7009), the refresh
+          token when there is one (its access tokens die with it)
+  nest    DELETE https://api.home.nest.com/oauth2/access_tokens/TOKEN
+  custom  RFC 7009 at --revoke-url, with --client-id (and the secret from
+          NESTAUTH_CLIENT_SECRET or --client-secret-file, if any)
+Says on stderr what was revoked; stdout stays empty.
+
+Flags: --provider, --client-id, --client-secret-file, --auth-style,
+  --token-file F, --revoke-url URL, --timeout D
+
+Exit codes: 0 revoked, 2 usage, 3 the token is already expired or revoked,
+  4 the client was refused, 5 network or server error.
 `,
 }

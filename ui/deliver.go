@@ -21,10 +21,13 @@ func (m *wizard) finish() tea.Cmd {
 	if m.delivering || m.save.running {
 		return nil // one write of the token; a save half done is no save
 	}
-	if m.opts.Deliver == nil || m.deliverErr != nil {
+	if m.opts.Deliver == nil || m.deliverErr != nil || m.actions.revoked {
 		m.done = true
 		if m.deliverErr == nil {
 			m.notice.status = "" // the last frame says where the token went, nothing stale
+		}
+		if m.actions.revoked {
+			m.notice.clear() // the last frame says the token went nowhere
 		}
 		return tea.Quit
 	}

@@ -19,6 +19,7 @@ type helpKey struct {
 	provider     int
 	exchanging   bool
 	refreshToken bool
+	tokenMode    int // tokenActions.helpMode
 }
 
 // memo is one rendered part and the key it was rendered for.

@@ -7,7 +7,7 @@ import "github.com/charmbracelet/x/ansi"
 // narrow windows, and a greedy wrap leaves one key alone on the last line.
 // It is rendered once per step, width and styles.
 func (m *wizard) helpView() string {
-	key := helpKey{m.step, m.provider, m.exchange.running, m.token != nil && m.token.RefreshToken != ""}
+	key := helpKey{m.step, m.provider, m.exchange.running, m.token != nil && m.token.RefreshToken != "", m.actions.helpMode()}
 	return m.frame.help.get(key, m.renderHelp)
 }
 
@@ -66,7 +66,7 @@ func (m *wizard) helpKeys() bindingList {
 	case stepProvider:
 		return bindingList{keys.Up, keys.Down, keys.ProviderNext, keys.ListQuit}
 	case stepAuthorize:
-		l := bindingList{keys.Open, keys.CopyURL}
+		l := bindingList{keys.Open, keys.CopyURL, keys.QR}
 		if m.opts.Approve != nil {
 			l = append(l, keys.Approve)
 		}
@@ -74,14 +74,7 @@ func (m *wizard) helpKeys() bindingList {
 	case stepCode:
 		return bindingList{keys.SubmitCode, keys.Reopen, keys.Back, keys.Quit}
 	case stepToken:
-		l := bindingList{keys.CopyToken}
-		if m.token.RefreshToken != "" {
-			l = append(l, keys.CopyRefresh)
-		}
-		if m.opts.Save != nil {
-			l = append(l, keys.Save)
-		}
-		return append(l, keys.Done, keys.NewCode)
+		return m.tokenHelp()
 	case stepSecret:
 		return bindingList{keys.Next, keys.Reveal, keys.Back, keys.Quit}
 	}

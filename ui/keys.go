@@ -23,6 +23,12 @@ type keyMap struct {
 	ProviderNext key.Binding
 	ListQuit     key.Binding
 	Save         key.Binding
+
+	// The token step's actions, their questions and prompt; the QR code.
+	Verify, WriteFile, Revoke, CopyHeader, CopyCurl key.Binding
+	Yes, YesRevoke, YesReplace, No                  key.Binding
+	SaveFile, CancelPrompt                          key.Binding
+	QR                                              key.Binding
 }
 
 var keys = keyMap{
@@ -45,6 +51,19 @@ var keys = keyMap{
 	ProviderNext: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "choose")),
 	ListQuit:     key.NewBinding(key.WithKeys("q"), key.WithHelp("q", "quit")), // as in Charm's lists
 	Save:         key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "save profile")),
+
+	Verify:       key.NewBinding(key.WithKeys("v"), key.WithHelp("v", "verify")),
+	WriteFile:    key.NewBinding(key.WithKeys("w"), key.WithHelp("w", "write file")),
+	Revoke:       key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "revoke")),
+	CopyHeader:   key.NewBinding(key.WithKeys("h"), key.WithHelp("h", "copy header")),
+	CopyCurl:     key.NewBinding(key.WithKeys("u"), key.WithHelp("u", "copy curl")),
+	Yes:          key.NewBinding(key.WithKeys("y")),
+	YesRevoke:    key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "revoke")),
+	YesReplace:   key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "replace")),
+	No:           key.NewBinding(key.WithKeys("n", "esc"), key.WithHelp("n/esc", "keep")),
+	SaveFile:     key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "write")),
+	CancelPrompt: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
+	QR:           key.NewBinding(key.WithKeys("Q"), key.WithHelp("Q", "QR code")),
 }
 
 // bindingList is a help.KeyMap of one step's keys.

@@ -32,6 +32,8 @@ type wizard struct {
 	code     auth.Code // the code in the field as parsed; Enter sends it as is
 	listener listener
 	token    *auth.Token
+	actions  tokenActions // v, w, x, h, u on the token step
+	qr       qrCode       // Q on the Authorize step
 
 	delivering, wrote bool  // Options.Deliver is running; it wrote the token
 	deliverErr        error // why Options.Deliver failed
@@ -64,11 +66,18 @@ func newWizard(opts Options) *wizard {
 	if len(opts.Providers) == 0 {
 		opts.Providers = auth.Providers()
 	}
+	if opts.Check == nil {
+		opts.Check = auth.Check
+	}
+	if opts.Revoke == nil {
+		opts.Revoke = auth.Revoke
+	}
 	m := &wizard{
 		opts:     opts,
 		inputs:   make(map[step]*textinput.Model, len(fields)),
 		fixed:    make(map[step]bool, len(fields)),
 		exchange: exchange{spinner: spinner.New(spinner.WithSpinner(spinner.Dot))},
+		actions:  newTokenActions(),
 		help:     help.New(),
 		width:    80,
 		isDark:   true,
@@ -128,6 +137,7 @@ func (m *wizard) init() tea.Cmd {
 // redirect listener); call it once the program has ended.
 func (m *wizard) Close() {
 	m.exchange.end()
+	m.actions.call.end()
 	m.listener.close()
 }
 
@@ -207,6 +217,7 @@ func (m *wizard) prevStep() (step, bool) {
 // the one way to change step.
 func (m *wizard) goTo(s step) tea.Cmd {
 	m.step = s
+	m.qr.shown = false
 	m.notice.clear()
 	m.focus()
 	return m.enterCmd()
@@ -242,6 +253,7 @@ func (m *wizard) applyStyles() {
 	}
 	m.help.Styles = m.styles.Help
 	m.exchange.spinner.Style = m.styles.Spinner
+	m.actions.fit(m.styles, m.width)
 	m.frame = frame{}
 }
 
@@ -251,5 +263,6 @@ func (m *wizard) resize() {
 	for _, in := range m.inputs {
 		in.SetWidth(w)
 	}
+	m.actions.fit(m.styles, m.width)
 	m.frame = frame{}
 }

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"time"
 
 	"nestauth/auth"
@@ -44,4 +45,9 @@ type Options struct {
 	Save     Saver
 	Profile  string
 	AutoSave bool
+
+	// Check and Revoke call the provider about the token (v and x); nil
+	// means auth.Check and auth.Revoke.
+	Check  func(context.Context, auth.Config, string) (*auth.CheckResult, error)
+	Revoke func(context.Context, auth.Config, *auth.Token) error
 }

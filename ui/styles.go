@@ -20,6 +20,7 @@ type Styles struct {
 	Warn     lipgloss.Style
 	Selected lipgloss.Style
 	Spinner  lipgloss.Style
+	QR       lipgloss.Style // light on dark on every background: what a scanner reads
 
 	Input textinput.Styles
 	Help  help.Styles
@@ -56,6 +57,7 @@ func NewStyles(isDark bool) Styles {
 		Warn:     lipgloss.NewStyle().Foreground(yellow),
 		Selected: lipgloss.NewStyle().Bold(true).Foreground(accent),
 		Spinner:  lipgloss.NewStyle().Foreground(accent),
+		QR:       lipgloss.NewStyle().Foreground(lipgloss.Color("#FFFFFF")).Background(lipgloss.Color("#000000")),
 		Input:    input,
 		Help:     helpStyles(ld),
 	}

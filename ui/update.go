@@ -26,7 +26,7 @@ func (m *wizard) update(msg tea.Msg) tea.Cmd {
 		m.applyStyles()
 		return nil
 	case spinner.TickMsg:
-		return m.exchange.tick(msg)
+		return tea.Batch(m.exchange.tick(msg), m.actions.call.tick(msg))
 	case tokenMsg:
 		return m.gotToken(msg)
 	case exchangeErrMsg:
@@ -47,6 +47,12 @@ func (m *wizard) update(msg tea.Msg) tea.Cmd {
 		return m.delivered(msg)
 	case savedMsg:
 		return m.savedProfile(msg)
+	case checkedMsg:
+		return m.checked(msg)
+	case revokedMsg:
+		return m.revokeDone(msg)
+	case wroteFileMsg:
+		return m.wroteFile(msg)
 	case tea.KeyPressMsg:
 		if msg.String() == "ctrl+c" {
 			if m.step == stepToken && !m.delivering {
@@ -127,6 +133,9 @@ func (m *wizard) back() tea.Cmd {
 func (m *wizard) paste(msg tea.PasteMsg) tea.Cmd {
 	if m.exchange.running {
 		return nil // the field holds the code being exchanged
+	}
+	if m.step == stepToken {
+		return m.pasteWrite(strings.TrimSpace(msg.Content))
 	}
 	var cmd tea.Cmd
 	if m.step == stepAuthorize {
@@ -272,6 +281,7 @@ func (m *wizard) gotToken(msg tokenMsg) tea.Cmd {
 	m.exchange.end()
 	m.token = msg.token
 	m.save.reset()
+	m.actions.reset()
 	cmd := m.goTo(stepToken)
 	if m.opts.AutoSave {
 		cmd = tea.Batch(cmd, m.startSave())
@@ -333,6 +343,9 @@ func (m *wizard) setError(err error) {
 }
 
 func (m *wizard) updateAuthorize(msg tea.KeyPressMsg) tea.Cmd {
+	if m.qr.shown {
+		return m.closeQR(msg)
+	}
 	switch {
 	case key.Matches(msg, keys.Next):
 		return m.goTo(stepCode)
@@ -344,6 +357,8 @@ func (m *wizard) updateAuthorize(msg tea.KeyPressMsg) tea.Cmd {
 		return copyCmd(m.opts.Copy, m.authURL(), "the URL")
 	case m.opts.Approve != nil && key.Matches(msg, keys.Approve):
 		return approveCmd(m.opts.Approve, m.authURL())
+	case key.Matches(msg, keys.QR):
+		return m.showQR()
 	case typesText(msg):
 		// The person is typing the PIN already: keep every key, in the field.
 		return tea.Batch(m.goTo(stepCode), m.updateField(msg))
@@ -367,6 +382,9 @@ func typesText(msg tea.KeyPressMsg) bool {
 }
 
 func (m *wizard) updateToken(msg tea.KeyPressMsg) tea.Cmd {
+	if cmd, ok := m.tokenAction(msg); ok {
+		return cmd
+	}
 	switch {
 	case key.Matches(msg, keys.CopyToken):
 		return copyCmd(m.opts.Copy, m.token.AccessToken, "the access token")

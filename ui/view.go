@@ -17,6 +17,9 @@ func (m *wizard) view() tea.View {
 	if m.aborted {
 		return tea.NewView(m.styles.Faint.Render("Aborted: no token was fetched.") + "\n")
 	}
+	if m.qr.shown {
+		return m.viewQR()
+	}
 	var b strings.Builder
 	switch m.step {
 	case stepProvider:
@@ -194,6 +197,11 @@ func (m *wizard) writeListening(b *strings.Builder) {
 
 func (m *wizard) viewToken(b *strings.Builder) {
 	t := m.token
+	if m.done && m.actions.revoked {
+		m.para(b, m.styles.Warn, "The token was revoked: it no longer works, so nestauth hands nothing on.")
+		return
+	}
+	m.writeRevoked(b)
 	if m.done && m.opts.TokenNote != "" && m.deliverErr == nil {
 		msg := "✓ Got an access token"
 		if life := t.Lifetime(m.opts.Now()); life != "" {
@@ -202,7 +210,7 @@ func (m *wizard) viewToken(b *strings.Builder) {
 		m.para(b, m.styles.Status, msg+"; "+m.opts.TokenNote+".")
 		return
 	}
-	b.WriteString(m.styles.Token.Render(m.hardwrap(t.AccessToken)) + "\n\n")
+	b.WriteString(m.tokenStyle().Render(m.hardwrap(t.AccessToken)) + "\n\n")
 	if life := t.Lifetime(m.opts.Now()); life != "" {
 		m.para(b, m.styles.Text, strings.ToUpper(life[:1])+life[1:]+".")
 	}
@@ -222,6 +230,7 @@ func (m *wizard) viewToken(b *strings.Builder) {
 			m.para(b, m.styles.Warn, warn)
 		}
 	}
+	m.writeTokenActions(b)
 }
 
 // landing is the address a browser shows for a redirect URI: a bare host

@@ -1,7 +1,8 @@
 // Package fakenest is an in-memory Works with Nest authorization server that
 // behaves as the real one was documented to: a consent page that shows a PIN
-// (or redirects with a code), single-use codes that expire, and the
-// documented JSON errors. Tests use it, and so does nestauth's demo mode, the
+// (or redirects with a code), single-use codes that expire, the
+// documented JSON errors, the API root (with its redirect to a per-user
+// host) and token revocation. Tests use it, and so does nestauth's demo mode, the
 // way net/http/httptest serves net/http.
 package fakenest
 
@@ -51,6 +52,9 @@ type Server struct {
 
 	ln  net.Listener
 	srv *http.Server
+
+	userURL string // the per-user API host (see api.go)
+	userSrv *http.Server
 }
 
 type grant struct {
@@ -72,6 +76,10 @@ func New(clientID, clientSecret string) *Server {
 func (s *Server) Start() error {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
+		return err
+	}
+	if err := s.startUserAPI(); err != nil {
+		_ = ln.Close()
 		return err
 	}
 	s.ln = ln
@@ -105,6 +113,9 @@ func NewTest(t TB, clientID, clientSecret string) *Server {
 func (s *Server) Close() error {
 	if s.srv == nil {
 		return nil
+	}
+	if s.userSrv != nil {
+		_ = s.userSrv.Close()
 	}
 	return s.srv.Close()
 }
@@ -159,7 +170,8 @@ func (s *Server) Approve(authURL string) (string, error) {
 
 func (s *Server) now() time.Time { return time.Now().Add(s.offset) }
 
-// ServeHTTP routes the authorization page and the token endpoint.
+// ServeHTTP routes the authorization page, the token endpoint, the API
+// root and the revocation endpoint.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case r.URL.Path == AuthPath && r.Method == http.MethodGet:
@@ -168,6 +180,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.consent(w, r)
 	case r.URL.Path == TokenPath && r.Method == http.MethodPost:
 		s.token(w, r)
+	case r.URL.Path == APIPath && r.Method == http.MethodGet:
+		s.apiRoot(w, r)
+	case strings.HasPrefix(r.URL.Path, RevokePath) && r.Method == http.MethodDelete:
+		s.revoke(w, r)
 	default:
 		http.NotFound(w, r)
 	}
@@ -298,9 +314,8 @@ func (s *Server) redeem(w http.ResponseWriter, code string) {
 	}
 	g.used = true
 	s.codes[code] = g
-	tok := "c." + randomCode(40)
-	s.tokens[tok] = true
 	s.mu.Unlock()
+	tok := s.IssueToken()
 
 	w.Header().Set("Content-Type", "application/json")
 	_ = json.NewEncoder(w).Encode(map[string]any{

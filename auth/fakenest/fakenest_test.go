@@ -261,7 +261,9 @@ func TestRoutes(t *testing.T) {
 	}{
 		{http.MethodGet, fakenest.TokenPath, 404},
 		{http.MethodPut, fakenest.AuthPath, 404},
-		{http.MethodGet, "/", 404},
+		{http.MethodGet, "/", 401}, // the API root, without a token
+		{http.MethodPost, "/", 404},
+		{http.MethodGet, fakenest.RevokePath + "c.x", 404},
 	}
 	for _, tt := range tests {
 		req, _ := http.NewRequest(tt.method, s.URL+tt.path, nil)

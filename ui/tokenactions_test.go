@@ -1,0 +1,312 @@
+package ui
+
+import (
+	"context"
+	"encoding/json"
+	"image"
+	"image/color"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/makiuchi-d/gozxing"
+	gozxingqr "github.com/makiuchi-d/gozxing/qrcode"
+
+	"nestauth/auth"
+	"nestauth/auth/fakenest"
+)
+
+// atFakeToken is the wizard on the Access token step with a token the fake
+// Works with Nest server issued, its API and revocation pointed at the fake.
+func atFakeToken(t *testing.T) (Model, *fakenest.Server, *recorder) {
+	t.Helper()
+	fake := fakenest.NewTest(t, "id", "secret")
+	p := nestProvider()
+	p.APIURL, p.RevokeURL = fake.APIURL(), fake.RevokeURL()
+	tok := fake.IssueToken()
+	ex := &fakeExchanger{answers: []func(context.Context) (*auth.Token, error){
+		func(context.Context) (*auth.Token, error) {
+			return &auth.Token{AccessToken: tok, TokenType: "Bearer"}, nil
+		},
+	}}
+	m, _, rec := atCode(t, Options{Providers: []auth.Provider{p}, Exchanger: ex})
+	m = typeString("X", m, t)
+	m = send(t, m, enter)
+	wantStep(t, m, stepToken)
+	return m, fake, rec
+}
+
+func TestVerifyShowsWhatTheTokenReaches(t *testing.T) {
+	m, fake, _ := atFakeToken(t)
+	wantView(t, m, "v verify", "w write file", "x revoke", "h copy header", "u copy curl")
+	m = send(t, m, char('v'))
+	wantView(t, m, "✓ The token works", "via "+fake.UserURL(), "Homes: "+fakenest.DemoStructure,
+		"THERMOSTAT "+fakenest.DemoThermostat+" ("+fakenest.DemoRoom+")")
+	if m.actions.call.running {
+		t.Error("the call still runs after its answer")
+	}
+}
+
+func TestVerifyEmptyDeviceList(t *testing.T) {
+	var auths []string
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		auths = append(auths, r.Method+" "+r.URL.Path+" "+r.Header.Get("Authorization"))
+		_, _ = w.Write([]byte("{}"))
+	}))
+	t.Cleanup(api.Close)
+	p := sdmProvider()
+	p.APIURL = api.URL
+	m := atToken(t, Options{Providers: []auth.Provider{p}, ProjectID: "0a1b2c3d-1234-5678-9abc-0123456789ab"})
+	m = send(t, m, char('v'))
+	wantView(t, m, "✓ The token works", "none was shared on Google's permission screen", "Partner Connections Manager")
+	want := "GET /v1/enterprises/0a1b2c3d-1234-5678-9abc-0123456789ab/devices Bearer c.token-for-X"
+	if len(auths) != 1 || auths[0] != want {
+		t.Errorf("the API got %q, want %q", auths, want)
+	}
+}
+
+func TestVerifyRefused(t *testing.T) {
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusUnauthorized)
+		_, _ = w.Write([]byte(`{"error":{"code":401,"message":"Request had invalid authentication credentials.","status":"UNAUTHENTICATED"}}`))
+	}))
+	t.Cleanup(api.Close)
+	p := sdmProvider()
+	p.APIURL = api.URL
+	m := atToken(t, Options{Providers: []auth.Provider{p}, ProjectID: "0a1b2c3d-1234-5678-9abc-0123456789ab"})
+	m = send(t, m, char('v'))
+	wantView(t, m, "✗ The server refused: UNAUTHENTICATED: Request had invalid authentication credentials. (HTTP 401)",
+		"Google did not accept the access token: it has expired")
+	if m.actions.checked != nil {
+		t.Error("a refused check left a result that says the token works")
+	}
+}
+
+// The file prompt writes the JSON with mode 0600, asks before replacing a
+// file, and replaces it only on y.
+func TestWriteFile(t *testing.T) {
+	m := atToken(t, Options{})
+	path := filepath.Join(t.TempDir(), "tok.json")
+	m = send(t, m, char('w'))
+	wantView(t, m, "Write the token (JSON", "> "+DefaultTokenFile, "enter write", "esc cancel")
+	m.actions.write.input.SetValue(path)
+	m = send(t, m, enter)
+	wantView(t, m, "Wrote the token to "+path+" (mode 0600")
+	fi, err := os.Stat(path)
+	if err != nil || fi.Mode().Perm() != 0o600 {
+		t.Fatalf("file %v (err %v), want mode 0600", fi, err)
+	}
+	b, _ := os.ReadFile(path)
+	var got auth.Token
+	if err := json.Unmarshal(b, &got); err != nil || got.AccessToken != "c.token-for-X" {
+		t.Fatalf("file holds %s (err %v), want the token's JSON", b, err)
+	}
+
+	// Again: the file exists. n keeps it and goes back to the name.
+	if err := os.WriteFile(path, []byte("keep me"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	m = send(t, m, char('w'))
+	m.actions.write.input.SetValue(path)
+	m = send(t, m, enter)
+	wantView(t, m, path+" exists. Replace it?", "y replace", "n/esc keep")
+	m = send(t, m, char('n'))
+	if b, _ := os.ReadFile(path); string(b) != "keep me" || !m.actions.write.open {
+		t.Fatalf("after n: file %q, prompt open %v; want the file kept and the prompt back", b, m.actions.write.open)
+	}
+	// And y replaces it.
+	m = send(t, m, enter)
+	m = send(t, m, char('y'))
+	wantView(t, m, "Wrote the token to "+path)
+	if b, _ := os.ReadFile(path); !strings.Contains(string(b), "c.token-for-X") {
+		t.Fatalf("after y the file holds %q", b)
+	}
+	if fi, _ := os.Stat(path); fi.Mode().Perm() != 0o600 {
+		t.Errorf("replaced file has mode %v", fi.Mode().Perm())
+	}
+	// esc cancels the prompt; keys typed there are the name, not actions.
+	m = send(t, m, char('w'))
+	m = typeString("xq", m, t)
+	if m.actions.confirm != confirmNone || m.done {
+		t.Fatal("x or q in the file name prompt acted")
+	}
+	m = send(t, m, esc)
+	wantStep(t, m, stepToken)
+	wantView(t, m, "Nothing was written.", "w write file")
+}
+
+func TestRevoke(t *testing.T) {
+	m, fake, _ := atFakeToken(t)
+	tok := m.token.AccessToken
+	m = send(t, m, char('x'))
+	wantView(t, m, "Revoke this token at the provider?", "y revoke", "n/esc keep")
+	m = send(t, m, char('n'))
+	if !fake.TokenValid(tok) || m.Revoked() {
+		t.Fatal("n revoked the token")
+	}
+	wantView(t, m, "Kept the token")
+	m = send(t, m, char('x'))
+	m = send(t, m, char('y'))
+	if fake.TokenValid(tok) || !m.Revoked() {
+		t.Fatalf("after x y: valid at the fake %v, Revoked() %v", fake.TokenValid(tok), m.Revoked())
+	}
+	wantView(t, m, "✗ Revoked: this token no longer works.", "v verify", "q/enter done", "esc another code")
+	if strings.Contains(view(m), "c copy token") {
+		t.Error("the help still offers to copy a revoked token")
+	}
+	// The API now refuses it, in words.
+	m = send(t, m, char('v'))
+	wantView(t, m, "The server refused", "(HTTP 401)", "it was revoked")
+	// Nothing pretends it still works.
+	for _, k := range "chuw" {
+		m = send(t, m, char(k))
+		wantView(t, m, "The token is revoked: it no longer works, so it is not copied or written.")
+	}
+	// Finishing hands nothing on.
+	delivered := false
+	m.opts.Deliver = func(*auth.Token) error { delivered = true; return nil }
+	m = send(t, m, char('q'))
+	if !m.done || delivered {
+		t.Errorf("q after revoking: done %v, delivered %v; want done, nothing delivered", m.done, delivered)
+	}
+	wantView(t, m, "The token was revoked: it no longer works, so nestauth hands nothing on.")
+}
+
+// A new token after esc starts with nothing revoked or verified.
+func TestNewTokenResetsTheActions(t *testing.T) {
+	m, _, _ := atFakeToken(t)
+	m = send(t, m, char('x'))
+	m = send(t, m, char('y'))
+	m = send(t, m, esc)
+	wantStep(t, m, stepAuthorize)
+	m = send(t, m, enter)
+	m = typeString("Y", m, t)
+	m = send(t, m, enter)
+	wantStep(t, m, stepToken)
+	if m.Revoked() {
+		t.Fatal("the new token is marked revoked")
+	}
+	wantView(t, m, "c copy token", "x revoke")
+}
+
+func TestCopyHeaderAndCurl(t *testing.T) {
+	m, fake, rec := atFakeToken(t)
+	tok := m.token.AccessToken
+	m = send(t, m, char('h'))
+	wantView(t, m, "Copied the Authorization header")
+	m = send(t, m, char('u'))
+	wantView(t, m, "Copied a curl command for "+fake.APIURL()+"/")
+	want := []string{
+		"Authorization: Bearer " + tok,
+		"curl -sS -H 'Authorization: Bearer " + tok + "' '" + fake.APIURL() + "/'",
+	}
+	if strings.Join(rec.copied, "\n") != strings.Join(want, "\n") {
+		t.Errorf("copied %q, want %q", rec.copied, want)
+	}
+}
+
+// A custom provider without --check-url has no API to call: v and u say so.
+func TestVerifyCustomWithoutCheckURL(t *testing.T) {
+	p := auth.Custom()
+	p.AuthURL, p.TokenURL = "https://idp.test/auth", "https://idp.test/token"
+	m := atToken(t, Options{Providers: []auth.Provider{p}})
+	for _, k := range "vu" {
+		m = send(t, m, char(k))
+		wantView(t, m, "--check-url")
+	}
+}
+
+func TestQRCode(t *testing.T) {
+	m, _, _ := newModel(t, Options{ClientID: "id", ClientSecret: "secret"})
+	m = send(t, m, tea.WindowSizeMsg{Width: 80, Height: 24})
+	wantStep(t, m, stepAuthorize)
+	wantView(t, m, "Q QR code")
+	m = send(t, m, char('Q'))
+	v := view(m)
+	lines := strings.Split(strings.TrimSuffix(v, "\n"), "\n")
+	if len(lines) > 23 || !strings.Contains(v, "any key goes back") {
+		t.Fatalf("the QR frame is %d lines, want at most 23 with its caption:\n%s", len(lines), v)
+	}
+	if got := decodeQR(t, qrPart(m)); got != m.authURL() {
+		t.Errorf("the QR code reads %q, want the URL %q", got, m.authURL())
+	}
+	m = send(t, m, esc)
+	wantStep(t, m, stepAuthorize)
+	wantView(t, m, "Open this URL")
+
+	// A PIN that starts with Q still types: Q, then a capital.
+	m = send(t, m, char('Q'))
+	m = typeString("B39DWND", m, t)
+	wantStep(t, m, stepCode)
+	if got := m.inputs[stepCode].Value(); got != "QB39DWND" {
+		t.Errorf("code field = %q, want QB39DWND", got)
+	}
+}
+
+// Google's long URL does not fit 80×24: the wizard says so and how to copy.
+func TestQRCodeTooLarge(t *testing.T) {
+	m, _, _ := newModel(t, Options{Providers: []auth.Provider{sdmProvider()}, ClientID: "123456789012-abcdefghijklmnopqrstuvwxyz012345.apps.googleusercontent.com",
+		ClientSecret: "secret", ProjectID: "0a1b2c3d-1234-5678-9abc-0123456789ab"})
+	m = send(t, m, tea.WindowSizeMsg{Width: 80, Height: 24})
+	wantStep(t, m, stepAuthorize)
+	m = send(t, m, char('Q'))
+	wantStep(t, m, stepAuthorize)
+	wantView(t, m, "The QR code does not fit", "this one is 80×24", "Press c to copy the URL")
+	if m.qr.shown {
+		t.Error("a QR code that does not fit is shown")
+	}
+	m = send(t, m, tea.WindowSizeMsg{Width: 100, Height: 60})
+	m = send(t, m, char('Q'))
+	if !m.qr.shown {
+		t.Fatalf("no QR code in a 100×60 window:\n%s", view(m))
+	}
+	if got := decodeQR(t, qrPart(m)); got != m.authURL() {
+		t.Errorf("the QR code reads %q, want the URL", got)
+	}
+}
+
+// qrPart is the QR code of the frame: every line but the caption.
+func qrPart(m Model) string {
+	lines := strings.Split(strings.TrimSuffix(view(m), "\n"), "\n")
+	return strings.Join(lines[:len(lines)-1], "\n")
+}
+
+// decodeQR draws half-block text as a terminal shows it, light on dark
+// with a dark margin, and reads it with ZXing.
+func decodeQR(t *testing.T, text string) string {
+	t.Helper()
+	const scale, margin = 4, 6
+	lines := strings.Split(text, "\n")
+	cols := len([]rune(lines[0]))
+	img := image.NewGray(image.Rect(0, 0, (cols+2*margin)*scale, (2*len(lines)+2*margin)*scale))
+	set := func(x, y int, light bool) {
+		c := color.Gray{}
+		if light {
+			c.Y = 255
+		}
+		for dy := range scale {
+			for dx := range scale {
+				img.SetGray((x+margin)*scale+dx, (y+margin)*scale+dy, c)
+			}
+		}
+	}
+	for row, line := range lines {
+		for x, r := range []rune(line) {
+			set(x, 2*row, r == '█' || r == '▀')
+			set(x, 2*row+1, r == '█' || r == '▄')
+		}
+	}
+	bmp, err := gozxing.NewBinaryBitmapFromImage(img)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := gozxingqr.NewQRCodeReader().Decode(bmp, map[gozxing.DecodeHintType]any{gozxing.DecodeHintType_TRY_HARDER: true})
+	if err != nil {
+		t.Fatalf("the QR code does not decode: %v\n%s", err, text)
+	}
+	return res.GetText()
+}
