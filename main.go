@@ -89,10 +89,10 @@ func runCLI(args []string, stdin io.Reader, stdout, stderr io.Writer, getenv fun
 	case "refresh":
 		return runRefresh(o, stdin, stdout, stderr)
 	}
-	return runWizard(o, stdout, stderr, getenv)
+	return runWizard(o, stdin, stdout, stderr, getenv)
 }
 
-func runWizard(o *options, stdout, stderr io.Writer, getenv func(string) string) int {
+func runWizard(o *options, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) int {
 	uo := ui.Options{
 		Providers:    o.providers,
 		ClientID:     o.clientID,
@@ -120,7 +120,10 @@ func runWizard(o *options, stdout, stderr io.Writer, getenv func(string) string)
 		uo.Approve = fake.Approve
 	}
 	uo.TokenNote, uo.Deliver = tokenDelivery(stdout)
-	screen, closeScreen, err := wizardScreen(stderr, getenv)
+	if plainWanted(o.plain, stdin, getenv) {
+		return runPlain(uo, stdin, stdout, stderr)
+	}
+	screen, closeScreen, err := wizardScreen(stderr)
 	if err != nil {
 		failf(stderr, "%v", err)
 		return exitFailure

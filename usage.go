@@ -32,12 +32,24 @@ Flags:
   --no-pkce                don't send a PKCE challenge (on for sdm and custom)
   --timeout D              time limit of one token request (default 30s)
   --demo                   run against a built-in Works with Nest server
+  --plain                  ask line by line instead of drawing the wizard
+                           (also with ACCESSIBLE=1, TERM=dumb, or when stdin
+                           is not a terminal); see Plain mode below
   --version                print the version
   --help                   print this help
 
 A value given by flag or environment skips its step; esc still reaches it.
 The wizard draws on stderr; when stdout is not a terminal it receives the
 token alone, so TOKEN=$(nestauth ...) works.
+
+Plain mode asks the same questions one line at a time on stderr and reads
+the answers from stdin: no redrawing, no colour, no escape codes, for screen
+readers, CI logs and scripts. The secret is read without echo from a
+terminal. Type the code, or wait for the loopback redirect; an empty line
+resends a code the server did not use. Scripted, stdin holds the answers
+in the order of the questions (end of input before a token is exit 1):
+  echo "$PIN" | nestauth --plain --provider nest --client-id ID \
+      --client-secret-file F > token
 
 Exit codes: 0 token, 1 failure (or stdout could not take the token), 2 usage,
 130 aborted (ctrl+c before the token step; on it, ctrl+c finishes like q).
