@@ -7,6 +7,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -15,6 +16,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"nestauth/auth/fakenest"
 )
 
 // runPiped runs a shell pipeline ending in the binary (named "$NESTAUTH")
@@ -212,4 +215,47 @@ func TestE2EPlainAccessible(t *testing.T) {
 			t.Errorf("the echo is still off: %s", tm.waitFile("stty"))
 		}
 	})
+}
+
+// A redirect caught while the code prompt waits, then a wrong secret: the
+// secret is asked again unseen (the open line is finished first) and the
+// same code is sent again.
+func TestE2EPlainLoopbackWrongSecret(t *testing.T) {
+	t.Parallel()
+	redirect := fmt.Sprintf("http://127.0.0.1:%d/cb", freePort(t))
+	fake := fakenest.New(nestID, nestSecret)
+	fake.RedirectURI = redirect
+	if err := fake.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { fake.Close() })
+	tm := startPlainScript(t, 200, map[string]string{"ACCESSIBLE": "1", "NESTAUTH_CLIENT_SECRET": "wrong"},
+		"nestauth --provider nest --client-id "+nestID+" --auth-url "+shq(fake.AuthURL())+" --token-url "+shq(fake.TokenURL())+
+			" --redirect-uri "+redirect+" > stdout\n"+exitLine)
+	s := waitFor(t, tm, "Authorization code: ")
+	state := regexp.MustCompile(`[?&]state=([\w-]+)`).FindStringSubmatch(s)
+	if state == nil {
+		t.Fatalf("no state on the screen:\n%s", s)
+	}
+	if code, body := browserGet(t, redirect+"?code="+fake.IssueCode()+"&state="+state[1]); code != 200 {
+		t.Errorf("the browser got %d: %s", code, body)
+	}
+	waitFor(t, tm, "Your code is kept: type the client secret again and it is tried at once.")
+	waitFor(t, tm, "Press Enter first: the line open now would show what you type.")
+	tm.keys("Enter")
+	waitFor(t, tm, "Client secret (input hidden): ")
+	tm.typeText(nestSecret)
+	tm.keys("Enter")
+	if code := tm.exitCode(); code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+	if strings.Contains(tm.screen(), nestSecret) {
+		t.Errorf("the secret shows:\n%s", tm.screen())
+	}
+	if n := fake.TokenRequests(); n != 2 {
+		t.Errorf("%d token requests, want 2: the same code twice", n)
+	}
+	if out := tm.waitFile("stdout"); !nestTokenRE.MatchString(out) {
+		t.Errorf("stdout %q", out)
+	}
 }

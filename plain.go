@@ -51,7 +51,8 @@ type plainRun struct {
 	projectID, clientID, secret string
 	state, verifier             string
 
-	captures chan auth.Captured // redirects the loopback listener caught; nil without one
+	capture  *auth.Capture      // the loopback listener, if any
+	captures chan auth.Captured // redirects it caught; nil without one
 	done     chan struct{}      // closed when the run ends
 }
 
@@ -65,17 +66,29 @@ func runPlain(opts ui.Options, stdin io.Reader, stdout, stderr io.Writer) int {
 	if opts.Listen == nil {
 		opts.Listen = auth.ListenLoopback
 	}
+	if opts.Timeout <= 0 {
+		opts.Timeout = 30 * time.Second
+	}
 	p := &plainRun{opts: opts, stdout: stdout, stderr: stderr, in: newLineReader(stdin), done: make(chan struct{}),
 		projectID: opts.ProjectID, clientID: opts.ClientID, secret: opts.ClientSecret,
 		state: auth.NewState(), verifier: auth.NewVerifier()}
-	defer close(p.done)
-	defer p.in.close()
+	defer p.end()
 	tok, err := p.run()
 	if err != nil {
 		failf(stderr, "%v", err)
 		return exitFailure
 	}
 	return p.printResult(tok)
+}
+
+// end releases what the run holds: the listener (a redirect waiting to be
+// taken is told it was not) and the reader.
+func (p *plainRun) end() {
+	close(p.done)
+	if p.capture != nil {
+		_ = p.capture.Close()
+	}
+	p.in.close()
 }
 
 func (p *plainRun) run() (*auth.Token, error) {
@@ -132,13 +145,16 @@ func (p *plainRun) heading(title string) {
 	}
 }
 
-// say prints lines on stderr, unwrapped: a screen reader reads a sentence
-// broken over lines as several.
+// say prints lines of prose on stderr, wrapped at spaces on a terminal
+// (where a screen reader reads what shows, line by line), not in a log.
 func (p *plainRun) say(lines ...string) {
 	for _, l := range lines {
-		fmt.Fprintln(p.stderr, l)
+		say(p.stderr, l)
 	}
 }
+
+// verbatim prints a line that must copy whole (a URL, a token) unwrapped.
+func (p *plainRun) verbatim(line string) { fmt.Fprintln(p.stderr, line) }
 
 // fail says what went wrong, sanitized, as a sentence, and what to do.
 func (p *plainRun) fail(err error, hint string) {
@@ -310,7 +326,9 @@ func (p *plainRun) pkceVerifier() string {
 func (p *plainRun) authorize() {
 	cfg := p.config()
 	p.heading("Authorize")
-	p.say("Open this URL in a browser, sign in and press Allow:", p.authURL(), "")
+	p.say("Open this URL in a browser, sign in and press Allow:")
+	p.verbatim(p.authURL())
+	p.say("")
 	lb, loopback := auth.ParseLoopbackRedirect(cfg.RedirectURI)
 	switch {
 	case loopback:
@@ -342,12 +360,11 @@ func (p *plainRun) listen(lb auth.Loopback, uri string) {
 	}
 	p.say("Listening on " + uri + ": the browser's redirect brings the code here. Pasting works too.")
 	if p.opts.SSHHost != "" {
-		p.say("Over SSH, forward the port from your computer first:",
-			fmt.Sprintf("  ssh -L %s:127.0.0.1:%s %s", lb.Port, lb.Port, p.opts.SSHHost))
+		p.say("Over SSH, forward the port from your computer first:")
+		p.verbatim(fmt.Sprintf("  ssh -L %s:127.0.0.1:%s %s", lb.Port, lb.Port, p.opts.SSHHost))
 	}
-	p.captures = make(chan auth.Captured)
+	p.capture, p.captures = c, make(chan auth.Captured)
 	go func() {
-		defer c.Close()
 		for {
 			r := c.Wait(context.Background())
 			if errors.Is(r.Err, auth.ErrCaptureClosed) {
@@ -517,7 +534,8 @@ func (p *plainRun) exchangeFailed(err error, code auth.Code) (kept auth.Code, re
 	_, clientID, secret, _ := ui.Prompts()
 	switch {
 	case e.Kind == auth.KindCode:
-		p.say("Open the authorization URL again for a new code, then paste it at the prompt:", p.authURL())
+		p.say("The authorization URL again:")
+		p.verbatim(p.authURL())
 		return auth.Code{}, false, nil
 	case e.Kind == auth.KindSecret:
 		p.say("Your code is kept: type the client secret again and it is tried at once.")
@@ -552,7 +570,8 @@ func (p *plainRun) printResult(tok *auth.Token) int {
 	if err := write(tok); err != nil {
 		failf(p.stderr, "%s: %v", lostToken, err)
 		if isTerminal(p.stderr) { // a person is watching: better here than lost
-			p.say("Here it is on the terminal instead:", tok.AccessToken)
+			p.say("Here it is on the terminal instead:")
+			p.verbatim(tok.AccessToken)
 		}
 		return exitFailure
 	}

@@ -158,7 +158,7 @@ func TestPlainScripted(t *testing.T) {
 		u := authURLRE.FindString(r.stderr)
 		want := "Error: The server said: oauth2_error: authorization code expired (HTTP 400).\n" +
 			"Codes are single-use and expire within minutes: open the authorization URL again for a new one.\n" +
-			"Open the authorization URL again for a new code, then paste it at the prompt:\n" + u + "\nAuthorization code: "
+			"The authorization URL again:\n" + u + "\nAuthorization code: "
 		if u == "" || !strings.Contains(r.stderr, want) {
 			t.Errorf("stderr lacks %q:\n%s", want, r.stderr)
 		}
