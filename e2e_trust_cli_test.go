@@ -389,17 +389,6 @@ func TestE2EExchangeCodePrompt(t *testing.T) {
 // Text printed after the wizard wraps at word boundaries to the terminal.
 func TestE2EWrapAfterWizard(t *testing.T) {
 	t.Parallel()
-	t.Run("TERM=dumb", func(t *testing.T) {
-		t.Parallel()
-		tm := startWizard(t, wizardRun{width: 30, height: 12, env: map[string]string{"TERM": "dumb"}, args: []string{"--demo"}})
-		if _, code := tm.waitExit(); code != 1 {
-			t.Fatalf("exit %d, want 1", code)
-		}
-		want := "nestauth: the wizard needs a terminal that understands escape codes (TERM is dumb); without one, use 'nestauth exchange' (see 'nestauth exchange --help')"
-		if s := tm.screen(); !strings.Contains(squashSpace(s), want) {
-			t.Errorf("the refusal is cut mid-word at 30 columns:\n%s", s)
-		}
-	})
 	t.Run("refresh token note", func(t *testing.T) {
 		t.Parallel()
 		stub := &sdmStub{codes: map[string]bool{"4/0AbC": true}}

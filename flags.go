@@ -27,6 +27,7 @@ type options struct {
 	projectID    string
 	timeout      time.Duration
 	demo         bool
+	plain        bool // line-by-line prompts instead of the wizard's screen
 	showVersion  bool
 
 	code, verifier   string
@@ -89,6 +90,7 @@ func parseFlags(cmd string, args []string, getenv func(string) string) (*options
 	switch cmd {
 	case "wizard":
 		fs.BoolVar(&o.demo, "demo", false, "")
+		fs.BoolVar(&o.plain, "plain", false, "")
 	case "exchange":
 		fs.StringVar(&o.code, "code", "", "")
 		fs.StringVar(&codeFile, "code-file", "", "")

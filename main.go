@@ -103,10 +103,10 @@ func runCLI(args []string, stdin io.Reader, stdout, stderr io.Writer, getenv fun
 	case "revoke":
 		return runRevoke(o, stdin, stderr)
 	}
-	return runWizard(o, stdout, stderr, getenv)
+	return runWizard(o, stdin, stdout, stderr, getenv)
 }
 
-func runWizard(o *options, stdout, stderr io.Writer, getenv func(string) string) int {
+func runWizard(o *options, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) int {
 	uo := ui.Options{
 		Providers:    o.providers,
 		ClientID:     o.clientID,
@@ -138,7 +138,10 @@ func runWizard(o *options, stdout, stderr io.Writer, getenv func(string) string)
 	}
 	o.wizardSave(&uo)
 	uo.TokenNote, uo.Deliver = tokenDelivery(stdout, o.sink)
-	screen, closeScreen, err := wizardScreen(stderr, getenv)
+	if plainWanted(o.plain, stdin, getenv) {
+		return runPlain(uo, o.sink, stdin, stdout, stderr)
+	}
+	screen, closeScreen, err := wizardScreen(stderr)
 	if err != nil {
 		failf(stderr, "%v", err)
 		return exitFailure

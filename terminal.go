@@ -37,10 +37,7 @@ func terminalWidth(w io.Writer) int {
 
 // wizardScreen is where the wizard draws: stderr, or the terminal itself
 // when stderr is redirected. closeScreen releases what it opened.
-func wizardScreen(stderr io.Writer, getenv func(string) string) (screen io.Writer, closeScreen func(), err error) {
-	if getenv("TERM") == "dumb" {
-		return nil, nil, errors.New("the wizard needs a terminal that understands escape codes (TERM is dumb); " + useExchange)
-	}
+func wizardScreen(stderr io.Writer) (screen io.Writer, closeScreen func(), err error) {
 	if isTerminal(stderr) {
 		return stderr, func() {}, nil
 	}

@@ -52,6 +52,9 @@ Flags:
   --store keyring|file     where saving puts the secrets: the OS keyring
                            (default), or secrets.json beside the settings,
                            mode 0600, NOT encrypted
+  --plain                  ask line by line instead of drawing the wizard
+                           (also with ACCESSIBLE=1, TERM=dumb, or when stdin
+                           is not a terminal); see Plain mode below
   --version                print the version
   --help                   print this help
 
@@ -63,6 +66,14 @@ On the Authorize step Q shows the URL as a QR code. On the Access token
 step: c copies the token, h an Authorization header, u a curl command;
 v verifies it with one API call; w writes it to a file (mode 0600); x revokes
 it (a revoked token goes nowhere: exit 1).
+Plain mode asks the same questions one line at a time on stderr and reads
+the answers from stdin: no redrawing, no colour, no escape codes, for screen
+readers, CI logs and scripts. The secret is read without echo from a
+terminal. Type the code, or wait for the loopback redirect; an empty line
+resends a code the server did not use. Scripted, stdin holds the answers
+in the order of the questions (end of input before a token is exit 1):
+  echo "$PIN" | nestauth --plain --provider nest --client-id ID \
+      --client-secret-file F > token
 
 Exit codes: 0 token, 1 failure (or stdout could not take the token), 2 usage,
 130 aborted (ctrl+c before the token step; on it, ctrl+c finishes like q).
