@@ -12,6 +12,7 @@ type frame struct {
 type headerKey struct {
 	step     step
 	provider int
+	steps    int // the flow's length, which the Custom path's answers change
 }
 
 type helpKey struct {
@@ -19,6 +20,7 @@ type helpKey struct {
 	provider     int
 	exchanging   bool
 	refreshToken bool
+	device       int // the device step's phase
 }
 
 // memo is one rendered part and the key it was rendered for.

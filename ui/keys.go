@@ -22,6 +22,11 @@ type keyMap struct {
 	SubmitCode   key.Binding
 	ProviderNext key.Binding
 	ListQuit     key.Binding
+	Discover     key.Binding
+	Endpoints    key.Binding
+	CopyCode     key.Binding
+	OpenPage     key.Binding
+	FreshCode    key.Binding
 }
 
 var keys = keyMap{
@@ -43,6 +48,11 @@ var keys = keyMap{
 	SubmitCode:   key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "get token")),
 	ProviderNext: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "choose")),
 	ListQuit:     key.NewBinding(key.WithKeys("q"), key.WithHelp("q", "quit")), // as in Charm's lists
+	Discover:     key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "find endpoints")),
+	Endpoints:    key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "type endpoints")),
+	CopyCode:     key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "copy code")),
+	OpenPage:     key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "open page")),
+	FreshCode:    key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "new code")),
 }
 
 // bindingList is a help.KeyMap of one step's keys.
