@@ -64,7 +64,7 @@ func takeSecrets() func(string) string {
 
 func runCLI(args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) int {
 	cmd := "wizard"
-	if len(args) > 0 && (args[0] == "exchange" || args[0] == "refresh") {
+	if len(args) > 0 && (args[0] == "exchange" || args[0] == "refresh" || args[0] == "device") {
 		cmd, args = args[0], args[1:]
 	}
 	if len(args) > 0 && args[0] == "help" { // nestauth help, nestauth exchange help
@@ -83,11 +83,18 @@ func runCLI(args []string, stdin io.Reader, stdout, stderr io.Writer, getenv fun
 		failf(stderr, "%v", err)
 		return exitFailure
 	}
+	if cmd != "wizard" && o.issuer != "" {
+		if code := discoverIssuer(o, cmd, stderr); code != exitOK {
+			return code
+		}
+	}
 	switch cmd {
 	case "exchange":
 		return runExchange(o, stdin, stdout, stderr)
 	case "refresh":
 		return runRefresh(o, stdin, stdout, stderr)
+	case "device":
+		return runDevice(o, stdout, stderr)
 	}
 	return runWizard(o, stdout, stderr, getenv)
 }
@@ -98,6 +105,11 @@ func runWizard(o *options, stdout, stderr io.Writer, getenv func(string) string)
 		ClientID:     o.clientID,
 		ClientSecret: o.clientSecret,
 		ProjectID:    o.projectID,
+		Issuer:       o.issuer,
+		Scopes:       o.scopes,
+		RedirectURI:  o.redirectURI,
+		NoPKCE:       o.noPKCE,
+		Device:       o.device,
 		Timeout:      o.timeout,
 		Copy:         ui.CopyToSystem,
 		Open:         ui.OpenBrowser,
