@@ -146,7 +146,7 @@ func Custom() Provider {
 	return Provider{
 		ID:           "custom",
 		Name:         "Custom OAuth 2.0 provider",
-		Summary:      "Any standard authorization-code server: you give the endpoints.",
+		Summary:      "Any standard OAuth 2.0 server: its issuer URL, or its endpoints.",
 		PKCE:         true,
 		PublicClient: true,
 	}
