@@ -53,6 +53,9 @@ func TestIssuerStepDiscovers(t *testing.T) {
 	m, _, _ := newModel(t, customOptions())
 	wantStep(t, m, stepIssuer)
 	wantView(t, m, "Step 1 of 8 · Issuer", "enter find endpoints", "tab type endpoints", "ctrl+c quit")
+	if strings.Contains(view(m), "esc back") {
+		t.Error("the first step offers esc back")
+	}
 
 	m = typeString(srv.URL, m, t)
 	m = send(t, m, enter)

@@ -82,6 +82,9 @@ func (m *wizard) helpKeys() bindingList {
 	case stepSecret:
 		return bindingList{keys.Next, keys.Reveal, keys.Back, keys.Quit}
 	case stepIssuer:
+		if m.index(m.step) == 0 {
+			return bindingList{keys.Discover, keys.Endpoints, keys.Quit}
+		}
 		return bindingList{keys.Discover, keys.Endpoints, keys.Back, keys.Quit}
 	case stepDevice:
 		return m.deviceKeys()
