@@ -206,3 +206,39 @@ func TestE2EDeviceCommandOIDC(t *testing.T) {
 		})
 	}
 }
+
+// ctrl+c (SIGINT) while nestauth device waits: exit 130, nothing on stdout.
+func TestE2EDeviceCommandInterrupt(t *testing.T) {
+	issuer := startOIDC(t)
+	ctx, cancel := context.WithTimeout(context.Background(), deviceWait)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, nestauthBin, "device", "--issuer", issuer, "--client-id", oidcID+"-public")
+	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir()}
+	var stdout bytes.Buffer
+	cmd.Stdout = &stdout
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	lines := bufio.NewScanner(stderr)
+	var said strings.Builder
+	for lines.Scan() {
+		said.WriteString(lines.Text() + "\n")
+		if strings.Contains(lines.Text(), "Waiting for approval") {
+			break
+		}
+	}
+	if err := cmd.Process.Signal(os.Interrupt); err != nil {
+		t.Fatal(err)
+	}
+	for lines.Scan() {
+		said.WriteString(lines.Text() + "\n")
+	}
+	_ = cmd.Wait()
+	if exit := cmd.ProcessState.ExitCode(); exit != 130 || stdout.Len() != 0 || !strings.Contains(said.String(), "canceled: no token was fetched") {
+		t.Errorf("exit %d, stdout %q, stderr:\n%s; want 130, nothing, and canceled", exit, stdout.String(), said.String())
+	}
+}
