@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"nestauth/auth"
+	"nestauth/ui"
 )
 
 // usageError is a bad command line; it exits 2.
@@ -29,6 +30,11 @@ type options struct {
 	demo         bool
 	plain        bool // line-by-line prompts instead of the wizard's screen
 	showVersion  bool
+	// Read on the way to the wizard's Options, and by discoverIssuer.
+	issuer, redirectURI string
+	scopes              []string
+	noPKCE              bool
+	device              ui.DeviceMode
 
 	code, verifier   string
 	codeSource       string // where the code came from: --code, --code-file PATH, or "" (stdin)
@@ -72,6 +78,7 @@ func parseFlags(cmd string, args []string, getenv func(string) string) (*options
 		pf                     providerFlags
 		secretFile             string
 		codeFile, verifierFile string
+		forceDevice, noDevice  bool
 	)
 	fs.StringVar(&pf.id, "provider", "", "")
 	fs.StringVar(&o.clientID, "client-id", getenv("NESTAUTH_CLIENT_ID"), "")
@@ -84,6 +91,8 @@ func parseFlags(cmd string, args []string, getenv func(string) string) (*options
 	fs.Var(&pf.scopes, "scope", "")
 	fs.Var(&pf.params, "param", "")
 	fs.BoolVar(&pf.noPKCE, "no-pkce", false, "")
+	fs.StringVar(&pf.issuer, "issuer", "", "")
+	fs.StringVar(&pf.deviceURL, "device-url", "", "")
 	fs.DurationVar(&o.timeout, "timeout", 30*time.Second, "")
 	fs.BoolVar(&o.showVersion, "version", false, "")
 	store := o.profileFlags(fs, cmd)
@@ -91,6 +100,8 @@ func parseFlags(cmd string, args []string, getenv func(string) string) (*options
 	case "wizard":
 		fs.BoolVar(&o.demo, "demo", false, "")
 		fs.BoolVar(&o.plain, "plain", false, "")
+		fs.BoolVar(&forceDevice, "device", false, "")
+		fs.BoolVar(&noDevice, "no-device", false, "")
 	case "exchange":
 		fs.StringVar(&o.code, "code", "", "")
 		fs.StringVar(&codeFile, "code-file", "", "")
@@ -101,7 +112,7 @@ func parseFlags(cmd string, args []string, getenv func(string) string) (*options
 	case "check", "revoke":
 		fs.StringVar(&o.tokenFile, "token-file", "", "")
 	}
-	if cmd == "wizard" || cmd == "exchange" || cmd == "refresh" || cmd == "token" {
+	if cmd == "wizard" || cmd == "exchange" || cmd == "refresh" || cmd == "token" || cmd == "device" {
 		fs.StringVar(&o.sink.format, "format", "", "")
 		fs.StringVar(&o.sink.path, "output", "", "")
 		fs.BoolVar(&o.sink.force, "force", false, "")
@@ -141,7 +152,7 @@ func parseFlags(cmd string, args []string, getenv func(string) string) (*options
 	if err := o.checkProfileFlags(cmd, set, *store, getenv); err != nil {
 		return nil, err
 	}
-	if o.sink.defaults(cmd); cmd == "wizard" || cmd == "exchange" || cmd == "refresh" || cmd == "token" {
+	if o.sink.defaults(cmd); cmd == "wizard" || cmd == "exchange" || cmd == "refresh" || cmd == "token" || cmd == "device" {
 		if err := o.sink.check(); err != nil {
 			return nil, usageError{err.Error()}
 		}
@@ -178,7 +189,12 @@ func parseFlags(cmd string, args []string, getenv func(string) string) (*options
 	if o.providers, err = pf.providers(cmd, o.demo); err != nil {
 		return nil, err
 	}
-	if cmd == "exchange" || cmd == "refresh" {
+	if o.device, err = deviceMode(forceDevice, noDevice, pf, o.providers); err != nil {
+		return nil, err
+	}
+	o.issuer, o.redirectURI, o.noPKCE = pf.issuer, pf.redirectURI, pf.noPKCE
+	o.scopes = strings.Fields(strings.Join(pf.scopes, " "))
+	if cmd == "exchange" || cmd == "refresh" || cmd == "device" {
 		if o.clientID == "" {
 			return nil, usagef("%s needs --client-id (or NESTAUTH_CLIENT_ID)", cmd)
 		}
@@ -244,6 +260,7 @@ func (o *options) readCodeFiles(set map[string]bool, codeFile, verifierFile stri
 type providerFlags struct {
 	id, authURL, tokenURL, redirectURI, authStyle string
 	apiURL, checkURL, revokeURL                   string
+	issuer, deviceURL                             string
 	scopes, params                                listFlag
 	noPKCE                                        bool
 	saved                                         *auth.Provider
@@ -272,16 +289,22 @@ func (f providerFlags) providers(cmd string, demo bool) ([]auth.Provider, error)
 		return nil, usagef("--scope is empty: leave it out for the provider's default")
 	}
 
+	if err := f.checkIssuer(demo); err != nil {
+		return nil, err
+	}
+
 	var base []auth.Provider
 	switch {
 	case f.id != "":
 		p, ok := auth.LookupProvider(f.id)
 		if !ok {
-			return nil, usagef("unknown --provider %q: use sdm, nest or custom", f.id)
+			return nil, usagef("unknown --provider %q: use sdm, nest, google, github or custom", f.id)
 		}
 		base = []auth.Provider{p}
+	case f.issuer != "":
+		base = []auth.Provider{auth.Custom()}
 	case cmd != "wizard":
-		return nil, usagef("%s needs --provider sdm, nest or custom", cmd)
+		return nil, usagef("%s needs --provider sdm, nest, google, github or custom (or --issuer URL)", cmd)
 	case demo:
 		base = []auth.Provider{auth.Nest()}
 	case f.saved != nil: // a saved profile's, under the flags
@@ -298,6 +321,7 @@ func (f providerFlags) providers(cmd string, demo bool) ([]auth.Provider, error)
 	for _, p := range base {
 		p.AuthURL = cmp.Or(f.authURL, p.AuthURL)
 		p.TokenURL = cmp.Or(f.tokenURL, p.TokenURL)
+		p.DeviceURL = cmp.Or(f.deviceURL, p.DeviceURL)
 		p.RedirectURI = cmp.Or(f.redirectURI, p.RedirectURI)
 		p.APIURL = cmp.Or(f.apiURL, p.APIURL)
 		p.CheckURL = cmp.Or(f.checkURL, p.CheckURL)
@@ -310,7 +334,8 @@ func (f providerFlags) providers(cmd string, demo bool) ([]auth.Provider, error)
 		}
 		p.AuthParams = append(p.AuthParams, extra...)
 		p.PKCE = p.PKCE && !f.noPKCE
-		if err := checkEndpoints(p, cmd, len(base) == 1); err != nil {
+		// The wizard asks for missing endpoints; --issuer brings them.
+		if err := checkEndpoints(p, cmd, len(base) == 1 && cmd != "wizard" && f.issuer == ""); err != nil {
 			return nil, err
 		}
 		out = append(out, p)
@@ -319,8 +344,8 @@ func (f providerFlags) providers(cmd string, demo bool) ([]auth.Provider, error)
 }
 
 // checkEndpoints refuses, before any request, endpoints that are missing or
-// that would send a secret in the clear. chosen is false for a provider that
-// is only offered in the wizard's list: it may still lack its endpoints.
+// that would send a secret in the clear. chosen is false when a provider may
+// still lack its endpoints: the wizard asks for them, --issuer brings them.
 func checkEndpoints(p auth.Provider, cmd string, chosen bool) error {
 	if cmd == "check" || cmd == "revoke" {
 		return nil // no token request: the API and revocation URLs are checked where used
@@ -334,9 +359,14 @@ func checkEndpoints(p auth.Provider, cmd string, chosen bool) error {
 	case errors.Is(err, auth.ErrNoEndpoint) && !chosen:
 		return nil
 	case errors.Is(err, auth.ErrNoEndpoint):
-		return usagef("--provider %s needs %s", p.ID, flags)
+		return usagef("--provider %s needs %s (or --issuer URL)", p.ID, flags)
 	case err != nil:
 		return usageError{err.Error()}
+	}
+	if p.DeviceURL != "" {
+		if err := auth.ValidateEndpoint(p.DeviceURL); err != nil {
+			return usagef("--device-url: %v", err)
+		}
 	}
 	return nil
 }

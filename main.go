@@ -65,7 +65,7 @@ func takeSecrets() func(string) string {
 
 func runCLI(args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) int {
 	cmd := "wizard"
-	if len(args) > 0 && (args[0] == "exchange" || args[0] == "refresh" || args[0] == "check" || args[0] == "revoke") {
+	if len(args) > 0 && (args[0] == "exchange" || args[0] == "refresh" || args[0] == "check" || args[0] == "revoke" || args[0] == "device") {
 		cmd, args = args[0], args[1:]
 	}
 	if len(args) > 0 && profileCommands[args[0]] {
@@ -87,6 +87,11 @@ func runCLI(args []string, stdin io.Reader, stdout, stderr io.Writer, getenv fun
 		failf(stderr, "%v", err)
 		return exitFailure
 	}
+	if cmd != "wizard" && o.issuer != "" {
+		if code := discoverIssuer(o, cmd, stderr); code != exitOK {
+			return code
+		}
+	}
 	switch cmd {
 	case "exchange":
 		return runExchange(o, stdin, stdout, stderr)
@@ -102,6 +107,8 @@ func runCLI(args []string, stdin io.Reader, stdout, stderr io.Writer, getenv fun
 		return runCheck(o, stdin, stdout, stderr)
 	case "revoke":
 		return runRevoke(o, stdin, stderr)
+	case "device":
+		return runDevice(o, stdout, stderr)
 	}
 	return runWizard(o, stdin, stdout, stderr, getenv)
 }
@@ -112,6 +119,11 @@ func runWizard(o *options, stdin io.Reader, stdout, stderr io.Writer, getenv fun
 		ClientID:     o.clientID,
 		ClientSecret: o.clientSecret,
 		ProjectID:    o.projectID,
+		Issuer:       o.issuer,
+		Scopes:       o.scopes,
+		RedirectURI:  o.redirectURI,
+		NoPKCE:       o.noPKCE,
+		Device:       o.device,
 		Timeout:      o.timeout,
 		Copy:         ui.CopyToSystem,
 		Open:         ui.OpenBrowser,

@@ -103,7 +103,7 @@ func TestRunFlags(t *testing.T) {
 			stderrHas: []string{"http://example.com/token", "plain http://"}},
 		{name: "plain http auth URL in wizard", args: []string{"--provider", "custom", "--auth-url", "http://example.com/auth", "--token-url", "https://example.com/token"}, code: 2,
 			stderrHas: []string{"http://example.com/auth", "plain http://"}},
-		{name: "custom without endpoints", args: []string{"--provider", "custom"}, code: 2, stderrHas: []string{"--auth-url", "--token-url"}},
+		{name: "custom without endpoints", env: secret, args: []string{"exchange", "--provider", "custom", "--client-id", "id", "--code", "c"}, code: 2, stderrHas: []string{"--token-url", "--issuer URL"}},
 
 		{name: "exchange without provider", env: secret, args: []string{"exchange", "--client-id", "id", "--code", "c"}, code: 2, stderrHas: []string{"--provider"}},
 		{name: "exchange without client id", env: secret, args: []string{"exchange", "--provider", "nest", "--code", "c"}, code: 2, stderrHas: []string{"--client-id"}},

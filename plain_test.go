@@ -200,8 +200,8 @@ func TestPlainScripted(t *testing.T) {
 			t.Fatalf("exit %d; stderr:\n%s", r.code, r.stderr)
 		}
 		for _, want := range []string{"Step 1 of 7: Provider\nWhich service is the token for?\n1. Google Nest Device Access (sdm)\n",
-			"2. Works with Nest (legacy) (nest)\n", "3. Custom OAuth 2.0 provider (custom)\n",
-			"Number, 1 to 3 (Enter for 1): \nError: type a number from 1 to 3",
+			"2. Works with Nest (legacy) (nest)\n", "5. Custom OAuth 2.0 provider (custom)\n",
+			"Number, 1 to 5 (Enter for 1): \nError: type a number from 1 to 5",
 			"Step 2 of 6: Client ID"} {
 			if !strings.Contains(r.stderr, want) {
 				t.Errorf("stderr lacks %q:\n%s", want, r.stderr)
@@ -209,7 +209,7 @@ func TestPlainScripted(t *testing.T) {
 		}
 	})
 	t.Run("custom without endpoints is refused at the list", func(t *testing.T) {
-		r := runArgs(t, nil, "3\n", "--plain")
+		r := runArgs(t, nil, "5\n", "--plain")
 		if r.code != 1 || !strings.Contains(r.stderr, "Error: Custom OAuth 2.0 provider needs its endpoints from flags.\nQuit (ctrl+c) and run: nestauth --provider custom --auth-url URL --token-url URL\n") {
 			t.Errorf("exit %d; stderr:\n%s", r.code, r.stderr)
 		}

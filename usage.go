@@ -14,27 +14,38 @@ Usage:
   nestauth forget --profile NAME [--revoke]   delete a saved profile
   nestauth check [flags]      prove a token works: what it reaches, on stdout
   nestauth revoke [flags]     make a token unusable at the provider
+  nestauth device [flags]     the device flow: a code to enter on another device
 
 Providers (--provider):
   sdm      Google Nest Device Access (Smart Device Management), today's Nest API
   nest     Works with Nest, the legacy service (shut down in 2023)
-  custom   any standard OAuth 2.0 authorization-code provider
-  Without --provider, the wizard asks.
+  google   Google OAuth for any --scope (loopback redirect; --device for TVs)
+  github   a GitHub OAuth app or GitHub App (the device flow; --no-device for
+           the web flow, which needs the client secret)
+  custom   any standard OAuth 2.0 server: its --issuer URL, or the endpoints
+  Without --provider, the wizard asks; for custom it asks for the issuer.
 
 Flags:
-  --provider ID            sdm, nest or custom
+  --provider ID            sdm, nest, google, github or custom
+  --issuer URL             the server's issuer: endpoints from its metadata
+                           (.well-known/openid-configuration); implies custom
   --client-id ID           OAuth client ID            (env NESTAUTH_CLIENT_ID)
   --client-secret-file F   read the client secret from file F
                            (or env NESTAUTH_CLIENT_SECRET; never a flag value)
   --project-id UUID        Device Access project ID, sdm (env NESTAUTH_PROJECT_ID)
   --auth-url URL           replace the provider's authorization endpoint
   --token-url URL          replace the provider's token endpoint
+  --device-url URL         replace the device authorization endpoint (RFC 8628)
   --redirect-uri URI       redirect URI; http://127.0.0.1:PORT/path is caught
                            automatically (sdm default: https://www.google.com)
   --scope S                scope, repeatable or space-separated
   --param K=V              extra authorization URL parameter, repeatable
   --auth-style post|basic  client credentials in the body (default) or Basic
-  --no-pkce                don't send a PKCE challenge (on for sdm and custom)
+  --no-pkce                don't send a PKCE challenge (on for sdm and custom);
+                           lets --issuer go on when the server lists no S256
+  --device                 use the device flow: a code to enter on another device
+  --no-device              never use it (it is used by itself when the provider
+                           has a device endpoint and no redirect URI is set)
   --timeout D              time limit of one token request (default 30s)
   --api-url URL            replace the provider's API origin (v, u, check)
   --check-url URL          the URL v and check call for a custom provider
@@ -98,8 +109,9 @@ shell-quoted for eval "$(nestauth exchange ... --format env)".
 --output PATH writes it to PATH (mode 0600, atomically) instead of stdout;
 an existing file is refused, before anything is sent, unless --force.
 
-Flags: --provider, --client-id, --client-secret-file, --project-id,
-  --token-url, --redirect-uri (must equal the one in the authorization URL),
+Flags: --provider, --issuer URL, --client-id, --client-secret-file,
+  --project-id, --token-url,
+  --redirect-uri (must equal the one in the authorization URL),
   --auth-style post|basic, --code-file F, --code CODE,
   --code-verifier-file F, --code-verifier V (PKCE), --timeout D,
   --save (save the result as a profile, for nestauth token; stderr says
@@ -120,7 +132,7 @@ The client secret comes from NESTAUTH_CLIENT_SECRET or --client-secret-file.
 Prints the token response as JSON on stdout, like exchange; --format and
 --output (with --force) as for exchange.
 
-Flags: --provider, --client-id, --client-secret-file, --token-url,
+Flags: --provider, --issuer URL, --client-id, --client-secret-file, --token-url,
   --auth-style post|basic, --refresh-token-file F, --timeout D,
   --save (save the result as a profile, for nestauth token; stderr says
   where), --profile NAME (default "default"), --store keyring|file,
@@ -222,5 +234,27 @@ Flags: --provider, --client-id, --client-secret-file, --auth-style,
 
 Exit codes: 0 revoked, 2 usage, 3 the token is already expired or revoked,
   4 the client was refused, 5 network or server error.
+`,
+	"device": `nestauth device: the device authorization grant (RFC 8628), for scripts
+and machines without a browser.
+
+Usage:
+  nestauth device --provider github --client-id ID [--scope S] [flags]
+  nestauth device --issuer URL --client-id ID [--scope S] [flags]
+
+Prints a user code and a page on stderr: open the page on any device, sign
+in and enter the code. nestauth polls the token endpoint at the server's
+interval (longer after slow_down) until you approve, refuse, or the code
+expires, and prints the token response as JSON on stdout, like exchange.
+The client secret, when the client has one, comes from NESTAUTH_CLIENT_SECRET
+or --client-secret-file (GitHub's device flow needs none; Google's does).
+
+Flags: --provider, --issuer URL, --client-id, --client-secret-file,
+  --scope S, --device-url URL, --token-url URL, --auth-style post|basic,
+  --timeout D (of each request; the wait lasts as long as the code)
+
+Exit codes: 0 ok, 1 the token could not be written to stdout, 2 usage,
+  3 denied on the page or the code expired, 4 client rejected,
+  5 network or server error, 130 canceled (ctrl+c).
 `,
 }

@@ -1,6 +1,6 @@
 package auth
 
-// The endpoints of the GitHub and Google presets. Sources: docs-presets.md.
+// The endpoints of the GitHub and Google presets. Sources: PROVIDERS.md.
 const (
 	GitHubAuthURL     = "https://github.com/login/oauth/authorize"
 	GitHubTokenURL    = "https://github.com/login/oauth/access_token"

@@ -1,6 +1,7 @@
 package auth_test
 
 import (
+	"strings"
 	"testing"
 
 	"nestauth/auth"
@@ -31,5 +32,15 @@ func TestPresets(t *testing.T) {
 				t.Errorf("Validate: %v", err)
 			}
 		})
+	}
+}
+
+func TestProvidersOrder(t *testing.T) {
+	var ids []string
+	for _, p := range auth.Providers() {
+		ids = append(ids, p.ID)
+	}
+	if got := strings.Join(ids, " "); got != "sdm nest google github custom" {
+		t.Errorf("Providers() = %s; want sdm nest google github custom", got)
 	}
 }

@@ -154,14 +154,16 @@ func Custom() Provider {
 	return Provider{
 		ID:           "custom",
 		Name:         "Custom OAuth 2.0 provider",
-		Summary:      "Any standard authorization-code server: you give the endpoints.",
+		Summary:      "Any standard OAuth 2.0 server: its issuer URL, or its endpoints.",
 		PKCE:         true,
 		PublicClient: true,
 	}
 }
 
-// Providers lists the known providers in the order a person should see them.
-func Providers() []Provider { return []Provider{SDM(), Nest(), Custom()} }
+// Providers lists the known providers in the order a person should see them:
+// the Nest ones first (the keys 1 and 2 stay theirs), then the presets, then
+// Custom, the way out for any other server.
+func Providers() []Provider { return []Provider{SDM(), Nest(), Google(), GitHub(), Custom()} }
 
 // LookupProvider finds a provider by its ID.
 func LookupProvider(id string) (Provider, bool) {

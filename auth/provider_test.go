@@ -195,7 +195,9 @@ func TestLookupProvider(t *testing.T) {
 		{"nest", true, "nest"},
 		{"SDM", true, "sdm"},
 		{"custom", true, "custom"},
-		{"google", false, ""},
+		{"google", true, "google"},
+		{"GitHub", true, "github"},
+		{"acme", false, ""},
 		{"", false, ""},
 	}
 	for _, tt := range tests {

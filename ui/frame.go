@@ -12,6 +12,7 @@ type frame struct {
 type headerKey struct {
 	step     step
 	provider int
+	steps    int // the flow's length, which the Custom path's answers change
 }
 
 type helpKey struct {
@@ -20,6 +21,7 @@ type helpKey struct {
 	exchanging   bool
 	refreshToken bool
 	tokenMode    int // tokenActions.helpMode
+	device       int // the device step's phase
 }
 
 // memo is one rendered part and the key it was rendered for.

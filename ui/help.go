@@ -7,7 +7,7 @@ import "github.com/charmbracelet/x/ansi"
 // narrow windows, and a greedy wrap leaves one key alone on the last line.
 // It is rendered once per step, width and styles.
 func (m *wizard) helpView() string {
-	key := helpKey{m.step, m.provider, m.exchange.running, m.token != nil && m.token.RefreshToken != "", m.actions.helpMode()}
+	key := helpKey{m.step, m.provider, m.exchange.running || m.custom.discovery.running, m.token != nil && m.token.RefreshToken != "", m.actions.helpMode(), m.device.phase()}
 	return m.frame.help.get(key, m.renderHelp)
 }
 
@@ -59,7 +59,7 @@ func breakLines(widths []int, sep, limit int) [][2]int {
 
 // helpKeys lists the current step's keys for the help line.
 func (m *wizard) helpKeys() bindingList {
-	if m.exchange.running {
+	if m.exchange.running || m.custom.discovery.running {
 		return bindingList{keys.Cancel, keys.Quit}
 	}
 	switch m.step {
@@ -77,6 +77,13 @@ func (m *wizard) helpKeys() bindingList {
 		return m.tokenHelp()
 	case stepSecret:
 		return bindingList{keys.Next, keys.Reveal, keys.Back, keys.Quit}
+	case stepIssuer:
+		if m.index(m.step) == 0 {
+			return bindingList{keys.Discover, keys.Endpoints, keys.Quit}
+		}
+		return bindingList{keys.Discover, keys.Endpoints, keys.Back, keys.Quit}
+	case stepDevice:
+		return m.deviceKeys()
 	}
 	l := bindingList{keys.Next, keys.Back, keys.Quit}
 	if m.index(m.step) == 0 {

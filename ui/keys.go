@@ -29,6 +29,11 @@ type keyMap struct {
 	Yes, YesRevoke, YesReplace, No                  key.Binding
 	SaveFile, CancelPrompt                          key.Binding
 	QR                                              key.Binding
+	Discover                                        key.Binding
+	Endpoints                                       key.Binding
+	CopyCode                                        key.Binding
+	OpenPage                                        key.Binding
+	FreshCode                                       key.Binding
 }
 
 var keys = keyMap{
@@ -64,6 +69,11 @@ var keys = keyMap{
 	SaveFile:     key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "write")),
 	CancelPrompt: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
 	QR:           key.NewBinding(key.WithKeys("Q"), key.WithHelp("Q", "QR code")),
+	Discover:     key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "find endpoints")),
+	Endpoints:    key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "type endpoints")),
+	CopyCode:     key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "copy code")),
+	OpenPage:     key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "open page")),
+	FreshCode:    key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "new code")),
 }
 
 // bindingList is a help.KeyMap of one step's keys.

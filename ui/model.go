@@ -30,6 +30,8 @@ type wizard struct {
 
 	exchange exchange
 	code     auth.Code // the code in the field as parsed; Enter sends it as is
+	custom   custom    // the Custom path: discovered or typed endpoints
+	device   device    // the device flow (RFC 8628)
 	listener listener
 	token    *auth.Token
 	actions  tokenActions // v, w, x, h, u on the token step
@@ -53,6 +55,9 @@ type wizard struct {
 func newWizard(opts Options) *wizard {
 	if opts.Exchanger == nil {
 		opts.Exchanger = ConfigExchanger{}
+	}
+	if opts.DeviceFlow == nil {
+		opts.DeviceFlow = ConfigDevice{}
 	}
 	if opts.Timeout <= 0 {
 		opts.Timeout = 30 * time.Second
@@ -78,6 +83,8 @@ func newWizard(opts Options) *wizard {
 		fixed:    make(map[step]bool, len(fields)),
 		exchange: exchange{spinner: spinner.New(spinner.WithSpinner(spinner.Dot))},
 		actions:  newTokenActions(),
+		custom:   custom{discovery: newInflight()},
+		device:   device{spinner: spinner.New(spinner.WithSpinner(spinner.Dot))},
 		help:     help.New(),
 		width:    80,
 		isDark:   true,
@@ -96,7 +103,7 @@ func newWizard(opts Options) *wizard {
 		if f.preset != nil {
 			v := f.preset(opts)
 			in.SetValue(v)
-			m.fixed[s] = v != "" && !opts.Prefill
+			m.fixed[s] = v != "" && !opts.Prefill && !f.run
 		}
 		m.inputs[s] = &in
 	}
@@ -117,8 +124,9 @@ func (m *wizard) newAuthorization() {
 // Token is the token the wizard got, or nil.
 func (m *wizard) Token() *auth.Token { return m.token }
 
-// Provider is the provider the wizard used.
-func (m *wizard) Provider() auth.Provider { return m.opts.Providers[m.provider] }
+// Provider is the provider the wizard used, with the endpoints, scopes and
+// redirect URI its steps asked for.
+func (m *wizard) Provider() auth.Provider { return m.withAnswers(m.base()) }
 
 // Aborted reports whether the person quit with ctrl+c before the token step.
 func (m *wizard) Aborted() bool { return m.aborted }
@@ -130,7 +138,11 @@ func (m *wizard) Delivered() bool { return m.wrote }
 func (m *wizard) DeliverErr() error { return m.deliverErr }
 
 func (m *wizard) init() tea.Cmd {
-	return tea.Batch(tea.RequestBackgroundColor, m.enterCmd())
+	var discover tea.Cmd
+	if m.step == stepIssuer && m.opts.Issuer != "" {
+		discover = m.submitIssuer() // after the first frame, in view
+	}
+	return tea.Batch(tea.RequestBackgroundColor, m.enterCmd(), discover)
 }
 
 // Close releases what the wizard still holds (a running request, the
@@ -138,6 +150,8 @@ func (m *wizard) init() tea.Cmd {
 func (m *wizard) Close() {
 	m.exchange.end()
 	m.actions.call.end()
+	m.custom.discovery.end()
+	m.device.stop()
 	m.listener.close()
 }
 
@@ -165,10 +179,22 @@ func (m *wizard) pkceVerifier() string {
 // flow is the list of steps for the chosen provider.
 func (m *wizard) flow() []step {
 	var f []step
+	endpoints, device := m.asksEndpoints(), m.useDevice()
 	for s := range stepToken + 1 {
 		switch {
 		case s == stepProvider && len(m.opts.Providers) < 2:
 		case s == stepProject && !m.Provider().NeedsProjectID:
+		case s == stepIssuer || s == stepRedirect:
+			if endpoints {
+				f = append(f, s)
+			}
+		case s == stepAuthEndpoint || s == stepTokenEndpoint:
+			if endpoints && m.custom.manual {
+				f = append(f, s)
+			}
+		case s == stepScopes && !m.asksScopes():
+		case (s == stepAuthorize || s == stepCode) && device:
+		case s == stepDevice && !device:
 		default:
 			f = append(f, s)
 		}
@@ -216,6 +242,9 @@ func (m *wizard) prevStep() (step, bool) {
 // goTo moves to s, clearing the step's notice, and focuses its field. It is
 // the one way to change step.
 func (m *wizard) goTo(s step) tea.Cmd {
+	if m.step == stepDevice {
+		m.device.stop() // its code is not shown any more: no polls, no ticks
+	}
 	m.step = s
 	m.qr.shown = false
 	m.notice.clear()
@@ -233,8 +262,12 @@ func (m *wizard) focus() {
 	}
 }
 
-// enterCmd starts what a step needs when it is shown: the loopback listener.
+// enterCmd starts what a step needs when it is shown: a device code, the
+// loopback listener.
 func (m *wizard) enterCmd() tea.Cmd {
+	if m.step == stepDevice {
+		return m.startDevice()
+	}
 	if m.step != stepAuthorize && m.step != stepCode {
 		return nil
 	}
@@ -254,6 +287,8 @@ func (m *wizard) applyStyles() {
 	m.help.Styles = m.styles.Help
 	m.exchange.spinner.Style = m.styles.Spinner
 	m.actions.fit(m.styles, m.width)
+	m.custom.discovery.spinner.Style = m.styles.Spinner
+	m.device.spinner.Style = m.styles.Spinner
 	m.frame = frame{}
 }
 

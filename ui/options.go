@@ -17,10 +17,21 @@ type Options struct {
 	ClientID, ClientSecret, ProjectID string
 	// Prefill puts values in the fields without skipping their steps (demo).
 	Prefill bool
+	// For a provider without endpoints (Custom): the issuer to discover at
+	// start (its step is shown, not skipped), the scopes and redirect URI.
+	Issuer      string
+	Scopes      []string
+	RedirectURI string
+	// NoPKCE lets a discovered server without S256 go on without PKCE.
+	NoPKCE bool
+	// Device says when the device flow (RFC 8628) replaces the browser's.
+	Device DeviceMode
 
 	Timeout time.Duration // of one token request
 
 	Exchanger Exchanger
+	// DeviceFlow asks for device codes and polls; tests swap it.
+	DeviceFlow DeviceFlow
 	// Copy writes to the system clipboard.
 	Copy func(string) error
 	// Open opens a URL in a browser.

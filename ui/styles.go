@@ -14,6 +14,7 @@ type Styles struct {
 	Faint    lipgloss.Style
 	URL      lipgloss.Style
 	Token    lipgloss.Style
+	Code     lipgloss.Style // a device flow's user code, large
 	Error    lipgloss.Style
 	Hint     lipgloss.Style
 	Status   lipgloss.Style
@@ -51,6 +52,7 @@ func NewStyles(isDark bool) Styles {
 		Faint:    lipgloss.NewStyle().Foreground(muted),
 		URL:      lipgloss.NewStyle().Foreground(cyan),
 		Token:    lipgloss.NewStyle().Bold(true).Foreground(green),
+		Code:     lipgloss.NewStyle().Bold(true).Foreground(green).Border(lipgloss.RoundedBorder()).BorderForeground(accent).Padding(1, 3),
 		Error:    lipgloss.NewStyle().Foreground(red),
 		Hint:     lipgloss.NewStyle().Foreground(muted),
 		Status:   lipgloss.NewStyle().Foreground(green),

@@ -26,7 +26,17 @@ func (m *wizard) update(msg tea.Msg) tea.Cmd {
 		m.applyStyles()
 		return nil
 	case spinner.TickMsg:
-		return tea.Batch(m.exchange.tick(msg), m.actions.call.tick(msg))
+		return tea.Batch(m.exchange.tick(msg), m.actions.call.tick(msg), m.custom.discovery.tick(msg), m.device.tick(msg))
+	case discoveredMsg:
+		return m.discovered(msg)
+	case deviceCodeMsg:
+		return m.gotDeviceCode(msg)
+	case devicePollMsg:
+		return m.pollDue(msg)
+	case devicePolledMsg:
+		return m.polled(msg)
+	case deviceTickMsg:
+		return m.countdown(msg)
 	case tokenMsg:
 		return m.gotToken(msg)
 	case exchangeErrMsg:
@@ -77,6 +87,12 @@ func (m *wizard) updateStep(msg tea.KeyPressMsg) tea.Cmd {
 		}
 		return nil // one Enter, one request: nothing else while it runs
 	}
+	if m.custom.discovery.running {
+		if key.Matches(msg, keys.Cancel) {
+			m.cancelDiscovery()
+		}
+		return nil
+	}
 	switch m.step {
 	case stepProvider:
 		return m.updateProvider(msg)
@@ -84,11 +100,16 @@ func (m *wizard) updateStep(msg tea.KeyPressMsg) tea.Cmd {
 		return m.updateAuthorize(msg)
 	case stepToken:
 		return m.updateToken(msg)
+	case stepDevice:
+		return m.updateDevice(msg)
 	}
 	switch {
 	case key.Matches(msg, keys.Next):
 		if m.step == stepCode {
 			return m.submitCode()
+		}
+		if m.step == stepIssuer {
+			return m.submitIssuer()
 		}
 		return m.submitField()
 	case key.Matches(msg, keys.Back):
@@ -103,6 +124,8 @@ func (m *wizard) updateStep(msg tea.KeyPressMsg) tea.Cmd {
 		return nil
 	case m.step == stepCode && key.Matches(msg, keys.Reopen):
 		return openCmd(m.opts.Open, m.authURL())
+	case m.step == stepIssuer && key.Matches(msg, keys.Endpoints):
+		return m.typeEndpoints()
 	}
 	return m.updateField(msg)
 }
@@ -110,7 +133,7 @@ func (m *wizard) updateStep(msg tea.KeyPressMsg) tea.Cmd {
 // updateField passes a message to the focused text field.
 func (m *wizard) updateField(msg tea.Msg) tea.Cmd {
 	in, ok := m.inputs[m.step]
-	if !ok || m.exchange.running {
+	if !ok || m.exchange.running || m.custom.discovery.running {
 		return nil
 	}
 	var cmd tea.Cmd
@@ -131,8 +154,8 @@ func (m *wizard) back() tea.Cmd {
 // paste cleans a bracketed paste: no surrounding white space or newline
 // reaches a field, and a pasted redirect URL becomes its code at once.
 func (m *wizard) paste(msg tea.PasteMsg) tea.Cmd {
-	if m.exchange.running {
-		return nil // the field holds the code being exchanged
+	if m.exchange.running || m.custom.discovery.running {
+		return nil // the field holds the code being exchanged, or the issuer read
 	}
 	if m.step == stepToken {
 		return m.pasteWrite(strings.TrimSpace(msg.Content))
@@ -211,12 +234,7 @@ func (m *wizard) updateProvider(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, keys.Down):
 		m.provider = (m.provider + 1) % n
 	case key.Matches(msg, keys.Next):
-		if err := m.config().ValidateEndpoints(); errors.Is(err, auth.ErrNoEndpoint) {
-			m.notice.err = m.Provider().Name + " needs its endpoints from flags."
-			m.notice.hint = "Quit (ctrl+c) and run: nestauth --provider " + m.Provider().ID + " --auth-url URL --token-url URL"
-			return nil
-		}
-		return m.goTo(m.nextStep())
+		return m.goTo(m.nextStep()) // one without endpoints gets them at Issuer
 	case key.Matches(msg, keys.Back):
 		return m.back()
 	case key.Matches(msg, keys.ListQuit):
@@ -400,6 +418,9 @@ func (m *wizard) updateToken(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, keys.NewCode):
 		m.newAuthorization()
 		m.deliverErr = nil // a new token gets its own write
+		if m.useDevice() {
+			return m.goTo(stepDevice) // a fresh device code
+		}
 		m.inputs[stepCode].SetValue("")
 		cmd := m.goTo(stepAuthorize)
 		m.notice.hint = "That code is used up: here is a new URL for another one."
@@ -410,6 +431,10 @@ func (m *wizard) updateToken(msg tea.KeyPressMsg) tea.Cmd {
 
 func (m *wizard) opened(msg openedMsg) {
 	switch {
+	case m.step == stepDevice && msg.err == nil:
+		m.notice.status = "Opened the verification page in your browser."
+	case m.step == stepDevice:
+		m.notice.status = "No browser could be opened here: open the page on any device (c copies the code)."
 	case msg.err == nil:
 		m.notice.status = "Opened the authorization URL in your browser."
 	case m.step == stepCode:

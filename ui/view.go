@@ -28,6 +28,8 @@ func (m *wizard) view() tea.View {
 		m.viewAuthorize(&b)
 	case stepToken:
 		m.viewToken(&b)
+	case stepDevice:
+		m.viewDevice(&b)
 	default:
 		m.viewField(&b)
 	}
@@ -67,7 +69,7 @@ func (m *wizard) fitHeight(head, body string) string {
 // header names the app and the provider, then the step; in a narrow window
 // it wraps between words rather than being cut.
 func (m *wizard) header() string {
-	return m.frame.header.get(headerKey{m.step, m.provider}, func() string {
+	return m.frame.header.get(headerKey{m.step, m.provider, len(m.flow())}, func() string {
 		app := "nestauth"
 		if m.step != stepProvider {
 			app += " · " + m.Provider().Name
@@ -124,6 +126,9 @@ func (m *wizard) viewField(b *strings.Builder) {
 			b.WriteString(spin + strings.ReplaceAll(m.styles.Faint.Render(text), "\n", "\n"+indent) + "\n")
 		}
 		m.writeListening(b)
+	}
+	if m.step == stepIssuer && m.custom.discovery.running {
+		m.spinnerLine(b, m.custom.discovery.spinner, "Reading the issuer's metadata… (esc cancels)")
 	}
 }
 

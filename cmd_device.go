@@ -1,0 +1,115 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"nestauth/auth"
+	"nestauth/ui"
+)
+
+// noExpiryWait bounds the wait for a device code that came without
+// expires_in (RFC 8628 §3.2 requires it; GitHub's codes live 15 minutes).
+const noExpiryWait = 15 * time.Minute
+
+// deviceMode reads --device and --no-device, refusing --device for a
+// provider that cannot run the device flow.
+func deviceMode(force, never bool, f providerFlags, providers []auth.Provider) (ui.DeviceMode, error) {
+	switch {
+	case force && never:
+		return ui.DeviceAuto, usagef("give --device or --no-device, not both")
+	case never:
+		return ui.DeviceNever, nil
+	case !force:
+		return ui.DeviceAuto, nil
+	}
+	if len(providers) == 1 && providers[0].DeviceURL == "" && f.issuer == "" && providers[0].TokenURL != "" {
+		return ui.DeviceAuto, usagef("--device: --provider %s has no device authorization endpoint: give --device-url URL or --issuer URL", providers[0].ID)
+	}
+	return ui.DeviceAlways, nil
+}
+
+// runDevice runs the device authorization grant (RFC 8628) for scripts:
+// the user code and page on stderr, the token on stdout as exchange prints
+// it. The wait is bounded by the code's lifetime; ctrl+c cancels it.
+func runDevice(o *options, stdout, stderr io.Writer) int {
+	cfg := o.config()
+	if cfg.DeviceURL == "" {
+		failf(stderr, "--provider %s has no device authorization endpoint: give --device-url URL, or --issuer URL of a server that has one", cfg.ID)
+		return exitUsage
+	}
+	cfg.HTTPClient = &http.Client{Timeout: o.timeout} // each request; the wait is ctx's
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
+	defer stop()
+
+	ask, cancel := context.WithTimeout(ctx, o.timeout)
+	dc, err := cfg.DeviceAuth(ask, cfg.DeviceURL, cfg.Scopes)
+	cancel()
+	if err != nil {
+		return printDeviceError(stderr, err)
+	}
+	printDeviceCode(stderr, dc)
+
+	deadline := dc.Expiry
+	if deadline.IsZero() {
+		deadline = time.Now().Add(noExpiryWait)
+	}
+	wait, cancel := context.WithDeadline(ctx, deadline)
+	defer cancel()
+	tok, err := cfg.PollDevice(wait, dc, nil)
+	if err != nil && ctx.Err() == nil && errors.Is(wait.Err(), context.DeadlineExceeded) {
+		err = &auth.Error{Kind: auth.KindCode, Err: auth.ErrExpiredToken} // the wait ended with the code
+	}
+	if err != nil {
+		return printDeviceError(stderr, err)
+	}
+	return printResult(tok, nil, "The device code is used up: run nestauth device again, with a stdout it can write.", o.sink, stdout, stderr)
+}
+
+// printDeviceCode tells the person where to go and what to type.
+func printDeviceCode(stderr io.Writer, dc *auth.DeviceCode) {
+	say(stderr, "To sign in, open "+dc.VerificationURI+" on any device and enter the code:")
+	fmt.Fprintf(stderr, "\n    %s\n\n", dc.UserCode)
+	if dc.VerificationURIComplete != "" {
+		say(stderr, "Or open "+dc.VerificationURIComplete+", which has the code filled in.")
+	}
+	wait := "Waiting for approval"
+	if !dc.Expiry.IsZero() {
+		wait += "; the code expires in " + auth.Duration(time.Until(dc.Expiry).Round(time.Second))
+	}
+	say(stderr, wait+" (ctrl+c cancels)…")
+}
+
+// printDeviceError prints a failed device flow as one line with what to do
+// about it, and returns its exit code.
+func printDeviceError(stderr io.Writer, err error) int {
+	var e *auth.Error
+	switch {
+	case !errors.As(err, &e):
+		failf(stderr, "%v", err)
+		return exitFailure
+	case e.Kind == auth.KindCanceled:
+		failf(stderr, "canceled: no token was fetched")
+		return exitAbort
+	}
+	what := describe(e)
+	switch {
+	case errors.Is(err, auth.ErrAccessDenied):
+		what = "denied"
+	case errors.Is(err, auth.ErrExpiredToken):
+		what = "expired"
+	}
+	line := fmt.Sprintf("%s: %v.", what, e)
+	if hint := auth.DeviceHint(err); hint != "" {
+		line += " " + hint
+	}
+	failf(stderr, "%s", line)
+	return exitStatus(e.Kind)
+}

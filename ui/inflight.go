@@ -1,0 +1,51 @@
+package ui
+
+import (
+	"context"
+	"time"
+
+	"charm.land/bubbles/v2/spinner"
+	tea "charm.land/bubbletea/v2"
+)
+
+// inflight is one background request (discovery) with its spinner: one at a time, each tagged with an attempt so
+// that the late answer of an ended one is ignored.
+type inflight struct {
+	running bool
+	attempt int
+	cancel  context.CancelFunc
+	spinner spinner.Model
+}
+
+func newInflight() inflight { return inflight{spinner: spinner.New(spinner.WithSpinner(spinner.Dot))} }
+
+// begin ends any request still running and starts a new attempt under a
+// timeout; the caller runs its command with ctx, tagged with attempt.
+func (r *inflight) begin(timeout time.Duration) (ctx context.Context, attempt int) {
+	r.end()
+	ctx, r.cancel = context.WithTimeout(context.Background(), timeout)
+	r.running = true
+	return ctx, r.attempt
+}
+
+// current reports whether an answer of attempt is the one awaited.
+func (r *inflight) current(attempt int) bool { return r.running && attempt == r.attempt }
+
+// end stops the running request, if any; whatever it answers later is ignored.
+func (r *inflight) end() {
+	if r.cancel != nil {
+		r.cancel()
+	}
+	r.running, r.cancel = false, nil
+	r.attempt++
+}
+
+// tick animates the spinner while a request runs.
+func (r *inflight) tick(msg spinner.TickMsg) tea.Cmd {
+	if !r.running {
+		return nil
+	}
+	var cmd tea.Cmd
+	r.spinner, cmd = r.spinner.Update(msg)
+	return cmd
+}
