@@ -1,5 +1,7 @@
 package auth
 
+import "strings"
+
 // The endpoints of the GitHub and Google presets. Sources: PROVIDERS.md.
 const (
 	GitHubAuthURL     = "https://github.com/login/oauth/authorize"
@@ -55,4 +57,19 @@ func Google() Provider {
 		PKCE:             true,
 		RefreshTokenDays: 7,
 	}
+}
+
+// Providers lists the known providers in the order a person should see them:
+// the Nest ones first (the keys 1 and 2 stay theirs), then the presets, then
+// Custom, the way out for any other server.
+func Providers() []Provider { return []Provider{SDM(), Nest(), Google(), GitHub(), Custom()} }
+
+// LookupProvider finds a provider by its ID.
+func LookupProvider(id string) (Provider, bool) {
+	for _, p := range Providers() {
+		if p.ID == strings.ToLower(id) {
+			return p, true
+		}
+	}
+	return Provider{}, false
 }
