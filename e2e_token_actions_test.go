@@ -65,8 +65,7 @@ func TestE2ETokenActionsDemo(t *testing.T) {
 	tm.keys("Enter")
 	waitFor(t, tm, "nestauth-token.json exists. Replace it?")
 	tm.keys("n")
-	tm.keys("Escape")
-	waitFor(t, tm, "Nothing was written.")
+	waitFor(t, tm, "Kept nestauth-token.json as it is.")
 
 	// x, y: revoked; v then shows the API refusing it.
 	tm.keys("x")

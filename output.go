@@ -246,7 +246,7 @@ func printWizardResult(m *ui.Model, sink tokenSink, stdout, stderr, screen io.Wr
 		failf(stderr, "stopped before a token was fetched")
 		return exitFailure
 	case m.Revoked():
-		failf(stderr, "the token was revoked in the wizard: it no longer works, so nothing went to %s", sink.where())
+		failf(stderr, "the token was revoked in the wizard: it no longer works, so nothing went to %s; run nestauth again for a new one", sink.where())
 		return exitFailure
 	case m.DeliverErr() != nil:
 		failf(stderr, "the token could not be written to %s: %v", sink.where(), m.DeliverErr())

@@ -49,7 +49,7 @@ func copyCmd(copyFn func(string) error, text, what string) tea.Cmd {
 // status is the line that says where the text went.
 func (msg copiedMsg) status() string {
 	if msg.err != nil {
-		return fmt.Sprintf("Sent %s to the terminal's clipboard (OSC 52). No system clipboard: %s.", msg.what, auth.Sanitize(msg.err.Error()))
+		return fmt.Sprintf("Sent %s to the terminal's clipboard (OSC\u00a052). No system clipboard: %s.", msg.what, auth.Sanitize(msg.err.Error()))
 	}
-	return fmt.Sprintf("Copied %s to the system clipboard and the terminal's (OSC 52).", msg.what)
+	return fmt.Sprintf("Copied %s to the system clipboard and the terminal's (OSC\u00a052).", msg.what)
 }

@@ -241,6 +241,7 @@ func (m *wizard) countdown(msg deviceTickMsg) tea.Cmd {
 func (m *wizard) deviceFailed(err error) tea.Cmd {
 	m.device.stop()
 	m.device.ended = true
+	m.qr = qrCode{} // of a code that no longer works
 	var cmd tea.Cmd
 	switch auth.ErrorKind(err) {
 	case auth.KindSecret:
@@ -262,6 +263,10 @@ func (m *wizard) deviceFailed(err error) tea.Cmd {
 
 func (m *wizard) updateDevice(msg tea.KeyPressMsg) tea.Cmd {
 	d := &m.device
+	if m.qr.shown {
+		m.qr.shown = false // any key goes back to the code
+		return nil
+	}
 	switch {
 	case key.Matches(msg, keys.Cancel):
 		d.stop()
@@ -270,6 +275,8 @@ func (m *wizard) updateDevice(msg tea.KeyPressMsg) tea.Cmd {
 		return copyCmd(m.opts.Copy, d.code.UserCode, "the code")
 	case d.code != nil && key.Matches(msg, keys.OpenPage):
 		return openCmd(m.opts.Open, verificationPage(d.code))
+	case d.code != nil && key.Matches(msg, keys.QR):
+		return m.showQR()
 	case !d.asking && d.code == nil && key.Matches(msg, keys.FreshCode):
 		return m.startDevice()
 	}
@@ -285,23 +292,25 @@ func verificationPage(dc *auth.DeviceCode) string {
 	return dc.VerificationURI
 }
 
-func (m *wizard) viewDevice(b *strings.Builder) {
+func (m *wizard) viewDevice(b *strings.Builder) (keep []string) {
 	d := &m.device
 	switch {
 	case d.asking:
 		m.spinnerLine(b, d.spinner, "Asking "+m.Provider().Name+" for a code… (esc cancels)")
-		return
+		return nil
 	case d.code == nil:
-		return // ended: the notice says why
+		return nil // ended: the notice says why
 	}
 	dc := d.code
 	m.para(b, m.styles.Text, "On any device (a phone will do), open this page, sign in and enter the code:")
 	b.WriteString("\n")
 	link := m.styles.URL.Hyperlink(dc.VerificationURI)
+	var page strings.Builder
 	for line := range strings.SplitSeq(m.hardwrap(dc.VerificationURI), "\n") {
-		b.WriteString(link.Render(line) + "\n")
+		page.WriteString(link.Render(line) + "\n")
 	}
-	b.WriteString("\n" + m.codeBox(dc.UserCode) + "\n")
+	box := m.codeBox(dc.UserCode)
+	b.WriteString(page.String() + "\n" + box + "\n")
 	var facts []string
 	if !dc.Expiry.IsZero() {
 		facts = append(facts, "Expires in "+clock(dc.Expiry.Sub(m.opts.Now())))
@@ -313,6 +322,7 @@ func (m *wizard) viewDevice(b *strings.Builder) {
 	}
 	b.WriteString("\n")
 	m.spinnerLine(b, d.spinner, "Waiting for you to approve…")
+	return []string{page.String(), box}
 }
 
 // codeBox shows the user code large: letters spaced, bold, in a box; plain
@@ -350,7 +360,7 @@ func (m *wizard) deviceKeys() bindingList {
 	case 1:
 		return bindingList{keys.Cancel, keys.Quit}
 	case 2:
-		return bindingList{keys.CopyCode, keys.OpenPage, keys.Cancel, keys.Quit}
+		return bindingList{keys.CopyCode, keys.OpenPage, keys.QR, keys.Cancel, keys.Quit}
 	}
 	return bindingList{keys.FreshCode, keys.Back, keys.Quit}
 }

@@ -64,7 +64,7 @@ func (m *wizard) helpKeys() bindingList {
 	}
 	switch m.step {
 	case stepProvider:
-		return bindingList{keys.Up, keys.Down, keys.ProviderNext, keys.ListQuit}
+		return bindingList{keys.Up, keys.Down, providerNumbers(len(m.opts.Providers)), keys.ProviderNext, keys.ListQuit}
 	case stepAuthorize:
 		l := bindingList{keys.Open, keys.CopyURL, keys.QR}
 		if m.opts.Approve != nil {

@@ -1,6 +1,11 @@
 package ui
 
-import "charm.land/bubbles/v2/key"
+import (
+	"fmt"
+	"strconv"
+
+	"charm.land/bubbles/v2/key"
+)
 
 // keyMap lists every key the wizard knows; each step shows its own subset.
 type keyMap struct {
@@ -81,3 +86,13 @@ type bindingList []key.Binding
 
 func (b bindingList) ShortHelp() []key.Binding  { return b }
 func (b bindingList) FullHelp() [][]key.Binding { return [][]key.Binding{b} }
+
+// providerNumbers is the Provider step's 1-N: a number chooses that provider.
+func providerNumbers(n int) key.Binding {
+	n = min(n, 9)
+	digits := make([]string, n)
+	for i := range digits {
+		digits[i] = strconv.Itoa(i + 1)
+	}
+	return key.NewBinding(key.WithKeys(digits...), key.WithHelp(fmt.Sprintf("1-%d", n), "choose"))
+}

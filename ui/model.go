@@ -41,7 +41,8 @@ type wizard struct {
 	deliverErr        error // why Options.Deliver failed
 	save              saving
 
-	notice notice
+	notice    notice
+	noBrowser bool // an open failed: hints point to copying the URL instead
 
 	width, height int
 	isDark        bool
@@ -246,7 +247,7 @@ func (m *wizard) goTo(s step) tea.Cmd {
 		m.device.stop() // its code is not shown any more: no polls, no ticks
 	}
 	m.step = s
-	m.qr.shown = false
+	m.qr = qrCode{}
 	m.notice.clear()
 	m.focus()
 	return m.enterCmd()

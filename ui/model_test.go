@@ -407,8 +407,7 @@ func TestProviderStep(t *testing.T) {
 	wantView(t, m, "Step 2 of 6 · Client ID")
 	m = send(t, m, esc)
 	wantStep(t, m, stepProvider)
-	m = send(t, m, char('3'))
-	m = send(t, m, enter)
+	m = send(t, m, char('3'))  // a number chooses at once
 	wantStep(t, m, stepIssuer) // custom without endpoints asks for them
 	wantView(t, m, "Step 2 of 9 · Issuer", "tab type endpoints")
 }
@@ -416,14 +415,16 @@ func TestProviderStep(t *testing.T) {
 func TestProviderListHasThePresets(t *testing.T) {
 	m, _, _ := newModel(t, Options{Providers: auth.Providers()})
 	wantView(t, m, "> 1. Google Nest Device Access", "2. Works with Nest (legacy)", "3. Google", "4. GitHub", "5. Custom OAuth 2.0 provider")
-	m = send(t, m, char('4'))
-	wantView(t, m, "> 4. GitHub", "Step 1 of 6 · Provider") // Provider, Scopes, Client ID, Client secret, Device code, Access token
-	m = send(t, m, char('5'))
-	wantView(t, m, "> 5. Custom")
+	wantView(t, m, "1-5 choose")
 	m = send(t, m, char('6')) // no sixth: nothing moves
-	wantView(t, m, "> 5. Custom")
+	wantView(t, m, "> 1. Google Nest", "Step 1 of 7 · Provider")
+	m = send(t, m, char('4')) // a number chooses at once
+	wantStep(t, m, stepScopes)
+	wantView(t, m, "nestauth · GitHub", "Step 2 of 6 · Scopes") // Provider, Scopes, Client ID, Client secret, Device code, Access token
+	m = send(t, m, esc)
+	wantStep(t, m, stepProvider)
+	wantView(t, m, "> 4. GitHub")
 	m = send(t, m, char('3'))
-	m = send(t, m, enter)
 	wantStep(t, m, stepScopes)
 	wantView(t, m, "nestauth · Google", "Step 2 of 7 · Scopes")
 }

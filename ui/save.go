@@ -77,3 +77,11 @@ func (m *wizard) Saved() *profile.Saved { return m.save.saved }
 
 // SaveErr is why the last save failed, or nil.
 func (m *wizard) SaveErr() error { return m.save.err }
+
+// noSaving says why s saves nothing: this run has no Saver.
+func (m *wizard) noSaving() string {
+	if m.opts.Approve != nil {
+		return "The demo's tokens are not saved: they only work with the demo server."
+	}
+	return "This run cannot save a profile."
+}

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"strings"
+	"unicode"
 
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
@@ -21,7 +22,7 @@ func wrapWords(s string, width int) string {
 			b.WriteByte('\n')
 		}
 		col := 0
-		for _, word := range strings.Fields(para) {
+		for _, word := range strings.FieldsFunc(para, breaksLine) {
 			w := ansi.StringWidth(word)
 			switch {
 			case col > 0 && col+1+w <= width:
@@ -46,4 +47,10 @@ func wrapWords(s string, width int) string {
 // writePara writes s wrapped to width in style, as one paragraph line.
 func writePara(b *strings.Builder, style lipgloss.Style, s string, width int) {
 	b.WriteString(style.Render(wrapWords(s, width)) + "\n")
+}
+
+// breaksLine reports whether a line may break at r: at white space, but not
+// at a no-break space, which keeps "OSC 52" together.
+func breaksLine(r rune) bool {
+	return unicode.IsSpace(r) && r != '\u00a0' && r != '\u2007' && r != '\u202f'
 }

@@ -56,6 +56,15 @@ func (m *wizard) Revoked() bool { return m.actions.revoked }
 // deadToken says that a revoked token is not copied or written.
 const deadToken = "The token is revoked: it no longer works, so it is not copied or written. Press esc for another code, or q to quit."
 
+// deadTokenNotSaved says that a revoked token is not saved as a profile.
+const deadTokenNotSaved = "The token is revoked: it no longer works, so it is not saved as a profile. Press esc for another code, or q to quit."
+
+// missingEndpoint says that a key needs an endpoint this run lacks; err
+// names the flag, which only a new run can take.
+func (m *wizard) missingEndpoint(err error) {
+	m.notice = notice{err: sentence(auth.Sanitize(err.Error())), hint: "Flags take effect on the next run of nestauth, not in this one."}
+}
+
 // tokenAction handles the token step's keys beyond copy and done, and the
 // keys of its prompts and questions; ok is false for a key it leaves to
 // updateToken.
@@ -81,12 +90,19 @@ func (m *wizard) tokenAction(msg tea.KeyPressMsg) (cmd tea.Cmd, ok bool) {
 			m.notice = notice{status: "The token is revoked already."}
 			return nil, true
 		}
+		if _, err := m.config().RevokeTarget(); err != nil {
+			m.missingEndpoint(err) // before the question: y could do nothing
+			return nil, true
+		}
 		a.confirm = confirmRevoke
 		m.notice.clear()
 		return nil, true
 	case a.revoked && (key.Matches(msg, keys.WriteFile) || key.Matches(msg, keys.CopyHeader) ||
 		key.Matches(msg, keys.CopyCurl) || key.Matches(msg, keys.CopyToken) || key.Matches(msg, keys.CopyRefresh)):
 		m.notice = notice{err: deadToken}
+		return nil, true
+	case a.revoked && m.opts.Save != nil && key.Matches(msg, keys.Save):
+		m.notice = notice{err: deadTokenNotSaved}
 		return nil, true
 	case key.Matches(msg, keys.WriteFile):
 		return m.openWrite(), true
@@ -107,7 +123,7 @@ func (m *wizard) tokenAction(msg tea.KeyPressMsg) (cmd tea.Cmd, ok bool) {
 func (m *wizard) copyCurl() tea.Cmd {
 	target, err := m.config().CheckTarget()
 	if err != nil {
-		m.notice.fail(err)
+		m.missingEndpoint(err)
 		return nil
 	}
 	c, err := output.Curl(target, m.token)
@@ -135,8 +151,9 @@ func (m *wizard) answer(msg tea.KeyPressMsg) tea.Cmd {
 			m.notice = notice{status: "Kept the token: nothing was revoked."}
 			return nil
 		}
-		m.notice = notice{status: "Kept the file as it is: choose another name."}
-		return a.write.input.Focus()
+		a.write.close() // back to the token, not to the name: the next key is a key
+		m.notice = notice{status: "Kept " + auth.Sanitize(a.write.path) + " as it is."}
+		return nil
 	}
 	return nil
 }
@@ -153,14 +170,27 @@ func (m *wizard) tokenHelp() bindingList {
 		return bindingList{keys.YesReplace, keys.No}
 	case a.write.open:
 		return bindingList{keys.SaveFile, keys.CancelPrompt}
-	case a.revoked:
+	}
+	_, noAPI := m.config().CheckTarget()
+	_, noRevoke := m.config().RevokeTarget()
+	if a.revoked {
+		if noAPI != nil {
+			return bindingList{keys.Done, keys.NewCode}
+		}
 		return bindingList{keys.Verify, keys.Done, keys.NewCode}
 	}
 	l := bindingList{keys.CopyToken}
 	if m.token.RefreshToken != "" {
 		l = append(l, keys.CopyRefresh)
 	}
-	l = append(l, keys.CopyHeader, keys.CopyCurl, keys.Verify, keys.WriteFile, keys.Revoke)
+	l = append(l, keys.CopyHeader)
+	if noAPI == nil {
+		l = append(l, keys.CopyCurl, keys.Verify)
+	}
+	l = append(l, keys.WriteFile)
+	if noRevoke == nil {
+		l = append(l, keys.Revoke)
+	}
 	if m.opts.Save != nil {
 		l = append(l, keys.Save)
 	}
@@ -188,14 +218,6 @@ func (m *wizard) tokenStyle() lipgloss.Style {
 		return m.styles.Faint.Strikethrough(true)
 	}
 	return m.styles.Token
-}
-
-// writeRevoked heads a revoked token's screen.
-func (m *wizard) writeRevoked(b *strings.Builder) {
-	if m.actions.revoked {
-		m.para(b, m.styles.Error, "✗ Revoked: this token no longer works.")
-		b.WriteString("\n")
-	}
 }
 
 // writeTokenActions shows, under the token, what v, w and x are doing or

@@ -106,7 +106,8 @@ func TestWriteFile(t *testing.T) {
 		t.Fatalf("file holds %s (err %v), want the token's JSON", b, err)
 	}
 
-	// Again: the file exists. n keeps it and goes back to the name.
+	// Again: the file exists. n keeps it and goes back to the token: the
+	// next key is a key, not part of the name.
 	if err := os.WriteFile(path, []byte("keep me"), 0o600); err != nil {
 		t.Fatal(err)
 	}
@@ -115,10 +116,20 @@ func TestWriteFile(t *testing.T) {
 	m = send(t, m, enter)
 	wantView(t, m, path+" exists. Replace it?", "y replace", "n/esc keep")
 	m = send(t, m, char('n'))
-	if b, _ := os.ReadFile(path); string(b) != "keep me" || !m.actions.write.open {
-		t.Fatalf("after n: file %q, prompt open %v; want the file kept and the prompt back", b, m.actions.write.open)
+	if b, _ := os.ReadFile(path); string(b) != "keep me" || m.actions.write.open {
+		t.Fatalf("after n: file %q, prompt open %v; want the file kept and the prompt closed", b, m.actions.write.open)
 	}
+	wantView(t, m, "Kept "+path+" as it is.", "w write file")
+	// esc answers as n does.
+	m = send(t, m, char('w'))
+	m.actions.write.input.SetValue(path)
+	m = send(t, m, enter)
+	m = send(t, m, esc)
+	wantStep(t, m, stepToken)
+	wantView(t, m, "Kept "+path+" as it is.", "w write file")
 	// And y replaces it.
+	m = send(t, m, char('w'))
+	m.actions.write.input.SetValue(path)
 	m = send(t, m, enter)
 	m = send(t, m, char('y'))
 	wantView(t, m, "Wrote the token to "+path)
@@ -173,7 +184,10 @@ func TestRevoke(t *testing.T) {
 	if !m.done || delivered {
 		t.Errorf("q after revoking: done %v, delivered %v; want done, nothing delivered", m.done, delivered)
 	}
-	wantView(t, m, "The token was revoked: it no longer works, so nestauth hands nothing on.")
+	// One message says so, main's, with what to do next: none in the frame.
+	if v := view(m); strings.Contains(v, "revoked") || strings.Contains(v, "Revoked") {
+		t.Errorf("the final frame repeats main's message:\n%s", v)
+	}
 }
 
 // A new token after esc starts with nothing revoked or verified.

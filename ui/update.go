@@ -20,6 +20,7 @@ func (m *wizard) update(msg tea.Msg) tea.Cmd {
 	case tea.WindowSizeMsg:
 		m.width, m.height = msg.Width, msg.Height
 		m.resize()
+		m.qrResized()
 		return nil
 	case tea.BackgroundColorMsg:
 		m.isDark = msg.IsDark()
@@ -240,10 +241,13 @@ func (m *wizard) updateProvider(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, keys.ListQuit):
 		m.aborted = true // nothing chosen, nothing fetched: an abort like ctrl+c
 		return tea.Quit
-	default:
-		if d := msg.String(); len(d) == 1 && d[0] >= '1' && int(d[0]-'1') < n {
-			m.provider = int(d[0] - '1')
-		}
+	case key.Matches(msg, providerNumbers(n)):
+		m.provider = int(msg.String()[0] - '1')
+		return m.goTo(m.nextStep()) // a number chooses, as enter does
+	case typesText(msg):
+		// Not a field: other letters do nothing but say which keys work.
+		m.notice = notice{hint: fmt.Sprintf("Choose with ↑/↓ (or j/k) and enter, or type a number 1-%d; q quits.", min(n, 9))}
+		return nil
 	}
 	m.notice.err, m.notice.hint = "", ""
 	return nil
@@ -336,7 +340,7 @@ func (m *wizard) exchangeFailed(msg exchangeErrMsg) tea.Cmd {
 	m.notice.hint = e.Hint()
 	switch {
 	case e.Kind == auth.KindCode:
-		m.notice.hint += " Press ctrl+o to open it, then paste the new code here."
+		m.notice.hint += m.newCodeHint()
 	case e.Kind == auth.KindRedirect:
 		m.notice.hint += " Your code is kept (it may still be good): Enter tries it again."
 	case m.resume:
@@ -413,6 +417,9 @@ func (m *wizard) updateToken(msg tea.KeyPressMsg) tea.Cmd {
 		return nil
 	case m.opts.Save != nil && key.Matches(msg, keys.Save):
 		return m.startSave()
+	case key.Matches(msg, keys.Save):
+		m.notice = notice{status: m.noSaving()}
+		return nil
 	case key.Matches(msg, keys.Done):
 		return m.finish()
 	case key.Matches(msg, keys.NewCode):
@@ -437,9 +444,12 @@ func (m *wizard) opened(msg openedMsg) {
 		m.notice.status = "No browser could be opened here: open the page on any device (c copies the code)."
 	case msg.err == nil:
 		m.notice.status = "Opened the authorization URL in your browser."
+		m.noBrowser = false
 	case m.step == stepCode:
-		m.notice.status = "No browser could be opened here: go back (esc) and copy the URL."
+		m.noBrowser = true
+		m.notice.status = "No browser could be opened here: go back (esc) and copy the URL (c)."
 	default:
+		m.noBrowser = true
 		m.notice.status = "No browser could be opened here: press c to copy the URL instead."
 	}
 }

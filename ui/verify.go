@@ -21,7 +21,7 @@ type checkedMsg struct {
 func (m *wizard) verify() tea.Cmd {
 	cfg, token, check := m.config(), m.token.AccessToken, m.opts.Check
 	if _, err := cfg.CheckTarget(); err != nil {
-		m.notice.fail(err)
+		m.missingEndpoint(err)
 		return nil
 	}
 	m.notice.clear()

@@ -3,7 +3,6 @@ package ui
 import (
 	"fmt"
 	"net/url"
-	"slices"
 	"strings"
 
 	tea "charm.land/bubbletea/v2"
@@ -21,49 +20,26 @@ func (m *wizard) view() tea.View {
 		return m.viewQR()
 	}
 	var b strings.Builder
+	var keep []string // what stays when lines must go: the token, the URL, the field
 	switch m.step {
 	case stepProvider:
 		m.viewProvider(&b)
 	case stepAuthorize:
-		m.viewAuthorize(&b)
+		keep = m.viewAuthorize(&b)
 	case stepToken:
-		m.viewToken(&b)
+		keep = m.viewToken(&b)
 	case stepDevice:
-		m.viewDevice(&b)
+		keep = m.viewDevice(&b)
 	default:
-		m.viewField(&b)
+		keep = m.viewField(&b)
 	}
-	m.notice.write(&b, m.styles, m.width)
+	var n strings.Builder
+	m.notice.write(&n, m.styles, m.width)
+	var help string
 	if !m.done {
-		b.WriteString("\n" + m.helpView())
+		help = "\n" + m.helpView()
 	}
-	return tea.NewView(m.fitHeight(m.header(), b.String()) + "\n")
-}
-
-// fitHeight keeps a frame within the window: an inline frame taller than the
-// window is redrawn over and over, flooding the scrollback. Blank lines go
-// first, from the top, as many as needed; then the lines under the header, so
-// the field, messages and keys stay.
-func (m *wizard) fitHeight(head, body string) string {
-	headLines, bodyLines := strings.Count(head, "\n")+1, strings.Count(body, "\n")+1
-	excess := headLines + 1 + bodyLines - (m.height - 1) // the gap under the header; the final newline takes a row
-	if m.height <= 0 || excess <= 0 {
-		return head + "\n\n" + body
-	}
-	top := strings.Split(head, "\n")
-	rest := append([]string{""}, strings.Split(body, "\n")...)
-	var dense []string
-	for _, l := range rest {
-		if excess > 0 && strings.TrimSpace(ansi.Strip(l)) == "" {
-			excess--
-			continue
-		}
-		dense = append(dense, l)
-	}
-	if excess > 0 {
-		dense = dense[min(excess, len(dense)):]
-	}
-	return strings.Join(slices.Concat(top, dense), "\n")
+	return tea.NewView(m.fitHeight(m.header(), frameParts{b.String(), n.String(), help}, keep) + "\n")
 }
 
 // header names the app and the provider, then the step; in a narrow window
@@ -110,13 +86,14 @@ func (m *wizard) para(b *strings.Builder, style lipgloss.Style, s string) {
 	writePara(b, style, s, m.width)
 }
 
-func (m *wizard) viewField(b *strings.Builder) {
+func (m *wizard) viewField(b *strings.Builder) (keep []string) {
 	b.WriteString(m.frame.intro.get(m.step, func() string {
 		var intro strings.Builder
 		m.para(&intro, m.styles.Text, fields[m.step].intro)
 		return intro.String()
 	}))
-	b.WriteString("\n" + m.inputs[m.step].View() + "\n")
+	field := m.inputs[m.step].View()
+	b.WriteString("\n" + field + "\n")
 	if m.step == stepCode {
 		if m.exchange.running {
 			// Wrapped beside the spinner, so a narrow window cuts no word.
@@ -130,6 +107,7 @@ func (m *wizard) viewField(b *strings.Builder) {
 	if m.step == stepIssuer && m.custom.discovery.running {
 		m.spinnerLine(b, m.custom.discovery.spinner, "Reading the issuer's metadata… (esc cancels)")
 	}
+	return []string{field}
 }
 
 func (m *wizard) viewProvider(b *strings.Builder) {
@@ -147,10 +125,11 @@ func (m *wizard) viewProvider(b *strings.Builder) {
 	}
 }
 
-func (m *wizard) viewAuthorize(b *strings.Builder) {
+func (m *wizard) viewAuthorize(b *strings.Builder) (keep []string) {
 	cfg := m.config()
 	m.para(b, m.styles.Text, "Open this URL in a browser, sign in and press Allow:")
-	b.WriteString(m.frame.url.get(m.authURL(), m.renderURL))
+	u := m.frame.url.get(m.authURL(), m.renderURL)
+	b.WriteString(u)
 	b.WriteString("\n\n")
 	_, loopback := auth.ParseLoopbackRedirect(cfg.RedirectURI)
 	switch {
@@ -170,6 +149,7 @@ func (m *wizard) viewAuthorize(b *strings.Builder) {
 	if m.opts.Approve != nil {
 		m.para(b, m.styles.Warn, "Demo mode: this URL is served by nestauth itself. No browser? Press a to approve as the demo user.")
 	}
+	return []string{strings.TrimPrefix(u, "\n")}
 }
 
 // renderURL wraps the authorization URL at the window edge; each wrapped
@@ -200,23 +180,24 @@ func (m *wizard) writeListening(b *strings.Builder) {
 	}
 }
 
-func (m *wizard) viewToken(b *strings.Builder) {
+func (m *wizard) viewToken(b *strings.Builder) (keep []string) {
 	t := m.token
 	if m.done && m.actions.revoked {
-		m.para(b, m.styles.Warn, "The token was revoked: it no longer works, so nestauth hands nothing on.")
-		return
+		return nil // main says that nothing went out, and what to do
 	}
-	m.writeRevoked(b)
 	if m.done && m.opts.TokenNote != "" && m.deliverErr == nil {
 		msg := "✓ Got an access token"
 		if life := t.Lifetime(m.opts.Now()); life != "" {
 			msg += " that " + life
 		}
 		m.para(b, m.styles.Status, msg+"; "+m.opts.TokenNote+".")
-		return
+		return nil
 	}
-	b.WriteString(m.tokenStyle().Render(m.hardwrap(t.AccessToken)) + "\n\n")
-	if life := t.Lifetime(m.opts.Now()); life != "" {
+	token := m.tokenStyle().Render(m.hardwrap(t.AccessToken))
+	b.WriteString(token + "\n\n")
+	if m.actions.revoked {
+		m.para(b, m.styles.Error, "✗ Revoked: this token no longer works.") // its lifetime means nothing now
+	} else if life := t.Lifetime(m.opts.Now()); life != "" {
 		m.para(b, m.styles.Text, strings.ToUpper(life[:1])+life[1:]+".")
 	}
 	var facts []string
@@ -236,6 +217,7 @@ func (m *wizard) viewToken(b *strings.Builder) {
 		}
 	}
 	m.writeTokenActions(b)
+	return []string{token}
 }
 
 // landing is the address a browser shows for a redirect URI: a bare host
