@@ -70,7 +70,11 @@ func runDevice(o *options, stdout, stderr io.Writer) int {
 	if err != nil {
 		return printDeviceError(stderr, err)
 	}
-	return printResult(tok, nil, "The device code is used up: run nestauth device again, with a stdout it can write.", o.sink, stdout, stderr)
+	status := printResult(tok, nil, "The device code is used up: run nestauth device again, with %s.", o.sink, stdout, stderr)
+	if o.save && status == exitOK {
+		return o.saveAndSay(stderr, "device", cfg, tok)
+	}
+	return status
 }
 
 // printDeviceCode tells the person where to go and what to type.

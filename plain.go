@@ -575,7 +575,7 @@ func (p *plainRun) printResult(tok *auth.Token) int {
 	}
 	write := p.opts.Deliver
 	if write == nil {
-		write = func(t *auth.Token) error { return p.sink.write(t, p.stdout) }
+		write = func(t *auth.Token) error { _, err := p.sink.write(t, p.stdout); return err }
 	}
 	if err := write(tok); err != nil {
 		failf(p.stderr, "the token could not be written to %s: %v", p.sink.where(), err)
@@ -587,6 +587,9 @@ func (p *plainRun) printResult(tok *auth.Token) int {
 	}
 	if p.opts.Deliver != nil {
 		p.say(status)
+	}
+	if note := p.sink.fallbackNote(tok); note != "" {
+		p.say("Note: " + note)
 	}
 	if tok.RefreshToken != "" {
 		p.printRefreshToken(tok.RefreshToken)
