@@ -351,7 +351,7 @@ func (p *plainRun) authorize() {
 		p.say(fmt.Sprintf("The browser then lands on %s?code=…: copy that whole address and paste it at the next prompt.", landing(cfg.RedirectURI)))
 	}
 	if cfg.ShortAuthURL && cfg.AuthURL == auth.NestAuthURL {
-		p.say("Works with Nest was shut down in 2023: its servers no longer answer. Google Nest Device Access (--provider sdm) is today's API.")
+		p.say(nestShutDown)
 	}
 	if p.opts.Open != nil && p.in.tty != nil {
 		p.say("To open it in your browser from here, type o at the next prompt.")
