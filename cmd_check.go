@@ -33,7 +33,7 @@ func runCheck(o *options, stdin io.Reader, stdout, stderr io.Writer) int {
 	defer cancel()
 	res, err := auth.Check(ctx, cfg, tok.AccessToken)
 	if err != nil {
-		return printAPIError(stderr, err)
+		return printNestAPIError(o, stderr, err)
 	}
 	for _, line := range res.Lines() {
 		if line == res.Note {
@@ -48,4 +48,19 @@ func runCheck(o *options, stdin io.Reader, stdout, stderr io.Writer) int {
 		say(stderr, "nestauth: note: "+res.Note)
 	}
 	return exitOK
+}
+
+// nestShutDown is what a Works with Nest endpoint that does not answer means.
+const nestShutDown = "Works with Nest was shut down in 2023: its servers no longer answer. Google Nest Device Access (--provider sdm) is today's API."
+
+// printNestAPIError is printAPIError, and for a network error at Works with
+// Nest's own endpoints (no --api-url, --check-url or --revoke-url moved
+// them) why they do not answer.
+func printNestAPIError(o *options, stderr io.Writer, err error) int {
+	status := printAPIError(stderr, err)
+	pf := o.providerFlags
+	if o.providers[0].ID == "nest" && auth.ErrorKind(err) == auth.KindNetwork && pf.apiURL == "" && pf.checkURL == "" && pf.revokeURL == "" {
+		say(stderr, "nestauth: "+nestShutDown)
+	}
+	return status
 }

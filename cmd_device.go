@@ -49,13 +49,28 @@ func runDevice(o *options, stdout, stderr io.Writer) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 	defer stop()
 
-	ask, cancel := context.WithTimeout(ctx, o.timeout)
-	dc, err := cfg.DeviceAuth(ask, cfg.DeviceURL, cfg.Scopes)
-	cancel()
+	tok, err := deviceToken(ctx, cfg, o.timeout, stderr)
 	if err != nil {
 		return printDeviceError(stderr, err)
 	}
-	printDeviceCode(stderr, dc)
+	status := printResult(tok, nil, "The device code is used up: run nestauth device again, with %s.", o.sink, stdout, stderr)
+	if o.save && status == exitOK {
+		return o.saveAndSay(stderr, "device", cfg, tok)
+	}
+	return status
+}
+
+// deviceToken asks for a device code, shows it on w, and polls for the
+// token until it is approved or refused, or the code expires. Each request
+// is bounded by timeout, the wait by the code's lifetime and ctx.
+func deviceToken(ctx context.Context, cfg auth.Config, timeout time.Duration, w io.Writer) (*auth.Token, error) {
+	ask, cancel := context.WithTimeout(ctx, timeout)
+	dc, err := cfg.DeviceAuth(ask, cfg.DeviceURL, cfg.Scopes)
+	cancel()
+	if err != nil {
+		return nil, err
+	}
+	printDeviceCode(w, dc)
 
 	deadline := dc.Expiry
 	if deadline.IsZero() {
@@ -67,10 +82,7 @@ func runDevice(o *options, stdout, stderr io.Writer) int {
 	if err != nil && ctx.Err() == nil && errors.Is(wait.Err(), context.DeadlineExceeded) {
 		err = &auth.Error{Kind: auth.KindCode, Err: auth.ErrExpiredToken} // the wait ended with the code
 	}
-	if err != nil {
-		return printDeviceError(stderr, err)
-	}
-	return printResult(tok, nil, "The device code is used up: run nestauth device again, with a stdout it can write.", o.sink, stdout, stderr)
+	return tok, err
 }
 
 // printDeviceCode tells the person where to go and what to type.

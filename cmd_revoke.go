@@ -25,7 +25,7 @@ func runRevoke(o *options, stdin io.Reader, stderr io.Writer) int {
 	ctx, cancel := context.WithTimeout(context.Background(), o.timeout)
 	defer cancel()
 	if err := auth.Revoke(ctx, cfg, tok); err != nil {
-		return printAPIError(stderr, err)
+		return printNestAPIError(o, stderr, err)
 	}
 	say(stderr, "nestauth: revoked: "+revokedWhat(cfg.ID, tok))
 	return exitOK

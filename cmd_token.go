@@ -25,7 +25,7 @@ func runToken(o *options, stdout, stderr io.Writer) int {
 	if err != nil {
 		return tokenFailed(st, o.profile, err, stderr)
 	}
-	return printResult(tok, nil, "Run token again with a stdout it can write: the saved token is still good.", o.sink, stdout, stderr)
+	return printResult(tok, nil, "Run token again with %s: the saved token is still good.", o.sink, stdout, stderr)
 }
 
 // tokenFailed says why profile name has no token, and what to do.

@@ -1169,7 +1169,7 @@ func TestE2EOIDC(t *testing.T) {
 		t.Parallel()
 		redirect := oidcRedirect(t, issuer, oidcID, "https://www.google.com")
 		env := map[string]string{"NESTAUTH_CLIENT_SECRET": oidcSecret}
-		args := []string{"exchange", "--provider", "custom", "--client-id", oidcID, "--auth-url", issuer + "/auth", "--token-url", issuer + "/token",
+		args := []string{"exchange", "--no-pkce", "--provider", "custom", "--client-id", oidcID, "--auth-url", issuer + "/auth", "--token-url", issuer + "/token",
 			"--redirect-uri", "https://www.google.com", "--code", redirect}
 		out, errOut, code := runBin(t, env, "", args...)
 		if code != 0 {
@@ -1206,7 +1206,7 @@ func TestE2EOIDC(t *testing.T) {
 	t.Run("WrongSecret", func(t *testing.T) {
 		t.Parallel()
 		redirect := oidcRedirect(t, issuer, oidcID, "https://www.google.com")
-		args := []string{"exchange", "--provider", "custom", "--client-id", oidcID, "--auth-url", issuer + "/auth", "--token-url", issuer + "/token",
+		args := []string{"exchange", "--no-pkce", "--provider", "custom", "--client-id", oidcID, "--auth-url", issuer + "/auth", "--token-url", issuer + "/token",
 			"--redirect-uri", "https://www.google.com", "--code", redirect}
 		out, errOut, code := runBin(t, map[string]string{"NESTAUTH_CLIENT_SECRET": "wrong"}, "", args...)
 		if code != 4 || out != "" || strings.Count(errOut, "\n") != 1 || !strings.Contains(errOut, "invalid_client") {
@@ -1289,7 +1289,7 @@ func TestE2EOIDC(t *testing.T) {
 		env := map[string]string{"NESTAUTH_CLIENT_SECRET": oidcSecret}
 		exchange := func(style ...string) (string, string, int) {
 			redirect := oidcRedirect(t, issuer, basicID, "https://www.google.com")
-			args := append([]string{"exchange", "--provider", "custom", "--client-id", basicID, "--auth-url", issuer + "/auth", "--token-url", issuer + "/token",
+			args := append([]string{"exchange", "--no-pkce", "--provider", "custom", "--client-id", basicID, "--auth-url", issuer + "/auth", "--token-url", issuer + "/token",
 				"--redirect-uri", "https://www.google.com", "--code", redirect}, style...)
 			return runBin(t, env, "", args...)
 		}

@@ -123,7 +123,7 @@ func TestE2EFormatEnvEval(t *testing.T) {
 	}))
 	t.Cleanup(srv.Close)
 	dir := t.TempDir()
-	script := shq(nestauthBin) + ` exchange --provider custom --client-id cid --token-url ` + shq(srv.URL+"/token") + ` --code X --format env > env.txt || exit 9
+	script := shq(nestauthBin) + ` exchange --no-pkce --provider custom --client-id cid --token-url ` + shq(srv.URL+"/token") + ` --code X --format env > env.txt || exit 9
 eval "$(cat env.txt)"
 printf '%s\n%s\n%s\n' "$NESTAUTH_ACCESS_TOKEN" "$NESTAUTH_REFRESH_TOKEN" "$NESTAUTH_EXPIRY"`
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)

@@ -257,7 +257,7 @@ func TestE2EOIDCAnswers(t *testing.T) {
 	code := red.Query().Get("code")
 
 	args := func(extra ...string) []string {
-		return append([]string{"exchange"}, oidcCustomArgs(issuer, extra...)...)
+		return append([]string{"exchange", "--no-pkce"}, oidcCustomArgs(issuer, extra...)...)
 	}
 	_, errOut, exit := runBin(t, env, "", args("--code", code, "--redirect-uri", "http://127.0.0.1:8765/callback")...)
 	if exit != 3 || !strings.Contains(errOut, "invalid_grant: grant request is invalid (HTTP 400)") {
@@ -269,7 +269,7 @@ func TestE2EOIDCAnswers(t *testing.T) {
 	}
 	decodeToken(t, out)
 
-	_, errOut, exit = runBin(t, env, "", append([]string{"exchange", "--provider", "custom", "--client-id", "nobody",
+	_, errOut, exit = runBin(t, env, "", append([]string{"exchange", "--no-pkce", "--provider", "custom", "--client-id", "nobody",
 		"--auth-url", issuer + "/auth", "--token-url", issuer + "/token"}, "--code", code)...)
 	if exit != 4 || !strings.Contains(errOut, "invalid_client: client authentication failed (HTTP 401)") ||
 		!strings.Contains(errOut, "both the client ID and the client secret") {

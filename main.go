@@ -199,6 +199,10 @@ func runExchange(o *options, stdin io.Reader, stdout, stderr io.Writer) int {
 		failf(stderr, "%v", err)
 		return exitUsage
 	}
+	if p := o.providers[0]; p.PKCE && o.verifier == "" {
+		failf(stderr, "--provider %s uses PKCE: the code came from an authorization URL with a PKCE challenge, so pass --code-verifier-file F with that URL's verifier, or --no-pkce if that URL had none. Nothing was sent: the code is still good.", p.ID)
+		return exitUsage
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), o.timeout)
 	defer cancel()
 	cfg := o.config()
@@ -206,9 +210,9 @@ func runExchange(o *options, stdin io.Reader, stdout, stderr io.Writer) int {
 	if warn := cfg.RefreshTokenWarning(); err == nil && tok.RefreshToken != "" && warn != "" {
 		say(stderr, "nestauth: note: "+warn)
 	}
-	status := printResult(tok, err, "The code is used up: get a new one, and give exchange a stdout it can write.", o.sink, stdout, stderr)
+	status := printResult(tok, err, "The code is used up: get a new one, and give exchange %s.", o.sink, stdout, stderr)
 	if o.save && status == exitOK {
-		return o.saveAndSay(stderr, cfg, tok)
+		return o.saveAndSay(stderr, "exchange", cfg, tok)
 	}
 	return status
 }
@@ -230,11 +234,11 @@ func runRefresh(o *options, stdin io.Reader, stdout, stderr io.Writer) int {
 	ctx, cancel := context.WithTimeout(context.Background(), o.timeout)
 	defer cancel()
 	tok, err := o.config().Refresh(ctx, rt)
-	status := printResult(tok, err, "Run refresh again with a stdout it can write (if the server rotated the refresh token, use the new one shown here).", o.sink, stdout, stderr)
+	status := printResult(tok, err, "Run refresh again with %s (if the server rotated the refresh token, use the new one shown here).", o.sink, stdout, stderr)
 	if o.save && status == exitOK {
 		kept := *tok
 		kept.RefreshToken = cmp.Or(tok.RefreshToken, rt) // Google keeps the refresh token and sends none back
-		return o.saveAndSay(stderr, o.config(), &kept)
+		return o.saveAndSay(stderr, "refresh", o.config(), &kept)
 	}
 	return status
 }

@@ -123,7 +123,7 @@ func TestRunExchangeWithIssuer(t *testing.T) {
 	t.Run("the token endpoint comes from the metadata", func(t *testing.T) {
 		ep, tokenURL := newTokenEndpoint(t, 200, refreshedBody)
 		ms := newMetadataServer(t, func(d map[string]any) { d["token_endpoint"] = tokenURL })
-		r := runArgs(t, secret, "", "exchange", "--issuer", ms.URL, "--client-id", "cid", "--code", "abc")
+		r := runArgs(t, secret, "", "exchange", "--no-pkce", "--issuer", ms.URL, "--client-id", "cid", "--code", "abc")
 		if r.code != 0 || !strings.Contains(r.stdout, `"access_token": "at-2"`) {
 			t.Fatalf("exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
 		}
@@ -161,7 +161,7 @@ func TestRunExchangeWithIssuer(t *testing.T) {
 	for _, tt := range failures {
 		t.Run(tt.name, func(t *testing.T) {
 			ms := newMetadataServer(t, tt.edit)
-			r := runArgs(t, secret, "", "exchange", "--issuer", ms.URL, "--client-id", "cid", "--code", "abc")
+			r := runArgs(t, secret, "", "exchange", "--no-pkce", "--issuer", ms.URL, "--client-id", "cid", "--code", "abc")
 			if r.code != tt.code || r.stdout != "" {
 				t.Errorf("exit %d, stdout %q; want %d", r.code, r.stdout, tt.code)
 			}

@@ -110,7 +110,7 @@ func TestRunExchangeSave(t *testing.T) {
 	env, st := profileEnv(t)
 	env["NESTAUTH_CLIENT_SECRET"] = "cs-exchange"
 	ep, tokenURL := newTokenEndpoint(t, 200, `{"access_token":"at-1","token_type":"Bearer","expires_in":3600,"refresh_token":"rt-1"}`)
-	r := runArgs(t, env, "", "exchange", "--provider", "custom", "--client-id", "id", "--token-url", tokenURL,
+	r := runArgs(t, env, "", "exchange", "--no-pkce", "--provider", "custom", "--client-id", "id", "--token-url", tokenURL,
 		"--code", "c0de", "--save", "--profile", "scripts", "--store", "file")
 	if r.code != 0 || ep.count() != 1 || decodeToken(t, r.stdout).AccessToken != "at-1" {
 		t.Fatalf("exit %d, %d requests, stdout %q, stderr %s", r.code, ep.count(), r.stdout, r.stderr)
@@ -147,12 +147,14 @@ func TestRunExchangeSaveNoKeyring(t *testing.T) {
 	keyring.MockInitWithError(errors.New("exec: \"dbus-launch\": executable file not found in $PATH"))
 	env["NESTAUTH_CLIENT_SECRET"] = "cs"
 	_, tokenURL := newTokenEndpoint(t, 200, `{"access_token":"at-1","token_type":"Bearer","expires_in":3600}`)
-	r := runArgs(t, env, "", "exchange", "--provider", "custom", "--client-id", "id", "--token-url", tokenURL, "--code", "c", "--save")
+	r := runArgs(t, env, "", "exchange", "--no-pkce", "--provider", "custom", "--client-id", "id", "--token-url", tokenURL, "--code", "c", "--save")
 	// The code is spent: the token is printed even though saving failed.
 	if r.code != exitFailure || decodeToken(t, r.stdout).AccessToken != "at-1" {
 		t.Fatalf("exit %d, stdout %q", r.code, r.stdout)
 	}
-	for _, want := range []string{"the token was printed but profile default was not saved", "no Secret Service", "--store file", "not encrypted"} {
+	// The message says the printed token is good, and how to save next time.
+	for _, want := range []string{"profile default was not saved", "no Secret Service", "--store file", "not encrypted",
+		"The token printed on stdout is good", "--output PATH", "exchange needs a new code"} {
 		if !strings.Contains(squashSpace(r.stderr), want) {
 			t.Errorf("stderr lacks %q:\n%s", want, r.stderr)
 		}

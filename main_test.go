@@ -103,7 +103,7 @@ func TestRunFlags(t *testing.T) {
 			stderrHas: []string{"http://example.com/token", "plain http://"}},
 		{name: "plain http auth URL in wizard", args: []string{"--provider", "custom", "--auth-url", "http://example.com/auth", "--token-url", "https://example.com/token"}, code: 2,
 			stderrHas: []string{"http://example.com/auth", "plain http://"}},
-		{name: "custom without endpoints", env: secret, args: []string{"exchange", "--provider", "custom", "--client-id", "id", "--code", "c"}, code: 2, stderrHas: []string{"--token-url", "--issuer URL"}},
+		{name: "custom without endpoints", env: secret, args: []string{"exchange", "--no-pkce", "--provider", "custom", "--client-id", "id", "--code", "c"}, code: 2, stderrHas: []string{"--token-url", "--issuer URL"}},
 
 		{name: "exchange without provider", env: secret, args: []string{"exchange", "--client-id", "id", "--code", "c"}, code: 2, stderrHas: []string{"--provider"}},
 		{name: "exchange without client id", env: secret, args: []string{"exchange", "--provider", "nest", "--code", "c"}, code: 2, stderrHas: []string{"--client-id"}},
@@ -412,7 +412,7 @@ func TestRunCustomWithoutAuthURL(t *testing.T) {
 	})
 	t.Run("exchange", func(t *testing.T) {
 		ep, tokenURL := newTokenEndpoint(t, 200, refreshedBody)
-		r := runArgs(t, secret, "", "exchange", "--provider", "custom", "--client-id", "cid", "--token-url", tokenURL,
+		r := runArgs(t, secret, "", "exchange", "--no-pkce", "--provider", "custom", "--client-id", "cid", "--token-url", tokenURL,
 			"--redirect-uri", "http://127.0.0.1:8765/callback", "--code", "abc")
 		if r.code != 0 || !strings.Contains(r.stdout, `"access_token": "at-2"`) {
 			t.Fatalf("exit %d, stdout %q, stderr %q; want 0 and the token JSON", r.code, r.stdout, r.stderr)
@@ -532,7 +532,7 @@ func TestRunExchangeCodeSources(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			ep, tokenURL := newTokenEndpoint(t, 200, refreshedBody)
-			args := append([]string{"exchange", "--provider", "custom", "--client-id", "cid", "--token-url", tokenURL}, tt.extra...)
+			args := append([]string{"exchange", "--no-pkce", "--provider", "custom", "--client-id", "cid", "--token-url", tokenURL}, tt.extra...)
 			r := runArgs(t, secret, tt.stdin, args...)
 			if r.code != tt.exit || !strings.Contains(r.stderr, tt.stderrHas) {
 				t.Fatalf("exit %d, stderr %q; want %d and %q", r.code, r.stderr, tt.exit, tt.stderrHas)
@@ -555,7 +555,7 @@ func TestRunExchangeCodeSources(t *testing.T) {
 // what it means, nothing sent.
 func TestRunExchangeErrorRedirect(t *testing.T) {
 	ep, tokenURL := newTokenEndpoint(t, 200, refreshedBody)
-	r := runArgs(t, map[string]string{"NESTAUTH_CLIENT_SECRET": "cs"}, "", "exchange", "--provider", "custom", "--client-id", "cid",
+	r := runArgs(t, map[string]string{"NESTAUTH_CLIENT_SECRET": "cs"}, "", "exchange", "--no-pkce", "--provider", "custom", "--client-id", "cid",
 		"--token-url", tokenURL, "--code", "http://127.0.0.1:8085/callback?error=access_denied&error_description=The+user+said+no&state=S")
 	if r.code != 3 || r.stdout != "" || !strings.Contains(r.stderr, "access was denied on the consent page") ||
 		!strings.Contains(r.stderr, "The user said no") || strings.Count(r.stderr, "\n") != 1 {

@@ -122,20 +122,30 @@ func checkStdout(stdout io.Writer) error {
 
 // printResult writes a token where sink says (JSON on stdout by default),
 // or prints an error as one line with what to do about it, and returns the
-// exit code. lost says what to do when the token cannot be written.
+// exit code. lost says what to do when the token cannot be written; its %s
+// is where a run again must write (sink.retry).
 func printResult(tok *auth.Token, err error, lost string, sink tokenSink, stdout, stderr io.Writer) int {
 	if err != nil {
 		return printError(stderr, err)
 	}
-	if err := sink.write(tok, stdout); err != nil {
+	b, note, err := sink.render(tok)
+	rendered := err == nil
+	if rendered {
+		err = sink.put(b, stdout)
+	}
+	if err != nil {
 		failf(stderr, "the token could not be written to %s: %v.", sink.where(), err)
-		if isTerminal(stderr) { // a person is watching: better here than lost
+		switch {
+		case isTerminal(stderr): // a person is watching: better here than lost
 			out, _ := output.JSON(tok)
 			fmt.Fprintf(stderr, "Here it is on the terminal instead:\n%s", out)
-		} else {
-			fmt.Fprintln(stderr, lost)
+		case rendered: // the write failed, not the format
+			fmt.Fprintf(stderr, lost+"\n", sink.retry())
 		}
 		return exitFailure
+	}
+	if note != "" {
+		say(stderr, "nestauth: note: "+note)
 	}
 	if sink.path != "" {
 		say(stderr, fmt.Sprintf("nestauth: wrote the token to %s (mode %04o).", sink.path, output.FileMode))
@@ -207,7 +217,7 @@ func describe(e *auth.Error) string {
 // pipe or file, written while the wizard still shows it, so that if the
 // write fails the person can copy it from the screen. note says which.
 func tokenDelivery(stdout io.Writer, sink tokenSink) (note string, deliver func(*auth.Token) error) {
-	write := func(t *auth.Token) error { return sink.write(t, stdout) }
+	write := func(t *auth.Token) error { _, err := sink.write(t, stdout); return err } // printWizardResult gives the note
 	switch {
 	case sink.path != "":
 		return fmt.Sprintf("it went to %s (mode %04o)", sink.path, output.FileMode), write
@@ -253,10 +263,13 @@ func printWizardResult(m *ui.Model, sink tokenSink, stdout, stderr, screen io.Wr
 		return exitFailure
 	}
 	if !m.Delivered() {
-		if err := sink.write(m.Token(), stdout); err != nil {
+		if _, err := sink.write(m.Token(), stdout); err != nil {
 			failf(stderr, "the token could not be written to %s: %v", sink.where(), err)
 			return exitFailure
 		}
+	}
+	if note := sink.fallbackNote(m.Token()); note != "" {
+		failf(stderr, "note: %s", note)
 	}
 	if rt := m.Token().RefreshToken; rt != "" {
 		// On the screen, not stdout, which holds the access token alone;

@@ -48,7 +48,9 @@ type plainRun struct {
 	stdout, stderr io.Writer
 	in             *lineReader
 
-	provider                    auth.Provider
+	base                        auth.Provider // the provider chosen, before the Custom path's answers
+	provider                    auth.Provider // base with those answers
+	manual                      bool          // the endpoints were typed in, not discovered
 	projectID, clientID, secret string
 	state, verifier             string
 
@@ -105,6 +107,10 @@ func (p *plainRun) run() (*auth.Token, error) {
 	if err := p.chooseProvider(); err != nil {
 		return nil, err
 	}
+	p.base = p.provider
+	if err := p.askCustom(); err != nil {
+		return nil, err
+	}
 	project, clientID, secret, _ := ui.Prompts()
 	if p.opts.Prefill {
 		p.say("Demo mode: the client ID and secret are the demo server's, filled in for you.")
@@ -126,6 +132,9 @@ func (p *plainRun) run() (*auth.Token, error) {
 			return nil, err
 		}
 	}
+	if p.useDevice() {
+		return p.deviceLoop()
+	}
 	p.authorize()
 	return p.exchangeLoop()
 }
@@ -137,11 +146,27 @@ func (p *plainRun) flow() []string {
 	if len(p.opts.Providers) > 1 {
 		f = append(f, "Provider")
 	}
+	if p.asksEndpoints() {
+		f = append(f, titleIssuer)
+		if p.manual {
+			f = append(f, titleAuthEndpoint, titleTokenEndpoint)
+		}
+	}
+	if p.asksScopes() {
+		f = append(f, titleScopes)
+	}
+	if p.asksEndpoints() && p.opts.RedirectURI == "" {
+		f = append(f, titleRedirect)
+	}
 	project, clientID, secret, code := ui.Prompts()
 	if p.provider.NeedsProjectID {
 		f = append(f, project.Title)
 	}
-	return append(f, clientID.Title, secret.Title, "Authorize", code.Title, "Access token")
+	f = append(f, clientID.Title, secret.Title)
+	if p.useDevice() {
+		return append(f, titleDevice, "Access token")
+	}
+	return append(f, "Authorize", code.Title, "Access token")
 }
 
 // heading names a step: "Step 2 of 5: Client ID", on a line of its own.
@@ -272,7 +297,7 @@ func (p *plainRun) chooseProvider() error {
 		p.provider = ps[0]
 		return nil
 	}
-	p.provider = ps[0] // the flow is counted as the wizard's is, from its first
+	p.provider, p.base = ps[0], ps[0] // the flow is counted as the wizard's is, from its first
 	p.heading("Provider")
 	p.say("Which service is the token for?")
 	for i, pr := range ps {
@@ -287,12 +312,6 @@ func (p *plainRun) chooseProvider() error {
 		i, ok := providerIndex(ps, line)
 		if err != nil || !ok {
 			p.say(fmt.Sprintf("Error: type a number from 1 to %d, or a provider's name in parentheses.", len(ps)))
-			continue
-		}
-		cfg := auth.Config{Provider: ps[i]}
-		if err := cfg.ValidateEndpoints(); errors.Is(err, auth.ErrNoEndpoint) {
-			p.say("Error: "+ps[i].Name+" needs its endpoints from flags.",
-				"Quit (ctrl+c) and run: nestauth --provider "+ps[i].ID+" --auth-url URL --token-url URL")
 			continue
 		}
 		p.provider = ps[i]
@@ -351,7 +370,7 @@ func (p *plainRun) authorize() {
 		p.say(fmt.Sprintf("The browser then lands on %s?code=…: copy that whole address and paste it at the next prompt.", landing(cfg.RedirectURI)))
 	}
 	if cfg.ShortAuthURL && cfg.AuthURL == auth.NestAuthURL {
-		p.say("Works with Nest was shut down in 2023: its servers no longer answer. Google Nest Device Access (--provider sdm) is today's API.")
+		p.say(nestShutDown)
 	}
 	if p.opts.Open != nil && p.in.tty != nil {
 		p.say("To open it in your browser from here, type o at the next prompt.")
@@ -575,7 +594,7 @@ func (p *plainRun) printResult(tok *auth.Token) int {
 	}
 	write := p.opts.Deliver
 	if write == nil {
-		write = func(t *auth.Token) error { return p.sink.write(t, p.stdout) }
+		write = func(t *auth.Token) error { _, err := p.sink.write(t, p.stdout); return err }
 	}
 	if err := write(tok); err != nil {
 		failf(p.stderr, "the token could not be written to %s: %v", p.sink.where(), err)
@@ -587,6 +606,9 @@ func (p *plainRun) printResult(tok *auth.Token) int {
 	}
 	if p.opts.Deliver != nil {
 		p.say(status)
+	}
+	if note := p.sink.fallbackNote(tok); note != "" {
+		p.say("Note: " + note)
 	}
 	if tok.RefreshToken != "" {
 		p.printRefreshToken(tok.RefreshToken)

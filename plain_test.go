@@ -208,12 +208,6 @@ func TestPlainScripted(t *testing.T) {
 			}
 		}
 	})
-	t.Run("custom without endpoints is refused at the list", func(t *testing.T) {
-		r := runArgs(t, nil, "5\n", "--plain")
-		if r.code != 1 || !strings.Contains(r.stderr, "Error: Custom OAuth 2.0 provider needs its endpoints from flags.\nQuit (ctrl+c) and run: nestauth --provider custom --auth-url URL --token-url URL\n") {
-			t.Errorf("exit %d; stderr:\n%s", r.code, r.stderr)
-		}
-	})
 	t.Run("project ID", func(t *testing.T) {
 		r := runArgs(t, nil, "1\nmy-project-123456\n", "--plain", "--token-url", fake.TokenURL())
 		if r.code != 1 || !strings.Contains(r.stderr, "Device Access project ID: \nError: ") || !strings.Contains(r.stderr, auth.ProjectIDHelp) {

@@ -49,7 +49,7 @@ func (o *profileOptions) profileFlags(fs *flag.FlagSet, cmd string) *string {
 		fs.StringVar(&o.profile, "profile", profile.DefaultName, "")
 	}
 	switch cmd {
-	case "wizard", "exchange", "refresh":
+	case "wizard", "exchange", "refresh", "device":
 		fs.BoolVar(&o.save, "save", false, "")
 		fs.StringVar(store, "store", *store, "")
 	case "token":
@@ -87,7 +87,7 @@ func (o *options) checkProfileFlags(cmd string, set map[string]bool, store strin
 		return usagef("--min-valid cannot be negative")
 	case o.demo && (o.save || o.profileSet || set["store"]):
 		return usagef("--demo's server lives only while the wizard runs: there is no profile to save or load")
-	case (cmd == "exchange" || cmd == "refresh") && !o.save && (o.profileSet || set["store"]):
+	case (cmd == "exchange" || cmd == "refresh" || cmd == "device") && !o.save && (o.profileSet || set["store"]):
 		return usagef("--profile and --store say where --save puts the result: add --save")
 	}
 	o.settingsDir, o.settingsErr = profile.DefaultDir(getenv)
@@ -118,17 +118,29 @@ func (o *options) saveProfile(cfg auth.Config, tok *auth.Token) (profile.Saved, 
 	return st.Save(o.profile, profile.SettingsFor(cfg, in), profile.SecretsFor(cfg, tok))
 }
 
-// saveAndSay saves exchange's or refresh's result (--save) and says on
-// stderr where it went; a failed save is exit 1, though the token was printed.
-func (o *options) saveAndSay(stderr io.Writer, cfg auth.Config, tok *auth.Token) int {
+// saveAndSay saves exchange's, refresh's or device's result (--save) and
+// says on stderr where it went. A failed save is exit 1, though the token
+// was printed: the message says that token is good, and how to save next time.
+func (o *options) saveAndSay(stderr io.Writer, cmd string, cfg auth.Config, tok *auth.Token) int {
 	saved, err := o.saveProfile(cfg, tok)
 	if err != nil {
-		failf(stderr, "the token was printed but profile %s was not saved: %v", o.profile, err)
+		kept := "The token printed on stdout is good: keep that output (next time, --output PATH also writes it to a file, mode 0600)."
+		if o.sink.path != "" {
+			kept = "The token written to " + o.sink.path + " is good: keep it."
+		}
+		failf(stderr, "profile %s was not saved: %v. %s %s", o.profile, err, kept, saveAgain[cmd])
 		return exitFailure
 	}
 	say(stderr, fmt.Sprintf("nestauth: saved profile %s: settings in %s, secrets in %s. 'nestauth token --profile %s' prints a valid access token from now on.",
 		o.profile, saved.SettingsPath, saved.SecretsWhere, o.profile))
 	return exitOK
+}
+
+// saveAgain says how to save a profile after a failed save, by command.
+var saveAgain = map[string]string{
+	"exchange": "To save a profile, exchange needs a new code (this one is used up): run it again with --save once the store works, or with --store file.",
+	"refresh":  "To save a profile, run refresh --save again once the store works, or with --store file (with the refresh token printed, if the server sent a new one).",
+	"device":   "To save a profile, run nestauth device --save again once the store works, or with --store file.",
 }
 
 // wizardProfile fills the wizard's options from the saved profile: every

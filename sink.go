@@ -62,26 +62,56 @@ func (s tokenSink) check() error {
 	return os.Remove(probe.Name())
 }
 
-// text is tok in the sink's format.
-func (s tokenSink) text(tok *auth.Token) ([]byte, error) {
+// render is tok in the sink's format. A token the format cannot show (a
+// header for a token that is not a Bearer token, a NUL in env) comes as
+// JSON instead, and note says so: a token the server issued, with its code
+// spent, is never lost to a format.
+func (s tokenSink) render(tok *auth.Token) (b []byte, note string, err error) {
 	text, err := output.Format(tok, s.format)
-	if err != nil {
-		return nil, fmt.Errorf("--format %s: %w", s.format, err)
+	if err == nil {
+		return []byte(text), "", nil
 	}
-	return []byte(text), nil
+	if s.format == "json" || errors.Is(err, output.ErrUnknownFormat) {
+		return nil, "", fmt.Errorf("--format %s: %w", s.format, err)
+	}
+	b, jerr := output.JSON(tok)
+	if jerr != nil {
+		return nil, "", fmt.Errorf("--format %s: %w", s.format, err)
+	}
+	return b, fmt.Sprintf("--format %s cannot show this token (%v), so it went to %s as JSON instead.", s.format, err, s.where()), nil
 }
 
-// write puts tok in the file, or on stdout.
-func (s tokenSink) write(tok *auth.Token, stdout io.Writer) error {
-	b, err := s.text(tok)
-	if err != nil {
-		return err
-	}
+// fallbackNote is render's note for tok: why it went out as JSON, or "".
+func (s tokenSink) fallbackNote(tok *auth.Token) string {
+	_, note, _ := s.render(tok)
+	return note
+}
+
+// put writes b to the file, or to stdout.
+func (s tokenSink) put(b []byte, stdout io.Writer) error {
 	if s.path != "" {
 		return output.WriteFileAtomic(s.path, b, s.force)
 	}
-	_, err = stdout.Write(b)
+	_, err := stdout.Write(b)
 	return err
+}
+
+// write puts tok in the file, or on stdout; note is render's.
+func (s tokenSink) write(tok *auth.Token, stdout io.Writer) (note string, err error) {
+	b, note, err := s.render(tok)
+	if err != nil {
+		return "", err
+	}
+	return note, s.put(b, stdout)
+}
+
+// retry is what a run again needs when the token could not be written
+// where the sink says, for the advice after a failed write.
+func (s tokenSink) retry() string {
+	if s.path == "" {
+		return "a stdout it can write"
+	}
+	return "an --output path it can write"
 }
 
 // where says where write puts the token, for messages.

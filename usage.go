@@ -101,11 +101,16 @@ The code is the PIN, the code (%2F is decoded) or the whole redirect URL:
 from --code-file F, else --code, else stdin's first line (asked for, hidden,
 on a terminal). A file or stdin keeps it out of ps, which any local user can
 read; so does --code-verifier-file for the PKCE verifier.
+With PKCE on (sdm, google, github, custom), the code came from a URL with a
+code_challenge: give that URL's verifier (--code-verifier-file F), or
+--no-pkce if the URL had none; without either, nothing is sent (exit 2).
 Prints the token response as JSON on stdout (access_token, token_type,
 refresh_token, scope, expires_in, expiry); errors go to stderr on one line.
 --format token|json|env|header picks another form: env prints
 NESTAUTH_ACCESS_TOKEN=... (and NESTAUTH_REFRESH_TOKEN, NESTAUTH_EXPIRY),
-shell-quoted for eval "$(nestauth exchange ... --format env)".
+shell-quoted for eval "$(nestauth exchange ... --format env)". A token the
+format cannot show (header, for a token that is not Bearer) goes out as JSON
+instead, with a note on stderr: the code is spent, the token is kept.
 --output PATH writes it to PATH (mode 0600, atomically) instead of stdout;
 an existing file is refused, before anything is sent, unless --force.
 
@@ -113,12 +118,13 @@ Flags: --provider, --issuer URL, --client-id, --client-secret-file,
   --project-id, --token-url,
   --redirect-uri (must equal the one in the authorization URL),
   --auth-style post|basic, --code-file F, --code CODE,
-  --code-verifier-file F, --code-verifier V (PKCE), --timeout D,
+  --code-verifier-file F, --code-verifier V (PKCE), --no-pkce, --timeout D,
   --save (save the result as a profile, for nestauth token; stderr says
   where), --profile NAME (default "default"), --store keyring|file,
   --format F, --output PATH, --force
 
-Exit codes: 0 ok, 1 the token could not be written to stdout, 2 usage,
+Exit codes: 0 ok, 1 the token could not be written to stdout, or --save
+  failed (the token printed is good; stderr says how to save it), 2 usage,
   3 code rejected (or the redirect carries an error), 4 client rejected,
   5 network or server error.
 `,
@@ -140,7 +146,8 @@ Flags: --provider, --issuer URL, --client-id, --client-secret-file, --token-url,
 
 Works with Nest (--provider nest) never issued refresh tokens.
 
-Exit codes: 0 ok, 1 the token could not be written to stdout, 2 usage,
+Exit codes: 0 ok, 1 the token could not be written to stdout, or --save
+  failed (the token printed is good; stderr says how to save it), 2 usage,
   3 refresh token rejected, 4 client rejected, 5 network or server error.
 `,
 	"token": `nestauth token: print a valid access token of a saved profile, for scripts.
@@ -251,10 +258,13 @@ or --client-secret-file (GitHub's device flow needs none; Google's does).
 
 Flags: --provider, --issuer URL, --client-id, --client-secret-file,
   --scope S, --device-url URL, --token-url URL, --auth-style post|basic,
-  --timeout D (of each request; the wait lasts as long as the code)
+  --timeout D (of each request; the wait lasts as long as the code),
+  --save (save the result as a profile, for nestauth token; stderr says
+  where), --profile NAME (default "default"), --store keyring|file,
+  --format F, --output PATH, --force
 
-Exit codes: 0 ok, 1 the token could not be written to stdout, 2 usage,
-  3 denied on the page or the code expired, 4 client rejected,
+Exit codes: 0 ok, 1 the token could not be written to stdout, or --save
+  failed (the token printed is good), 2 usage, 3 denied on the page or the code expired, 4 client rejected,
   5 network or server error, 130 canceled (ctrl+c).
 `,
 }

@@ -22,7 +22,7 @@ const PartnerConnectionsURL = "https://nestservices.google.com/partnerconnection
 var (
 	ErrNoAccessToken = errors.New("there is no access token to use")
 	ErrNoToken       = errors.New("there is no token to revoke")
-	ErrBadToken      = errors.New("the token has characters a token cannot have (RFC 6749 allows printable ASCII only, no spaces)")
+	ErrBadToken      = errors.New("the token has a space, a control character or non-ASCII, which a Bearer header cannot carry (RFC 6750)")
 	ErrNoCheckURL    = errors.New("a custom provider has no API nestauth knows: set --check-url (an API or userinfo URL)")
 	ErrNoRevokeURL   = errors.New("a custom provider has no revocation endpoint nestauth knows: set --revoke-url")
 )

@@ -78,7 +78,7 @@ var fields = map[step]field{
 		parse:  anyProvider(auth.ParseClientID),
 	},
 	stepSecret: {
-		intro:  "Your OAuth client's secret. It is masked and never logged; it is saved only with a profile (s, once you have the token).",
+		intro:  "Your OAuth client's secret. It is masked and never logged; stored only if you save a profile (--save, or s on the token step).",
 		limit:  4096,
 		masked: true,
 		preset: func(o Options) string { return o.ClientSecret },

@@ -24,7 +24,7 @@ var Formats = []string{"json", "token", "env", "header"}
 // Errors of Format.
 var (
 	ErrUnknownFormat = errors.New("unknown format: use json, token, env or header")
-	ErrBadToken      = errors.New("the token has characters a token cannot have (RFC 6749 allows printable ASCII only, no spaces)")
+	ErrBadToken      = errors.New("the token is empty or has characters that cannot be printed safely (control characters, line breaks or non-ASCII; RFC 6749 §A.12 allows printable ASCII and the space)")
 	ErrNotBearer     = errors.New("the token is not a Bearer token")
 	ErrNUL           = errors.New("the token holds a NUL byte, which no shell variable can")
 )
@@ -155,10 +155,11 @@ func ShellQuote(s string) string {
 }
 
 // validToken reports whether s may go on a line or in a header: RFC 6749
-// §A.12 allows printable ASCII, and a space would end the value.
+// §A.12 allows VSCHAR, printable ASCII and the space (%x20-7E); a control
+// character, a line break or non-ASCII could not be printed safely.
 func validToken(s string) bool {
 	for i := 0; i < len(s); i++ {
-		if s[i] <= 0x20 || s[i] > 0x7e {
+		if s[i] < 0x20 || s[i] > 0x7e {
 			return false
 		}
 	}

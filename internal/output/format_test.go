@@ -50,6 +50,30 @@ func TestFormat(t *testing.T) {
 	}
 }
 
+// RFC 6749 §A.12: access-token = 1*VSCHAR, and VSCHAR is %x20-7E: a token
+// may hold spaces and any printable ASCII, and every format prints it.
+func TestFormatEveryVSCHAR(t *testing.T) {
+	var vschar strings.Builder
+	for c := byte(0x20); c <= 0x7e; c++ {
+		vschar.WriteByte(c)
+	}
+	for _, v := range []string{"a b", " leading and trailing ", vschar.String()} {
+		tok := &auth.Token{AccessToken: v, TokenType: "Bearer"}
+		for format, want := range map[string]string{"token": v + "\n", "header": "Authorization: Bearer " + v + "\n"} {
+			if got, err := Format(tok, format); err != nil || got != want {
+				t.Errorf("Format(%q, %s) = %q, %v; want %q", v, format, got, err, want)
+			}
+		}
+		if _, err := Format(tok, "env"); err != nil {
+			t.Errorf("Format(%q, env): %v", v, err)
+		}
+		out, _ := Format(tok, "json")
+		if back, err := Parse([]byte(out)); err != nil || back.AccessToken != v {
+			t.Errorf("Parse(Format(%q, json)) = %+v, %v", v, back, err)
+		}
+	}
+}
+
 func TestFormatRefuses(t *testing.T) {
 	tests := []struct {
 		name, format string
@@ -62,6 +86,9 @@ func TestFormatRefuses(t *testing.T) {
 		{"not a bearer token", "header", &auth.Token{AccessToken: "abc", TokenType: "mac"}, ErrNotBearer},
 		{"NUL in env", "env", &auth.Token{AccessToken: "a\x00b"}, ErrNUL},
 		{"empty env", "env", &auth.Token{}, ErrBadToken},
+		{"empty token line", "token", &auth.Token{}, ErrBadToken},
+		{"non-ASCII in a token line", "token", &auth.Token{AccessToken: "caf\u00e9"}, ErrBadToken},
+		{"DEL in a header", "header", &auth.Token{AccessToken: "a\x7fb"}, ErrBadToken},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -209,7 +236,7 @@ func TestParseRefuses(t *testing.T) {
 		want     error
 	}{
 		{"empty", " \n", ErrNoToken},
-		{"two words", "not a token", ErrBadToken},
+		{"a control character", "abc\x01def", ErrBadToken},
 		{"JSON without a token", `{"error":"invalid_grant"}`, ErrNoToken},
 		{"broken JSON", `{"access_token":`, ErrBadJSON},
 		{"two JSON values", `{"access_token":"a"} {}`, ErrBadJSON},
