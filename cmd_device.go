@@ -12,29 +12,11 @@ import (
 	"time"
 
 	"nestauth/auth"
-	"nestauth/ui"
 )
 
 // noExpiryWait bounds the wait for a device code that came without
 // expires_in (RFC 8628 §3.2 requires it; GitHub's codes live 15 minutes).
 const noExpiryWait = 15 * time.Minute
-
-// deviceMode reads --device and --no-device, refusing --device for a
-// provider that cannot run the device flow.
-func deviceMode(force, never bool, f providerFlags, providers []auth.Provider) (ui.DeviceMode, error) {
-	switch {
-	case force && never:
-		return ui.DeviceAuto, usagef("give --device or --no-device, not both")
-	case never:
-		return ui.DeviceNever, nil
-	case !force:
-		return ui.DeviceAuto, nil
-	}
-	if len(providers) == 1 && providers[0].DeviceURL == "" && f.issuer == "" && providers[0].TokenURL != "" {
-		return ui.DeviceAuto, usagef("--device: --provider %s has no device authorization endpoint: give --device-url URL or --issuer URL", providers[0].ID)
-	}
-	return ui.DeviceAlways, nil
-}
 
 // runDevice runs the device authorization grant (RFC 8628) for scripts:
 // the user code and page on stderr, the token on stdout as exchange prints

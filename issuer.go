@@ -3,28 +3,9 @@ package main
 import (
 	"context"
 	"io"
-	"strings"
 
 	"nestauth/auth"
 )
-
-// checkIssuer refuses, before anything is sent, an --issuer that is not a
-// URL discovery may fetch, or that comes with a preset of its own.
-func (f providerFlags) checkIssuer(demo bool) error {
-	if f.issuer == "" {
-		return nil
-	}
-	if demo {
-		return usagef("--demo runs its own Works with Nest server: leave out --issuer")
-	}
-	if f.id != "" && !strings.EqualFold(f.id, "custom") {
-		return usagef("--issuer is for --provider custom (or no --provider): the %s preset knows its endpoints", f.id)
-	}
-	if _, err := auth.ParseIssuer(f.issuer); err != nil {
-		return usagef("--issuer: %v", err)
-	}
-	return nil
-}
 
 // discoverIssuer fills the provider's endpoints that no flag gave from
 // --issuer's metadata, for exchange, refresh and device (the wizard

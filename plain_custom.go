@@ -12,37 +12,6 @@ import (
 	"nestauth/auth"
 )
 
-// plainScopeAsked lists the presets whose scopes are the person's choice,
-// as the wizard's scopeAsked does.
-var plainScopeAsked = map[string]bool{"google": true, "github": true}
-
-// The titles and intros of the Custom path's steps: the wizard's (ui's
-// fields rows), with what a line prompt takes instead of tab.
-const (
-	titleIssuer        = "Issuer"
-	titleAuthEndpoint  = "Authorization endpoint"
-	titleTokenEndpoint = "Token endpoint"
-	titleScopes        = "Scopes"
-	titleRedirect      = "Redirect URI"
-
-	introIssuer   = "Your authorization server's issuer URL: nestauth reads its endpoints from ISSUER/.well-known/openid-configuration. No such document? Press Enter on an empty line to type the endpoints."
-	introAuth     = "The authorization endpoint: the page where you sign in and allow access."
-	introToken    = "The token endpoint: where nestauth trades the code for a token."
-	introScopes   = "The scopes to ask for, separated by spaces. Empty asks for the server's default."
-	introRedirect = "The redirect URI registered on your OAuth client: http://127.0.0.1:PORT/… is caught here by itself. Leave it empty for the client's default, or for the device flow when the server offers it."
-)
-
-// asksEndpoints reports whether plain mode asks for the chosen provider's
-// endpoints: it has none, or an issuer was given to discover them.
-func (p *plainRun) asksEndpoints() bool {
-	return p.base.AuthURL == "" || p.base.TokenURL == "" || p.opts.Issuer != ""
-}
-
-// asksScopes reports whether plain mode asks for scopes; --scope answers.
-func (p *plainRun) asksScopes() bool {
-	return (p.asksEndpoints() || plainScopeAsked[p.base.ID]) && len(p.opts.Scopes) == 0
-}
-
 // askCustom asks the Custom path's questions the provider needs.
 func (p *plainRun) askCustom() error {
 	defaultScopes := strings.Join(p.provider.Scopes, " ")

@@ -11,22 +11,7 @@ import (
 	"net/http"
 
 	"nestauth/auth"
-	"nestauth/ui"
 )
-
-const titleDevice = "Device code"
-
-// useDevice reports whether plain mode runs the device flow: --device,
-// else when the provider has a device endpoint and no redirect URI.
-func (p *plainRun) useDevice() bool {
-	switch p.opts.Device {
-	case ui.DeviceNever:
-		return false
-	case ui.DeviceAlways:
-		return true
-	}
-	return p.provider.DeviceURL != "" && p.provider.RedirectURI == ""
-}
 
 // deviceLoop runs the device flow until a token arrives; after a failure,
 // Enter asks for a new code.

@@ -24,23 +24,6 @@ var profileCommandFlags = map[string]map[string]bool{
 	"profiles": {"version": true},
 }
 
-// profileOptions are the command line's profile flags.
-type profileOptions struct {
-	profile    string          // --profile
-	profileSet bool            // --profile was given
-	save       bool            // --save
-	store      profile.Backend // --store: where saving puts the secrets
-	storeSet   bool            // --store was given; else a saved profile keeps its own
-	minValid   time.Duration   // token --min-valid
-	revoke     bool            // forget --revoke
-
-	// settingsDir is the settings directory; settingsErr says why there is none.
-	settingsDir string
-	settingsErr error
-
-	providerFlags providerFlags // applied again over a saved provider
-}
-
 // profileFlags defines cmd's profile flags on fs; it returns --store's value.
 func (o *profileOptions) profileFlags(fs *flag.FlagSet, cmd string) *string {
 	store := new(string)
