@@ -83,15 +83,3 @@ func (e *exchange) tick(msg spinner.TickMsg) tea.Cmd {
 	e.spinner, cmd = e.spinner.Update(msg)
 	return cmd
 }
-
-// newCodeHint says how to get a new code from the code step: the demo
-// approves again; without a browser, the URL is copied from Authorize.
-func (m *wizard) newCodeHint() string {
-	switch {
-	case m.opts.Approve != nil:
-		return " Press esc, then a: the demo server approves again and shows a new PIN."
-	case m.noBrowser || m.opts.Open == nil:
-		return " Press esc, then c to copy the URL; open it in any browser and paste the new code here."
-	}
-	return " Press ctrl+o to open it, then paste the new code here."
-}

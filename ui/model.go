@@ -3,6 +3,7 @@
 package ui
 
 import (
+	"strings"
 	"time"
 
 	"charm.land/bubbles/v2/help"
@@ -11,6 +12,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"nestauth/auth"
+	"nestauth/profile"
 )
 
 // wizard is the wizard's state.
@@ -138,13 +140,15 @@ func (m *wizard) Delivered() bool { return m.wrote }
 // DeliverErr is why Options.Deliver could not write the token, or nil.
 func (m *wizard) DeliverErr() error { return m.deliverErr }
 
-func (m *wizard) init() tea.Cmd {
-	var discover tea.Cmd
-	if m.step == stepIssuer && m.opts.Issuer != "" {
-		discover = m.submitIssuer() // after the first frame, in view
-	}
-	return tea.Batch(tea.RequestBackgroundColor, m.enterCmd(), discover)
-}
+// Revoked reports whether the person revoked the token in the wizard (or
+// the provider said it was dead when asked to revoke it).
+func (m *wizard) Revoked() bool { return m.actions.revoked }
+
+// Saved is where the profile was saved, or nil when it was not.
+func (m *wizard) Saved() *profile.Saved { return m.save.saved }
+
+// SaveErr is why the last save failed, or nil.
+func (m *wizard) SaveErr() error { return m.save.err }
 
 // Close releases what the wizard still holds (a running request, the
 // redirect listener); call it once the program has ended.
@@ -175,6 +179,49 @@ func (m *wizard) pkceVerifier() string {
 		return m.verifier
 	}
 	return ""
+}
+
+// base is the chosen provider as the options give it.
+func (m *wizard) base() auth.Provider { return m.opts.Providers[m.provider] }
+
+// asksEndpoints reports whether the wizard asks for the chosen provider's
+// endpoints: it has none, or an issuer was given to discover them.
+func (m *wizard) asksEndpoints() bool {
+	p := m.base()
+	return p.AuthURL == "" || p.TokenURL == "" || m.opts.Issuer != ""
+}
+
+// asksScopes reports whether the wizard asks for scopes.
+func (m *wizard) asksScopes() bool { return m.asksEndpoints() || scopeAsked[m.base().ID] }
+
+// withAnswers is p with what the Custom path's steps hold.
+func (m *wizard) withAnswers(p auth.Provider) auth.Provider {
+	if m.asksEndpoints() {
+		switch {
+		case m.custom.manual:
+			p.AuthURL, p.TokenURL = m.value(stepAuthEndpoint), m.value(stepTokenEndpoint)
+		case m.custom.found != nil:
+			p = *m.custom.found
+		}
+		p.RedirectURI = m.value(stepRedirect)
+	}
+	if m.asksScopes() {
+		p.Scopes = strings.Fields(m.value(stepScopes))
+	}
+	return p
+}
+
+// useDevice reports whether the wizard runs the device flow instead of the
+// browser's redirect.
+func (m *wizard) useDevice() bool {
+	switch m.opts.Device {
+	case DeviceNever:
+		return false
+	case DeviceAlways:
+		return true
+	}
+	p := m.Provider()
+	return p.DeviceURL != "" && p.RedirectURI == ""
 }
 
 // flow is the list of steps for the chosen provider.
@@ -240,6 +287,16 @@ func (m *wizard) prevStep() (step, bool) {
 	return m.flow()[i-1], true
 }
 
+func (m *wizard) back() tea.Cmd {
+	prev, ok := m.prevStep()
+	if !ok {
+		m.notice.hint = "This is the first step: ctrl+c quits."
+		return nil
+	}
+	m.resume = false
+	return m.goTo(prev)
+}
+
 // goTo moves to s, clearing the step's notice, and focuses its field. It is
 // the one way to change step.
 func (m *wizard) goTo(s step) tea.Cmd {
@@ -278,6 +335,11 @@ func (m *wizard) enterCmd() tea.Cmd {
 		return nil
 	}
 	return listenCmd(m.opts.Listen, lb, uri, m.state)
+}
+
+func (m *wizard) startDevice() tea.Cmd {
+	m.notice.clear()
+	return m.device.start(m.opts.DeviceFlow, m.config(), m.opts.Timeout)
 }
 
 func (m *wizard) applyStyles() {

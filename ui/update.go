@@ -15,6 +15,14 @@ import (
 	"nestauth/auth"
 )
 
+func (m *wizard) init() tea.Cmd {
+	var discover tea.Cmd
+	if m.step == stepIssuer && m.opts.Issuer != "" {
+		discover = m.submitIssuer() // after the first frame, in view
+	}
+	return tea.Batch(tea.RequestBackgroundColor, m.enterCmd(), discover)
+}
+
 func (m *wizard) update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
@@ -129,27 +137,6 @@ func (m *wizard) updateStep(msg tea.KeyPressMsg) tea.Cmd {
 		return m.typeEndpoints()
 	}
 	return m.updateField(msg)
-}
-
-// updateField passes a message to the focused text field.
-func (m *wizard) updateField(msg tea.Msg) tea.Cmd {
-	in, ok := m.inputs[m.step]
-	if !ok || m.exchange.running || m.custom.discovery.running {
-		return nil
-	}
-	var cmd tea.Cmd
-	*in, cmd = in.Update(msg)
-	return cmd
-}
-
-func (m *wizard) back() tea.Cmd {
-	prev, ok := m.prevStep()
-	if !ok {
-		m.notice.hint = "This is the first step: ctrl+c quits."
-		return nil
-	}
-	m.resume = false
-	return m.goTo(prev)
 }
 
 // paste cleans a bracketed paste: no surrounding white space or newline
@@ -351,17 +338,16 @@ func (m *wizard) exchangeFailed(msg exchangeErrMsg) tea.Cmd {
 	return cmd
 }
 
-// setError puts err on the notice line; an error that condemns a field's
-// value takes it out of the field.
-func (m *wizard) setError(err error) {
-	m.notice.fail(err)
+// newCodeHint says how to get a new code from the code step: the demo
+// approves again; without a browser, the URL is copied from Authorize.
+func (m *wizard) newCodeHint() string {
 	switch {
-	case errors.Is(err, auth.ErrStateMismatch):
-		m.inputs[stepCode].SetValue("")
-	case errors.Is(err, auth.ErrClientIDIsSecret):
-		m.inputs[stepClientID].SetValue("") // a secret is not shown in the clear
-		m.notice.hint = "It was taken out of the field: the secret goes in the next step."
+	case m.opts.Approve != nil:
+		return " Press esc, then a: the demo server approves again and shows a new PIN."
+	case m.noBrowser || m.opts.Open == nil:
+		return " Press esc, then c to copy the URL; open it in any browser and paste the new code here."
 	}
+	return " Press ctrl+o to open it, then paste the new code here."
 }
 
 func (m *wizard) updateAuthorize(msg tea.KeyPressMsg) tea.Cmd {

@@ -7,7 +7,6 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
-	"github.com/charmbracelet/x/ansi"
 
 	"nestauth/auth"
 )
@@ -75,15 +74,6 @@ func (m *wizard) twoTone(first, second string, style1, style2 lipgloss.Style) st
 		lines = append(lines, strings.Join(parts, " "))
 	}
 	return strings.Join(lines, "\n")
-}
-
-func (m *wizard) wrap(s string) string { return wrapWords(s, m.width) }
-
-// hardwrap breaks a long unbroken string (a URL, a token) at the window edge.
-func (m *wizard) hardwrap(s string) string { return ansi.Hardwrap(s, m.width, true) }
-
-func (m *wizard) para(b *strings.Builder, style lipgloss.Style, s string) {
-	writePara(b, style, s, m.width)
 }
 
 func (m *wizard) viewField(b *strings.Builder) (keep []string) {

@@ -33,22 +33,6 @@ func (s *Server) RevokeURL() string { return s.URL + strings.TrimSuffix(RevokePa
 // UserURL is the per-user host the API redirects to, once started.
 func (s *Server) UserURL() string { return s.userURL }
 
-// IssueToken issues an access token as a code exchange would.
-func (s *Server) IssueToken() string {
-	tok := "c." + randomCode(40)
-	s.mu.Lock()
-	s.tokens[tok] = true
-	s.mu.Unlock()
-	return tok
-}
-
-// TokenValid reports whether tok was issued and not revoked.
-func (s *Server) TokenValid(tok string) bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.tokens[tok]
-}
-
 // startUserAPI listens for the per-user host on another loopback port.
 func (s *Server) startUserAPI() error {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")

@@ -1,0 +1,42 @@
+package ui
+
+import (
+	"errors"
+
+	tea "charm.land/bubbletea/v2"
+
+	"nestauth/auth"
+)
+
+// What the steps' keys share: the focused field, and the notice for a value
+// or a key that cannot be taken.
+
+// updateField passes a message to the focused text field.
+func (m *wizard) updateField(msg tea.Msg) tea.Cmd {
+	in, ok := m.inputs[m.step]
+	if !ok || m.exchange.running || m.custom.discovery.running {
+		return nil
+	}
+	var cmd tea.Cmd
+	*in, cmd = in.Update(msg)
+	return cmd
+}
+
+// setError puts err on the notice line; an error that condemns a field's
+// value takes it out of the field.
+func (m *wizard) setError(err error) {
+	m.notice.fail(err)
+	switch {
+	case errors.Is(err, auth.ErrStateMismatch):
+		m.inputs[stepCode].SetValue("")
+	case errors.Is(err, auth.ErrClientIDIsSecret):
+		m.inputs[stepClientID].SetValue("") // a secret is not shown in the clear
+		m.notice.hint = "It was taken out of the field: the secret goes in the next step."
+	}
+}
+
+// missingEndpoint says that a key needs an endpoint this run lacks; err
+// names the flag, which only a new run can take.
+func (m *wizard) missingEndpoint(err error) {
+	m.notice = notice{err: sentence(auth.Sanitize(err.Error())), hint: "Flags take effect on the next run of nestauth, not in this one."}
+}

@@ -1,0 +1,304 @@
+package ui
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+
+	"nestauth/auth"
+	"nestauth/internal/output"
+)
+
+// The Access token step's keys as the wizard drives them: v and x (verify.go,
+// revoke.go), w's prompt (writefile.go), s (save.go), h and u; the question,
+// the help line and what shows under the token (tokenactions.go's state).
+
+// deadToken says that a revoked token is not copied or written.
+const deadToken = "The token is revoked: it no longer works, so it is not copied or written. Press esc for another code, or q to quit."
+
+// deadTokenNotSaved says that a revoked token is not saved as a profile.
+const deadTokenNotSaved = "The token is revoked: it no longer works, so it is not saved as a profile. Press esc for another code, or q to quit."
+
+// tokenAction handles the token step's keys beyond copy and done, and the
+// keys of its prompts and questions; ok is false for a key it leaves to
+// updateToken.
+func (m *wizard) tokenAction(msg tea.KeyPressMsg) (cmd tea.Cmd, ok bool) {
+	a := &m.actions
+	switch {
+	case a.call.running:
+		if key.Matches(msg, keys.Cancel) {
+			a.call.end()
+			m.notice = notice{err: a.call.what + ": canceled."}
+		}
+		return nil, true // one call at a time, and nothing else meanwhile
+	case a.confirm != confirmNone:
+		return m.answer(msg), true
+	case a.write.open:
+		return m.updateWrite(msg), true
+	}
+	switch {
+	case key.Matches(msg, keys.Verify):
+		return m.verify(), true
+	case key.Matches(msg, keys.Revoke):
+		if a.revoked {
+			m.notice = notice{status: "The token is revoked already."}
+			return nil, true
+		}
+		if _, err := m.config().RevokeTarget(); err != nil {
+			m.missingEndpoint(err) // before the question: y could do nothing
+			return nil, true
+		}
+		a.confirm = confirmRevoke
+		m.notice.clear()
+		return nil, true
+	case a.revoked && (key.Matches(msg, keys.WriteFile) || key.Matches(msg, keys.CopyHeader) ||
+		key.Matches(msg, keys.CopyCurl) || key.Matches(msg, keys.CopyToken) || key.Matches(msg, keys.CopyRefresh)):
+		m.notice = notice{err: deadToken}
+		return nil, true
+	case a.revoked && m.opts.Save != nil && key.Matches(msg, keys.Save):
+		m.notice = notice{err: deadTokenNotSaved}
+		return nil, true
+	case key.Matches(msg, keys.WriteFile):
+		return m.openWrite(), true
+	case key.Matches(msg, keys.CopyHeader):
+		h, err := output.Header(m.token)
+		if err != nil {
+			m.notice.fail(err)
+			return nil, true
+		}
+		return copyCmd(m.opts.Copy, h, "the Authorization header"), true
+	case key.Matches(msg, keys.CopyCurl):
+		return m.copyCurl(), true
+	}
+	return nil, false
+}
+
+// copyCurl copies a curl command that makes the provider's first API call.
+func (m *wizard) copyCurl() tea.Cmd {
+	target, err := m.config().CheckTarget()
+	if err != nil {
+		m.missingEndpoint(err)
+		return nil
+	}
+	c, err := output.Curl(target, m.token)
+	if err != nil {
+		m.notice.fail(err)
+		return nil
+	}
+	return copyCmd(m.opts.Copy, c, "a curl command for "+target)
+}
+
+// answer takes y or n (esc) to the open question.
+func (m *wizard) answer(msg tea.KeyPressMsg) tea.Cmd {
+	a := &m.actions
+	q := a.confirm
+	switch {
+	case key.Matches(msg, keys.Yes):
+		a.confirm = confirmNone
+		if q == confirmRevoke {
+			return m.revoke()
+		}
+		return m.writeFile(true)
+	case key.Matches(msg, keys.No):
+		a.confirm = confirmNone
+		if q == confirmRevoke {
+			m.notice = notice{status: "Kept the token: nothing was revoked."}
+			return nil
+		}
+		a.write.close() // back to the token, not to the name: the next key is a key
+		m.notice = notice{status: "Kept " + auth.Sanitize(a.write.path) + " as it is."}
+		return nil
+	}
+	return nil
+}
+
+// tokenHelp lists the token step's keys in its current state.
+func (m *wizard) tokenHelp() bindingList {
+	a := &m.actions
+	switch {
+	case a.call.running:
+		return bindingList{keys.Cancel}
+	case a.confirm == confirmRevoke:
+		return bindingList{keys.YesRevoke, keys.No}
+	case a.confirm == confirmReplace:
+		return bindingList{keys.YesReplace, keys.No}
+	case a.write.open:
+		return bindingList{keys.SaveFile, keys.CancelPrompt}
+	}
+	_, noAPI := m.config().CheckTarget()
+	_, noRevoke := m.config().RevokeTarget()
+	if a.revoked {
+		if noAPI != nil {
+			return bindingList{keys.Done, keys.NewCode}
+		}
+		return bindingList{keys.Verify, keys.Done, keys.NewCode}
+	}
+	l := bindingList{keys.CopyToken}
+	if m.token.RefreshToken != "" {
+		l = append(l, keys.CopyRefresh)
+	}
+	l = append(l, keys.CopyHeader)
+	if noAPI == nil {
+		l = append(l, keys.CopyCurl, keys.Verify)
+	}
+	l = append(l, keys.WriteFile)
+	if noRevoke == nil {
+		l = append(l, keys.Revoke)
+	}
+	if m.opts.Save != nil {
+		l = append(l, keys.Save)
+	}
+	return append(l, keys.Done, keys.NewCode)
+}
+
+// tokenStyle is the token's style: faint once it is revoked.
+func (m *wizard) tokenStyle() lipgloss.Style {
+	if m.actions.revoked {
+		return m.styles.Faint.Strikethrough(true)
+	}
+	return m.styles.Token
+}
+
+// writeTokenActions shows, under the token, what v, w and x are doing or
+// found: the spinner, a question, the file prompt, what the token reaches.
+func (m *wizard) writeTokenActions(b *strings.Builder) {
+	a := &m.actions
+	switch {
+	case a.call.running:
+		b.WriteString("\n")
+		spin := a.call.spinner.View() + " "
+		indent := strings.Repeat(" ", lipgloss.Width(spin))
+		text := wrapWords(a.call.what+"… (esc cancels)", max(m.width-len(indent), 10))
+		b.WriteString(spin + strings.ReplaceAll(m.styles.Faint.Render(text), "\n", "\n"+indent) + "\n")
+	case a.confirm == confirmRevoke:
+		b.WriteString("\n")
+		what := "Revoke this token at the provider? It stops working for good, wherever it is used."
+		if m.token.RefreshToken != "" {
+			what = "Revoke this token at the provider? The refresh token and its access tokens stop working for good, wherever they are used."
+		}
+		m.para(b, m.styles.Warn, what+" y revokes, n keeps it.")
+	case a.confirm == confirmReplace:
+		b.WriteString("\n")
+		m.para(b, m.styles.Warn, a.write.path+" exists. Replace it? y replaces it, n keeps it.")
+	case a.write.open:
+		b.WriteString("\n")
+		m.para(b, m.styles.Text, "Write the token (JSON, as nestauth exchange prints it) to this file, with mode 0600 (yours alone):")
+		b.WriteString(a.write.input.View() + "\n")
+	}
+	if a.checked != nil && !a.call.running {
+		m.writeChecked(b, a.checked)
+	}
+}
+
+// openWrite opens the prompt (w) with the default name.
+func (m *wizard) openWrite() tea.Cmd {
+	p := &m.actions.write
+	p.open = true
+	p.input.SetValue(DefaultTokenFile)
+	p.input.CursorEnd()
+	m.notice.clear()
+	return p.input.Focus()
+}
+
+func (m *wizard) updateWrite(msg tea.KeyPressMsg) tea.Cmd {
+	p := &m.actions.write
+	switch {
+	case p.writing:
+		return nil
+	case key.Matches(msg, keys.SaveFile):
+		return m.writeFile(false)
+	case key.Matches(msg, keys.CancelPrompt):
+		p.close()
+		m.notice = notice{status: "Nothing was written."}
+		return nil
+	}
+	var cmd tea.Cmd
+	p.input, cmd = p.input.Update(msg)
+	return cmd
+}
+
+// pasteWrite pastes into the open prompt.
+func (m *wizard) pasteWrite(text string) tea.Cmd {
+	p := &m.actions.write
+	if !p.open || p.writing || m.actions.confirm != confirmNone {
+		return nil
+	}
+	var cmd tea.Cmd
+	p.input, cmd = p.input.Update(tea.PasteMsg{Content: text})
+	return cmd
+}
+
+// writeFile writes the token as JSON to the named file; force replaces it.
+func (m *wizard) writeFile(force bool) tea.Cmd {
+	p := &m.actions.write
+	p.path = strings.TrimSpace(p.input.Value())
+	if p.path == "" {
+		m.notice = notice{err: "Name a file to write the token to."}
+		return nil
+	}
+	data, err := output.JSON(m.token)
+	if err != nil {
+		m.notice.fail(err)
+		return nil
+	}
+	p.writing = true
+	return writeFileCmd(p.path, data, force)
+}
+
+func (m *wizard) wroteFile(msg wroteFileMsg) tea.Cmd {
+	p := &m.actions.write
+	p.writing = false
+	switch {
+	case errors.Is(msg.err, fs.ErrExist):
+		m.actions.confirm = confirmReplace
+		p.input.Blur()
+		m.notice.clear()
+	case msg.err != nil:
+		m.notice = notice{err: "Could not write the file: " + sentence(auth.Sanitize(msg.err.Error())), hint: "Fix the name, or esc to cancel."}
+	default:
+		p.close()
+		m.notice = notice{status: fmt.Sprintf("Wrote the token to %s (mode %04o: yours alone).", auth.Sanitize(msg.path), output.FileMode)}
+	}
+	return nil
+}
+
+// startSave saves the token as Options.Profile; one save at a time.
+func (m *wizard) startSave() tea.Cmd {
+	if m.opts.Save == nil || m.save.running {
+		return nil
+	}
+	m.save.running = true
+	m.notice.clear()
+	m.notice.status = fmt.Sprintf("Saving profile %s…", m.opts.Profile)
+	return saveCmd(m.opts.Save, m.config(), m.token)
+}
+
+func (m *wizard) savedProfile(msg savedMsg) tea.Cmd {
+	if msg.tok != m.token {
+		return nil // the save of a token since replaced
+	}
+	m.save.running = false
+	m.notice.clear()
+	if msg.err != nil {
+		m.save.err = msg.err
+		m.notice.err = sentence(fmt.Sprintf("Profile %s was not saved: %s", m.opts.Profile, auth.Sanitize(msg.err.Error())))
+		m.notice.hint = "The token is still here: copy it (c) before you quit."
+		return nil
+	}
+	m.save.saved, m.save.err = &msg.saved, nil
+	m.notice.status = msg.status(m.opts.Profile)
+	return nil
+}
+
+// noSaving says why s saves nothing: this run has no Saver.
+func (m *wizard) noSaving() string {
+	if m.opts.Approve != nil {
+		return "The demo's tokens are not saved: they only work with the demo server."
+	}
+	return "This run cannot save a profile."
+}
