@@ -4,7 +4,6 @@ import (
 	"context"
 	"time"
 
-	"charm.land/bubbles/v2/spinner"
 	tea "charm.land/bubbletea/v2"
 
 	"nestauth/auth"
@@ -47,39 +46,10 @@ func exchangeCmd(ctx context.Context, ex Exchanger, cfg auth.Config, code, verif
 }
 
 // exchange is the token request in flight, if any: one at a time.
-type exchange struct {
-	running bool
-	attempt int // tags results, so an ended attempt's late one is ignored
-	cancel  context.CancelFunc
-	spinner spinner.Model
-}
+type exchange struct{ inflight }
 
 // start sends one token request, with the spinner, under a timeout.
 func (e *exchange) start(ex Exchanger, cfg auth.Config, code, verifier string, timeout time.Duration) tea.Cmd {
-	ctx, cancel := context.WithTimeout(context.Background(), timeout)
-	e.running, e.cancel = true, cancel
-	e.attempt++
-	return tea.Batch(e.spinner.Tick, exchangeCmd(ctx, ex, cfg, code, verifier, e.attempt))
-}
-
-// current reports whether a result of attempt is the one awaited.
-func (e *exchange) current(attempt int) bool { return e.running && attempt == e.attempt }
-
-// end stops the running request, if any; whatever it answers later is ignored.
-func (e *exchange) end() {
-	if e.cancel != nil {
-		e.cancel()
-	}
-	e.running, e.cancel = false, nil
-	e.attempt++
-}
-
-// tick animates the spinner while a request runs.
-func (e *exchange) tick(msg spinner.TickMsg) tea.Cmd {
-	if !e.running {
-		return nil
-	}
-	var cmd tea.Cmd
-	e.spinner, cmd = e.spinner.Update(msg)
-	return cmd
+	ctx, attempt := e.begin(timeout)
+	return tea.Batch(e.spinner.Tick, exchangeCmd(ctx, ex, cfg, code, verifier, attempt))
 }

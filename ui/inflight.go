@@ -8,7 +8,8 @@ import (
 	tea "charm.land/bubbletea/v2"
 )
 
-// inflight is one background request (discovery) with its spinner: one at a time, each tagged with an attempt so
+// inflight is one background request (an exchange, an API call, a
+// discovery) with its spinner: one at a time, each tagged with an attempt so
 // that the late answer of an ended one is ignored.
 type inflight struct {
 	running bool

@@ -84,7 +84,7 @@ func newWizard(opts Options) *wizard {
 		opts:     opts,
 		inputs:   make(map[step]*textinput.Model, len(fields)),
 		fixed:    make(map[step]bool, len(fields)),
-		exchange: exchange{spinner: spinner.New(spinner.WithSpinner(spinner.Dot))},
+		exchange: exchange{newInflight()},
 		actions:  newTokenActions(),
 		custom:   custom{discovery: newInflight()},
 		device:   device{spinner: spinner.New(spinner.WithSpinner(spinner.Dot))},
