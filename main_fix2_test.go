@@ -1,0 +1,82 @@
+package main
+
+import (
+	"io"
+	"strings"
+	"testing"
+
+	"nestauth/profile"
+	"nestauth/ui"
+)
+
+// A profile saved from the device flow keeps its endpoints, issuer and
+// flow: device --profile and the wizard start from it.
+func TestDeviceProfileSignsInAgain(t *testing.T) {
+	env, st := profileEnv(t)
+	ds := newDeviceServer(t, &deviceServer{})
+	ms := newMetadataServer(t, func(d map[string]any) {
+		d["token_endpoint"], d["device_authorization_endpoint"] = ds.URL+"/token", ds.URL+"/device/code"
+		d["userinfo_endpoint"], d["revocation_endpoint"] = ds.URL+"/me", ds.URL+"/revoke"
+	})
+	r := runArgs(t, env, "", "device", "--issuer", ms.URL, "--client-id", "cid", "--scope", "openid", "--profile", "d", "--store", "file", "--save")
+	if r.code != 0 {
+		t.Fatalf("device --save: exit %d, stderr:\n%s", r.code, r.stderr)
+	}
+	p, err := st.Load("d")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := p.Settings
+	if s.Issuer != ms.URL || s.DeviceURL != ds.URL+"/device/code" || s.CheckURL != ds.URL+"/me" || s.UserinfoURL != ds.URL+"/me" ||
+		s.RevokeURL != ds.URL+"/revoke" || s.Flow != profile.FlowDevice {
+		t.Errorf("saved settings %+v: want the issuer, every endpoint and flow device", s)
+	}
+
+	hits := ms.requests()
+	r = runArgs(t, env, "", "device", "--profile", "d")
+	if r.code != 0 || decodeTokenJSON(t, r.stdout)["access_token"] != "gho_DEVICE" {
+		t.Fatalf("device --profile d: exit %d, stdout %q, stderr:\n%s", r.code, r.stdout, r.stderr)
+	}
+	if ms.requests() != hits {
+		t.Errorf("device --profile d read the metadata again: the profile has the endpoints")
+	}
+	ds.mu.Lock()
+	if got := ds.scopes[len(ds.scopes)-1]; got != "openid" {
+		t.Errorf("device --profile d asked for scope %q; want the saved openid", got)
+	}
+	ds.mu.Unlock()
+
+	o, err := parseFlags("wizard", []string{"--profile", "d"}, fixedEnv(env))
+	if err != nil {
+		t.Fatal(err)
+	}
+	uo := ui.Options{Device: o.device}
+	if err := o.wizardProfile(&uo, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	if uo.Device != ui.DeviceAlways || uo.ClientID != "cid" || uo.Providers[0].DeviceURL != ds.URL+"/device/code" {
+		t.Errorf("the wizard from profile d: device %v, client %q, provider %+v; want the device flow", uo.Device, uo.ClientID, uo.Providers[0])
+	}
+	o, _ = parseFlags("wizard", []string{"--profile", "d", "--no-device"}, fixedEnv(env))
+	uo = ui.Options{Device: o.device}
+	if err := o.wizardProfile(&uo, io.Discard); err != nil || uo.Device != ui.DeviceNever {
+		t.Errorf("--no-device over a device profile: %v, %v", uo.Device, err)
+	}
+}
+
+func TestDeviceProfileFlags(t *testing.T) {
+	env, _ := profileEnv(t)
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"device", "--profile", "none"}, "to create it, add --save"},
+		{[]string{"device", "--provider", "github", "--client-id", "id", "--store", "file"}, "add --save"},
+		{[]string{"exchange", "--provider", "github", "--client-id", "id", "--profile", "x", "--code", "c"}, "add --save"},
+	} {
+		r := runArgs(t, env, "", tt.args...)
+		if r.code != exitUsage || !strings.Contains(r.stderr, tt.want) {
+			t.Errorf("%q: exit %d, stderr %q; want 2 and %q", tt.args, r.code, r.stderr, tt.want)
+		}
+	}
+}
