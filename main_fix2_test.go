@@ -80,3 +80,36 @@ func TestDeviceProfileFlags(t *testing.T) {
 		}
 	}
 }
+
+// device without --scope asks for openid when the server lists it, as the
+// wizard and plain mode pre-fill it; a refusal with no scope sent says a
+// scope may be needed.
+func TestDeviceDefaultScope(t *testing.T) {
+	for _, tt := range []struct {
+		name   string
+		listed []string
+		scope  string
+		hint   bool
+	}{
+		{name: "openid listed", listed: []string{"openid", "email"}, scope: "openid"},
+		{name: "openid not listed", listed: []string{"email"}, scope: "", hint: true},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			ds := newDeviceServer(t, &deviceServer{polls: []string{"access_denied"}})
+			ms := newMetadataServer(t, func(d map[string]any) {
+				d["token_endpoint"], d["device_authorization_endpoint"] = ds.URL+"/token", ds.URL+"/device/code"
+				d["scopes_supported"] = tt.listed
+			})
+			r := runArgs(t, nil, "", "device", "--issuer", ms.URL, "--client-id", "cid")
+			ds.mu.Lock()
+			got := ds.scopes
+			ds.mu.Unlock()
+			if r.code != exitRejectedCode || len(got) != 1 || got[0] != tt.scope {
+				t.Errorf("exit %d, scopes sent %q; want 3 and %q; stderr:\n%s", r.code, got, tt.scope, r.stderr)
+			}
+			if hint := strings.Contains(r.stderr, "a scope may be needed"); hint != tt.hint {
+				t.Errorf("the scope hint shown: %v, want %v; stderr:\n%s", hint, tt.hint, r.stderr)
+			}
+		})
+	}
+}

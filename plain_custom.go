@@ -20,8 +20,8 @@ func (p *plainRun) askCustom() error {
 		if err != nil {
 			return err
 		}
-		if found != nil && defaultScopes == "" && found.HasScope("openid") {
-			defaultScopes = "openid"
+		if found != nil && defaultScopes == "" {
+			defaultScopes = strings.Join(found.DefaultScopes(), " ")
 		}
 	}
 	if p.asksScopes() {
