@@ -4,8 +4,11 @@ import (
 	"io"
 	"strings"
 	"testing"
+	"time"
 
+	"nestauth/auth"
 	"nestauth/profile"
+	"nestauth/profile/profiletest"
 	"nestauth/ui"
 )
 
@@ -111,5 +114,23 @@ func TestDeviceDefaultScope(t *testing.T) {
 				t.Errorf("the scope hint shown: %v, want %v; stderr:\n%s", hint, tt.hint, r.stderr)
 			}
 		})
+	}
+}
+
+// token --min-valid longer than the server's tokens live refreshes every
+// call: it says so on stderr, and still succeeds.
+func TestRunTokenMinValidLongerThanTokens(t *testing.T) {
+	env, st := profileEnv(t)
+	ts := profiletest.NewTokenServer(t, "client", "client-secret", "refresh-0")
+	saveCustom(t, st, "p", ts, auth.Custom(), profile.Keyring, time.Now().Add(time.Hour))
+	r := runArgs(t, env, "", "token", "--profile", "p", "--min-valid", "10h")
+	if r.code != 0 || r.stdout != "access-1\n" {
+		t.Fatalf("exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
+	}
+	if !strings.Contains(r.stderr, "warning: the new token lives 60 minutes, less than --min-valid 10 hours") || strings.Count(r.stderr, "\n") != 1 {
+		t.Errorf("stderr %q: want one warning line", r.stderr)
+	}
+	if r := runArgs(t, env, "", "token", "--profile", "p", "--min-valid", "30m"); r.code != 0 || r.stderr != "" {
+		t.Errorf("a token that lives long enough: exit %d, stderr %q; want no warning", r.code, r.stderr)
 	}
 }
