@@ -134,3 +134,25 @@ func TestRunTokenMinValidLongerThanTokens(t *testing.T) {
 		t.Errorf("a token that lives long enough: exit %d, stderr %q; want no warning", r.code, r.stderr)
 	}
 }
+
+// The wizard saves the flow it signed in with, decided as ui's useDevice.
+func TestWizardFlow(t *testing.T) {
+	device := auth.Config{Provider: auth.Provider{DeviceURL: "https://id.example/device"}}
+	redirect := device
+	redirect.RedirectURI = "http://127.0.0.1:8765/cb"
+	for _, tt := range []struct {
+		mode ui.DeviceMode
+		cfg  auth.Config
+		want string
+	}{
+		{ui.DeviceAuto, device, profile.FlowDevice},
+		{ui.DeviceAuto, redirect, profile.FlowCode},
+		{ui.DeviceAuto, auth.Config{}, profile.FlowCode},
+		{ui.DeviceAlways, redirect, profile.FlowDevice},
+		{ui.DeviceNever, device, profile.FlowCode},
+	} {
+		if got := wizardFlow(tt.mode, tt.cfg); got != tt.want {
+			t.Errorf("wizardFlow(%v, %+v) = %q, want %q", tt.mode, tt.cfg.Provider, got, tt.want)
+		}
+	}
+}
