@@ -54,7 +54,8 @@ func TestE2EDeviceProfileOIDC(t *testing.T) {
 	out, said, exit = deviceApproved(t, issuer, env, "device", "--profile", "d")
 	if exit != 0 || !strings.Contains(out, `"access_token"`) {
 		t.Fatalf("device --profile d: exit %d, stdout %q, stderr:\n%s", exit, out, said)
-	} // token refreshes a device profile; --min-valid beyond the tokens' life warns.
+	}
+	// token refreshes a device profile; --min-valid beyond the tokens' life warns.
 	cmd := exec.Command(nestauthBin, "token", "--profile", "d", "--min-valid", "10h")
 	cmd.Env = env
 	var tokOut, tokErr bytes.Buffer
