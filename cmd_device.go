@@ -33,7 +33,7 @@ func runDevice(o *options, stdout, stderr io.Writer) int {
 
 	tok, err := deviceToken(ctx, cfg, o.timeout, stderr)
 	if err != nil {
-		return printDeviceError(stderr, err)
+		return printDeviceError(stderr, err, cfg)
 	}
 	status := printResult(tok, nil, "The device code is used up: run nestauth device again, with %s.", o.sink, stdout, stderr)
 	if o.save && status == exitOK {
@@ -83,7 +83,7 @@ func printDeviceCode(stderr io.Writer, dc *auth.DeviceCode) {
 
 // printDeviceError prints a failed device flow as one line with what to do
 // about it, and returns its exit code.
-func printDeviceError(stderr io.Writer, err error) int {
+func printDeviceError(stderr io.Writer, err error, cfg auth.Config) int {
 	var e *auth.Error
 	switch {
 	case !errors.As(err, &e):
@@ -101,9 +101,19 @@ func printDeviceError(stderr io.Writer, err error) int {
 		what = "expired"
 	}
 	line := fmt.Sprintf("%s: %v.", what, e)
-	if hint := auth.DeviceHint(err); hint != "" {
+	if hint := deviceHint(err, cfg); hint != "" {
 		line += " " + hint
 	}
 	failf(stderr, "%s", line)
 	return exitStatus(e.Kind)
+}
+
+// deviceHint is auth.DeviceHint, and for a refusal of a request that
+// sent no scope, that a scope may be what the server wanted.
+func deviceHint(err error, cfg auth.Config) string {
+	hint := auth.DeviceHint(err)
+	if errors.Is(err, auth.ErrAccessDenied) && len(cfg.Scopes) == 0 {
+		hint += " No scope was sent, and some servers refuse a request without one: a scope may be needed (--scope openid, say)."
+	}
+	return hint
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"time"
 
 	"nestauth/auth"
 	"nestauth/profile"
@@ -25,7 +26,12 @@ func runToken(o *options, stdout, stderr io.Writer) int {
 	if err != nil {
 		return tokenFailed(st, o.profile, err, stderr)
 	}
-	return printResult(tok, nil, "Run token again with %s: the saved token is still good.", o.sink, stdout, stderr)
+	status := printResult(tok, nil, "Run token again with %s: the saved token is still good.", o.sink, stdout, stderr)
+	if life := time.Until(tok.Expiry); status == exitOK && !tok.Expiry.IsZero() && life < o.minValid {
+		say(stderr, fmt.Sprintf("nestauth: warning: the new token lives %s, less than --min-valid %s: the server issues shorter tokens, so each call with this --min-valid refreshes.",
+			auth.Duration(life), auth.Duration(o.minValid)))
+	}
+	return status
 }
 
 // tokenFailed says why profile name has no token, and what to do.

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"io"
+	"strings"
 
 	"nestauth/auth"
 )
@@ -25,6 +26,11 @@ func discoverIssuer(o *options, cmd string, stderr io.Writer) int {
 	if err := checkEndpoints(p, cmd, true); err != nil {
 		failf(stderr, "--issuer %s: the metadata (%s) lacks an endpoint: %v", auth.Sanitize(o.issuer), md.Source, err)
 		return exitServer
+	}
+	if cmd == "device" && len(p.Scopes) == 0 { // the only one of the three that sends a scope
+		if p.Scopes = md.DefaultScopes(); len(p.Scopes) > 0 {
+			say(stderr, "nestauth: asking for scope "+strings.Join(p.Scopes, " ")+", which the server lists (--scope asks for others).")
+		}
 	}
 	o.providers[0] = p
 	return exitOK

@@ -106,12 +106,12 @@ func (f providerFlags) providers(cmd string, demo bool) ([]auth.Provider, error)
 		base = []auth.Provider{p}
 	case f.issuer != "":
 		base = []auth.Provider{auth.Custom()}
+	case f.saved != nil: // a saved profile's, under the flags
+		base = []auth.Provider{*f.saved}
 	case cmd != "wizard":
 		return nil, usagef("%s needs --provider sdm, nest, google, github or custom (or --issuer URL)", cmd)
 	case demo:
 		base = []auth.Provider{auth.Nest()}
-	case f.saved != nil: // a saved profile's, under the flags
-		base = []auth.Provider{*f.saved}
 	default:
 		base = auth.Providers()
 	}

@@ -73,10 +73,11 @@ func (p *plainRun) run() (*auth.Token, error) {
 	if err := p.chooseProvider(); err != nil {
 		return nil, err
 	}
-	p.base = p.provider
+	p.base, p.chosen = p.provider, true
 	if err := p.askCustom(); err != nil {
 		return nil, err
 	}
+	p.customDone = true
 	project, clientID, secret, _ := ui.Prompts()
 	if p.opts.Prefill {
 		p.say("Demo mode: the client ID and secret are the demo server's, filled in for you.")
@@ -116,7 +117,7 @@ func (p *plainRun) askClientID(w ui.Prompt, intro bool) error {
 func (p *plainRun) askSecret(w ui.Prompt, intro bool) error {
 	if intro {
 		p.heading(w.Title)
-		p.say(w.Intro)
+		p.say(introSecret) // ui's names the wizard's s key, which plain has not
 	}
 	prompt := w.Title
 	if p.provider.PublicClient {
@@ -435,7 +436,7 @@ func (p *plainRun) printResult(tok *auth.Token) int {
 		p.say("Note: " + note)
 	}
 	if tok.RefreshToken != "" {
-		p.printRefreshToken(tok.RefreshToken)
+		p.printRefreshToken(tok.RefreshToken, p.refreshKept(tok))
 	}
 	return exitOK
 }
@@ -443,10 +444,14 @@ func (p *plainRun) printResult(tok *auth.Token) int {
 // printRefreshToken shows the refresh token where the wizard would: on
 // stderr when it is a terminal, else on the terminal itself. Never into a
 // log, where it would outlive the run.
-func (p *plainRun) printRefreshToken(rt string) {
+func (p *plainRun) printRefreshToken(rt, kept string) {
 	screen, closeScreen, err := wizardScreen(p.stderr)
-	if err != nil {
-		p.say("The server also issued a refresh token. It is shown only on a terminal, and there is none here: for the whole token response as JSON, use 'nestauth exchange' with a new code.")
+	switch {
+	case err != nil && kept != "":
+		p.say("The server also issued a refresh token: " + kept + ".")
+		return
+	case err != nil:
+		p.say("The server also issued a refresh token. It is shown only on a terminal, and there is none here: to keep it next time, add --save (a profile) or --format json (the whole token response).")
 		return
 	}
 	defer closeScreen()
@@ -458,4 +463,17 @@ func (p *plainRun) printRefreshToken(rt string) {
 	if warn := p.provider.RefreshTokenWarning(); warn != "" {
 		fmt.Fprintln(screen, warn)
 	}
+}
+
+// refreshKept says where, besides the terminal, tok's refresh token is
+// kept: in the profile --save writes, or in what went to stdout or
+// --output (json, env); "" when nowhere.
+func (p *plainRun) refreshKept(tok *auth.Token) string {
+	if p.opts.AutoSave && p.opts.Save != nil {
+		return "--save keeps it in profile " + p.opts.Profile
+	}
+	if b, _, err := p.sink.render(tok); err == nil && strings.Contains(string(b), tok.RefreshToken) {
+		return "it is in the token response written to " + p.sink.where()
+	}
+	return ""
 }

@@ -20,8 +20,8 @@ func (p *plainRun) askCustom() error {
 		if err != nil {
 			return err
 		}
-		if found != nil && defaultScopes == "" && found.HasScope("openid") {
-			defaultScopes = "openid"
+		if found != nil && defaultScopes == "" {
+			defaultScopes = strings.Join(found.DefaultScopes(), " ")
 		}
 	}
 	if p.asksScopes() {
@@ -42,11 +42,14 @@ func (p *plainRun) askCustom() error {
 // askEndpoints asks for the issuer and discovers the endpoints from its
 // metadata (returned), or, after an empty line, for the endpoints.
 func (p *plainRun) askEndpoints() (*auth.Metadata, error) {
-	p.heading(titleIssuer)
-	p.say(introIssuer)
 	issuer := p.opts.Issuer // --issuer: discovered at once, asked again if that fails
 	for {
 		if issuer == "" {
+			if !p.askedIssuer { // a step only when asked: --issuer's discovery asks nothing
+				p.askedIssuer = true
+				p.heading(titleIssuer)
+				p.say(introIssuer)
+			}
 			line, err := p.ask(titleIssuer+" URL (Enter to type the endpoints)", false)
 			switch {
 			case errors.Is(err, errLineTooLong):
@@ -128,9 +131,9 @@ func (p *plainRun) askEndpointURLs() error {
 func (p *plainRun) askScopes(def string) error {
 	p.heading(titleScopes)
 	p.say(introScopes)
-	prompt := titleScopes
+	prompt := titleScopes + " (Enter for the server's default)" // the one rule: the prompt says what Enter takes
 	if def != "" {
-		prompt += " (Enter for " + def + "; - for the server's default)"
+		prompt = titleScopes + " (Enter for " + def + "; - for the server's default)"
 	}
 	var scopes string
 	parse := func(s string) (string, error) {

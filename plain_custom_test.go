@@ -32,9 +32,12 @@ func TestPlainCustomDiscovers(t *testing.T) {
 	if r.code != 0 || r.stdout != "at-1\n" {
 		t.Fatalf("exit %d, stdout %q; stderr:\n%s", r.code, r.stdout, r.stderr)
 	}
-	wantStderr(t, r.stderr, "Step 2 of 9: Issuer\n", "Found the endpoints in "+ms.URL+"/.well-known/openid-configuration.",
-		"Step 3 of 8: Scopes\n", "Scopes (Enter for openid; - for the server's default): ",
-		"Step 4 of 8: Redirect URI\n", "Step 7 of 9: Authorize\n")
+	wantStderr(t, r.stderr, "Step 2: Issuer\n", "Found the endpoints in "+ms.URL+"/.well-known/openid-configuration.",
+		"Step 3: Scopes\n", "Scopes (Enter for openid; - for the server's default): ",
+		"Step 4: Redirect URI\n", "Step 7 of 9: Authorize\n")
+	if strings.Contains(r.stderr, "Empty asks") || strings.Contains(r.stderr, " of 8") {
+		t.Errorf("the scopes' intro contradicts the prompt, or the total changed:\n%s", r.stderr)
+	}
 	u, err := url.Parse(plainAuthURLRE.FindString(r.stderr))
 	if err != nil || u.Query().Get("scope") != "openid" || u.Query().Get("redirect_uri") != "https://example.com/cb" || u.Query().Get("code_challenge") == "" {
 		t.Errorf("authorization URL %v (%v): want the scope, the redirect URI and a PKCE challenge", u, err)
@@ -58,9 +61,9 @@ func TestPlainCustomTypedEndpoints(t *testing.T) {
 	if r.code != 0 || r.stdout != "at-2\n" {
 		t.Fatalf("exit %d, stdout %q; stderr:\n%s", r.code, r.stdout, r.stderr)
 	}
-	wantStderr(t, r.stderr, "Step 1 of 8: Issuer\n", "Error: Could not read the issuer's metadata", "press Enter on an empty line to type the endpoints",
-		"Step 2 of 10: Authorization endpoint\n", "Step 3 of 10: Token endpoint\n", "Step 4 of 10: Scopes\nThe scopes to ask for",
-		"Step 5 of 10: Redirect URI\n", "No --redirect-uri was given")
+	wantStderr(t, r.stderr, "Step 1: Issuer\n", "Error: Could not read the issuer's metadata", "press Enter on an empty line to type the endpoints",
+		"Step 2: Authorization endpoint\n", "Step 3: Token endpoint\n", "Step 4: Scopes\nThe scopes to ask for",
+		"Scopes (Enter for the server's default): ", "Step 5: Redirect URI\n", "Step 6 of 10: Client ID\n", "No --redirect-uri was given")
 	if n := strings.Count(r.stderr, "Authorization endpoint: "); n != 2 {
 		t.Errorf("the authorization endpoint was asked %d times, want 2 (ftp refused):\n%s", n, r.stderr)
 	}
@@ -84,7 +87,10 @@ func TestPlainDeviceFlow(t *testing.T) {
 	if r.code != 0 || r.stdout != "gho_DEVICE\n" {
 		t.Fatalf("exit %d, stdout %q; stderr:\n%s", r.code, r.stdout, r.stderr)
 	}
-	wantStderr(t, r.stderr, "Step 1 of 8: Issuer\n", "Step 6 of 7: Device code\n", "/login/device", "WDJB-MJHT", "Saved profile dev")
+	wantStderr(t, r.stderr, "Step 1: Scopes\n", "Step 3 of 6: Client ID\n", "Step 5 of 6: Device code\n", "/login/device", "WDJB-MJHT", "Saved profile dev")
+	if strings.Contains(r.stderr, "Issuer") { // --issuer's discovery asks nothing: no step
+		t.Errorf("an Issuer step that never asks:\n%s", r.stderr)
+	}
 	if strings.Contains(r.stderr, "Authorization code") || strings.Contains(r.stderr, "Open this URL") {
 		t.Errorf("asked for a code in the device flow:\n%s", r.stderr)
 	}
@@ -101,7 +107,10 @@ func TestPlainDeviceFlow(t *testing.T) {
 // The secret's intro is true in plain mode: no s key here, --save is the way.
 func TestPlainSecretIntro(t *testing.T) {
 	r := runArgs(t, nil, "cid\n", "--plain", "--provider", "nest")
-	wantStderr(t, r.stderr, "never logged; stored only if you save a profile (--save, or s on the token step)")
+	wantStderr(t, r.stderr, "never logged, and stored only if you save a profile (--save).")
+	if strings.Contains(r.stderr, "s on the token step") {
+		t.Errorf("plain has no s key:\n%s", r.stderr)
+	}
 }
 
 // Plain mode keeps a token --format cannot show: JSON on stdout, a note.

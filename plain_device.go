@@ -27,7 +27,7 @@ func (p *plainRun) deviceLoop() (*auth.Token, error) {
 		if err == nil {
 			return tok, nil
 		}
-		p.fail(err, auth.DeviceHint(err))
+		p.fail(err, deviceHint(err, cfg))
 		if line, err := p.ask("Press Enter for a new code", false); err != nil && !errors.Is(err, errLineTooLong) {
 			return nil, errStopped
 		} else if line != "" {

@@ -32,6 +32,8 @@ type plainRun struct {
 	base                        auth.Provider // the provider chosen, before the Custom path's answers
 	provider                    auth.Provider // base with those answers
 	manual                      bool          // the endpoints were typed in, not discovered
+	askedIssuer                 bool          // the Issuer step was asked: no --issuer, or its discovery failed
+	chosen, customDone          bool          // the provider is chosen; the Custom path's questions are answered
 	projectID, clientID, secret string
 	state, verifier             string
 
@@ -41,11 +43,17 @@ type plainRun struct {
 }
 
 // heading names a step: "Step 2 of 5: Client ID", on a line of its own.
+// While the steps still depend on answers not yet given (the provider, the
+// Custom path's), the total is left out: "Step 2: Issuer".
 func (p *plainRun) heading(title string) {
 	f := p.flow()
+	total := fmt.Sprintf(" of %d", len(f))
+	if !p.chosen || p.asksEndpoints() && !p.customDone {
+		total = ""
+	}
 	for i, t := range f {
 		if t == title {
-			p.say("", fmt.Sprintf("Step %d of %d: %s", i+1, len(f), title))
+			p.say("", fmt.Sprintf("Step %d%s: %s", i+1, total, title))
 			return
 		}
 	}
@@ -241,7 +249,9 @@ func (p *plainRun) flow() []string {
 		f = append(f, "Provider")
 	}
 	if p.asksEndpoints() {
-		f = append(f, titleIssuer)
+		if p.opts.Issuer == "" || p.askedIssuer {
+			f = append(f, titleIssuer)
+		}
 		if p.manual {
 			f = append(f, titleAuthEndpoint, titleTokenEndpoint)
 		}
@@ -279,7 +289,8 @@ const (
 	introIssuer   = "Your authorization server's issuer URL: nestauth reads its endpoints from ISSUER/.well-known/openid-configuration. No such document? Press Enter on an empty line to type the endpoints."
 	introAuth     = "The authorization endpoint: the page where you sign in and allow access."
 	introToken    = "The token endpoint: where nestauth trades the code for a token."
-	introScopes   = "The scopes to ask for, separated by spaces. Empty asks for the server's default."
+	introScopes   = "The scopes to ask for, separated by spaces."
+	introSecret   = "Your OAuth client's secret. It is never logged, and stored only if you save a profile (--save)."
 	introRedirect = "The redirect URI registered on your OAuth client: http://127.0.0.1:PORT/… is caught here by itself. Leave it empty for the client's default, or for the device flow when the server offers it."
 )
 

@@ -199,7 +199,7 @@ func TestPlainScripted(t *testing.T) {
 		if r.code != 0 {
 			t.Fatalf("exit %d; stderr:\n%s", r.code, r.stderr)
 		}
-		for _, want := range []string{"Step 1 of 7: Provider\nWhich service is the token for?\n1. Google Nest Device Access (sdm)\n",
+		for _, want := range []string{"Step 1: Provider\nWhich service is the token for?\n1. Google Nest Device Access (sdm)\n",
 			"2. Works with Nest (legacy) (nest)\n", "5. Custom OAuth 2.0 provider (custom)\n",
 			"Number, 1 to 5 (Enter for 1): \nError: type a number from 1 to 5",
 			"Step 2 of 6: Client ID"} {

@@ -70,7 +70,7 @@ func (o *options) checkProfileFlags(cmd string, set map[string]bool, store strin
 		return usagef("--min-valid cannot be negative")
 	case o.demo && (o.save || o.profileSet || set["store"]):
 		return usagef("--demo's server lives only while the wizard runs: there is no profile to save or load")
-	case (cmd == "exchange" || cmd == "refresh" || cmd == "device") && !o.save && (o.profileSet || set["store"]):
+	case (cmd == "exchange" || cmd == "refresh") && !o.save && o.profileSet || cmd != "wizard" && !o.save && set["store"]:
 		return usagef("--profile and --store say where --save puts the result: add --save")
 	}
 	o.settingsDir, o.settingsErr = profile.DefaultDir(getenv)
@@ -85,27 +85,46 @@ func (o *options) profiles() (profile.Store, error) {
 	return profile.Store{Dir: o.settingsDir}, nil
 }
 
-// saveProfile saves cfg and tok as o.profile: the secrets where --store
-// says, else where the profile kept them, else in the keyring.
-func (o *options) saveProfile(cfg auth.Config, tok *auth.Token) (profile.Saved, error) {
+// saveProfile saves cfg and tok as o.profile, signed in with flow ("" for
+// a refresh, which keeps the saved one): the secrets where --store says,
+// else where the profile kept them, else in the keyring. --issuer is kept,
+// or the saved issuer while the token endpoint stays the same.
+func (o *options) saveProfile(cfg auth.Config, tok *auth.Token, flow string) (profile.Saved, error) {
 	st, err := o.profiles()
 	if err != nil {
 		return profile.Saved{}, err
 	}
-	in := o.store
-	if !o.storeSet { // saved again, a profile keeps its secrets where they are
-		if p, err := st.Load(o.profile); err == nil {
-			in = p.Settings.SecretsIn
+	set := profile.SettingsFor(cfg, o.store)
+	set.Issuer, set.Flow = o.issuer, flow
+	if old, err := st.Load(o.profile); err == nil {
+		if !o.storeSet { // saved again, a profile keeps its secrets where they are
+			set.SecretsIn = old.Settings.SecretsIn
 		}
+		if set.Issuer == "" && old.Settings.Provider == set.Provider && old.Settings.TokenURL == set.TokenURL {
+			set.Issuer = old.Settings.Issuer
+		}
+		set.Flow = cmp.Or(set.Flow, old.Settings.Flow)
 	}
-	return st.Save(o.profile, profile.SettingsFor(cfg, in), profile.SecretsFor(cfg, tok))
+	return st.Save(o.profile, set, profile.SecretsFor(cfg, tok))
+}
+
+// commandFlow is the flow exchange, refresh and device sign in with.
+var commandFlow = map[string]string{"exchange": profile.FlowCode, "device": profile.FlowDevice}
+
+// wizardFlow is the flow the wizard in mode signs in with for cfg, as
+// ui's useDevice and plain mode's decide it.
+func wizardFlow(mode ui.DeviceMode, cfg auth.Config) string {
+	if mode == ui.DeviceAlways || mode == ui.DeviceAuto && cfg.DeviceURL != "" && cfg.RedirectURI == "" {
+		return profile.FlowDevice
+	}
+	return profile.FlowCode
 }
 
 // saveAndSay saves exchange's, refresh's or device's result (--save) and
 // says on stderr where it went. A failed save is exit 1, though the token
 // was printed: the message says that token is good, and how to save next time.
 func (o *options) saveAndSay(stderr io.Writer, cmd string, cfg auth.Config, tok *auth.Token) int {
-	saved, err := o.saveProfile(cfg, tok)
+	saved, err := o.saveProfile(cfg, tok, commandFlow[cmd])
 	if err != nil {
 		kept := "The token printed on stdout is good: keep that output (next time, --output PATH also writes it to a file, mode 0600)."
 		if o.sink.path != "" {
@@ -153,20 +172,61 @@ func (o *options) wizardProfile(uo *ui.Options, stderr io.Writer) error {
 		return fmt.Errorf("profile %s: %w", o.profile, err)
 	}
 	pf := o.providerFlags
-	if pf.id != "" && pf.id != cfg.Provider.ID {
-		return usagef("profile %s is saved for --provider %s, not %s: leave out --provider, or pick another --profile", o.profile, cfg.Provider.ID, pf.id)
+	if err := o.underSaved(&pf, cfg); err != nil {
+		return err
 	}
-	pf.id, pf.saved = "", &cfg.Provider
 	providers, err := pf.providers("wizard", false)
 	if err != nil {
 		return err
 	}
 	uo.Providers = providers
-	uo.ClientID = cmp.Or(o.clientID, cfg.ClientID)
-	uo.ClientSecret = cmp.Or(o.clientSecret, cfg.ClientSecret)
-	uo.ProjectID = cmp.Or(o.projectID, cfg.ProjectID)
+	uo.ClientID, uo.ClientSecret, uo.ProjectID = o.clientID, o.clientSecret, o.projectID
 	uo.Prefill = true
+	if o.device == ui.DeviceAuto { // --device and --no-device win
+		switch p.Settings.Flow {
+		case profile.FlowDevice:
+			uo.Device = ui.DeviceAlways
+		case profile.FlowCode:
+			uo.Device = ui.DeviceNever
+		}
+	}
 	return nil
+}
+
+// underSaved puts the saved cfg under the flags: its provider under pf's
+// overrides, its client where no flag or variable gave one.
+func (o *options) underSaved(pf *providerFlags, cfg auth.Config) error {
+	if pf.id != "" && pf.id != cfg.Provider.ID {
+		return usagef("profile %s is saved for --provider %s, not %s: leave out --provider, or pick another --profile", o.profile, cfg.Provider.ID, pf.id)
+	}
+	pf.id, pf.saved = "", &cfg.Provider
+	o.clientID = cmp.Or(o.clientID, cfg.ClientID)
+	o.clientSecret = cmp.Or(o.clientSecret, cfg.ClientSecret)
+	o.projectID = cmp.Or(o.projectID, cfg.ProjectID)
+	return nil
+}
+
+// deviceProfile starts device --profile NAME from the saved profile, as the
+// wizard does; with --save, a profile not saved yet is created instead.
+func (o *options) deviceProfile(pf *providerFlags) error {
+	st, err := o.profiles()
+	if err != nil {
+		return err
+	}
+	p, err := st.Load(o.profile)
+	switch {
+	case errors.Is(err, profile.ErrNoProfile) && o.save:
+		return nil
+	case errors.Is(err, profile.ErrNoProfile):
+		return usagef("%v: 'nestauth profiles' lists them; to create it, add --save", err)
+	case err != nil:
+		return fmt.Errorf("profile %s cannot be read: %w. Fix it, or start afresh: nestauth forget --profile %s", o.profile, err, o.profile)
+	}
+	cfg, err := p.Config()
+	if err != nil {
+		return fmt.Errorf("profile %s: %w", o.profile, err)
+	}
+	return o.underSaved(pf, cfg)
 }
 
 // wizardSave lets the wizard save its token as o.profile: with s on the
@@ -175,7 +235,11 @@ func (o *options) wizardSave(uo *ui.Options) {
 	if o.demo {
 		return // the demo server and its tokens end with the wizard
 	}
-	uo.Save, uo.Profile, uo.AutoSave = o.saveProfile, o.profile, o.save
+	mode := uo.Device
+	save := func(cfg auth.Config, tok *auth.Token) (profile.Saved, error) {
+		return o.saveProfile(cfg, tok, wizardFlow(mode, cfg))
+	}
+	uo.Save, uo.Profile, uo.AutoSave = save, o.profile, o.save
 }
 
 // wizardSaved says, after the wizard, where its token was saved; with

@@ -248,6 +248,7 @@ and machines without a browser.
 Usage:
   nestauth device --provider github --client-id ID [--scope S] [flags]
   nestauth device --issuer URL --client-id ID [--scope S] [flags]
+  nestauth device --profile NAME [flags]   from a saved profile
 
 Prints a user code and a page on stderr: open the page on any device, sign
 in and enter the code. nestauth polls the token endpoint at the server's
@@ -255,6 +256,9 @@ interval (longer after slow_down) until you approve, refuse, or the code
 expires, and prints the token response as JSON on stdout, like exchange.
 The client secret, when the client has one, comes from NESTAUTH_CLIENT_SECRET
 or --client-secret-file (GitHub's device flow needs none; Google's does).
+With --issuer and no --scope, it asks for openid when the server lists it.
+--profile NAME starts from that saved profile (flags still win); with --save
+it is saved back, or created.
 
 Flags: --provider, --issuer URL, --client-id, --client-secret-file,
   --scope S, --device-url URL, --token-url URL, --auth-style post|basic,

@@ -305,3 +305,13 @@ func (m *Metadata) Apply(p Provider, noPKCE bool) (Provider, error) {
 	}
 	return p, nil
 }
+
+// DefaultScopes are the scopes to ask for when nothing names any: openid
+// when the server lists it, for some servers (oidc-provider) refuse a
+// request without a scope. nil otherwise: the server's default.
+func (m *Metadata) DefaultScopes() []string {
+	if m.HasScope("openid") {
+		return []string{"openid"}
+	}
+	return nil
+}

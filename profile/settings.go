@@ -2,6 +2,7 @@ package profile
 
 import (
 	"bytes"
+	"cmp"
 	"errors"
 	"fmt"
 	"net/url"
@@ -28,7 +29,21 @@ type Settings struct {
 	AuthStyle   auth.AuthStyle
 	PKCE        bool
 	SecretsIn   Backend // where the profile's secrets are kept
+
+	// The other endpoints the run used, and how it signed in; empty ones
+	// keep the provider's own (a file older than these keys has none).
+	Issuer      string // where the endpoints were discovered, if they were
+	DeviceURL   string
+	CheckURL    string
+	UserinfoURL string
+	Flow        string // FlowDevice, FlowCode, or "" when not known
 }
+
+// The flows a profile signs in with.
+const (
+	FlowCode   = "code"   // the browser's authorization code
+	FlowDevice = "device" // the device authorization grant (RFC 8628)
+)
 
 // SettingsFor takes the non-secret values of cfg.
 func SettingsFor(cfg auth.Config, in Backend) Settings {
@@ -40,6 +55,9 @@ func SettingsFor(cfg auth.Config, in Backend) Settings {
 		AuthURL:     p.AuthURL,
 		TokenURL:    p.TokenURL,
 		RevokeURL:   p.RevokeURL,
+		DeviceURL:   p.DeviceURL,
+		CheckURL:    p.CheckURL,
+		UserinfoURL: p.UserinfoURL,
 		RedirectURI: p.RedirectURI,
 		Scopes:      append([]string(nil), p.Scopes...),
 		AuthParams:  append([][2]string(nil), p.AuthParams...),
@@ -57,9 +75,11 @@ func (s Settings) Config(secret string) (auth.Config, error) {
 		return auth.Config{}, fmt.Errorf("unknown provider %q: use sdm, nest or custom", s.Provider)
 	}
 	p.AuthURL, p.TokenURL, p.RedirectURI = s.AuthURL, s.TokenURL, s.RedirectURI
-	if s.RevokeURL != "" { // empty keeps the provider's own (sdm, nest)
-		p.RevokeURL = s.RevokeURL
-	}
+	// Empty keeps the provider's own (sdm, nest).
+	p.RevokeURL = cmp.Or(s.RevokeURL, p.RevokeURL)
+	p.DeviceURL = cmp.Or(s.DeviceURL, p.DeviceURL)
+	p.CheckURL = cmp.Or(s.CheckURL, p.CheckURL)
+	p.UserinfoURL = cmp.Or(s.UserinfoURL, p.UserinfoURL)
 	p.Scopes = append([]string(nil), s.Scopes...)
 	p.AuthParams = append([][2]string(nil), s.AuthParams...)
 	p.AuthStyle, p.PKCE = s.AuthStyle, s.PKCE
@@ -101,7 +121,8 @@ func isAlnum(c byte) bool {
 
 // The keys nestauth writes, in the order it writes them.
 var knownKeys = []string{"provider", "client_id", "project_id", "auth_url", "token_url", "revoke_url",
-	"redirect_uri", "scopes", "auth_params", "auth_style", "pkce", "secrets"}
+	"redirect_uri", "scopes", "auth_params", "auth_style", "pkce", "secrets",
+	"issuer", "device_url", "check_url", "userinfo_url", "flow"}
 
 func isKnownKey(k string) bool {
 	for _, known := range knownKeys {
@@ -273,6 +294,16 @@ func decodeSettings(path string, header int, lines map[string]int, vals map[stri
 			s.TokenURL, err = v, checkURL(v)
 		case "revoke_url":
 			s.RevokeURL, err = v, checkURL(v)
+		case "issuer":
+			s.Issuer, err = v, checkURL(v)
+		case "device_url":
+			s.DeviceURL, err = v, checkURL(v)
+		case "check_url":
+			s.CheckURL, err = v, checkURL(v)
+		case "userinfo_url":
+			s.UserinfoURL, err = v, checkURL(v)
+		case "flow":
+			s.Flow, err = v, checkFlow(v)
 		case "redirect_uri":
 			s.RedirectURI = v
 		case "scopes":
@@ -296,6 +327,13 @@ func decodeSettings(path string, header int, lines map[string]int, vals map[stri
 		}
 	}
 	return s, nil
+}
+
+func checkFlow(v string) error {
+	if v != "" && v != FlowCode && v != FlowDevice {
+		return fmt.Errorf("%q is not %s or %s", auth.Sanitize(v), FlowCode, FlowDevice)
+	}
+	return nil
 }
 
 func checkURL(v string) error {
@@ -374,6 +412,11 @@ func (s Settings) encode() map[string]string {
 		"auth_style":   authStyleName(s.AuthStyle),
 		"pkce":         strconv.FormatBool(s.PKCE),
 		"secrets":      s.SecretsIn.String(),
+		"issuer":       s.Issuer,
+		"device_url":   s.DeviceURL,
+		"check_url":    s.CheckURL,
+		"userinfo_url": s.UserinfoURL,
+		"flow":         s.Flow,
 	}
 }
 
@@ -395,12 +438,12 @@ func (s Settings) validate() error {
 			return fmt.Errorf("%s: %q begins or ends with a space", k, v)
 		}
 	}
-	for _, u := range []string{s.AuthURL, s.TokenURL, s.RevokeURL} {
+	for _, u := range []string{s.AuthURL, s.TokenURL, s.RevokeURL, s.Issuer, s.DeviceURL, s.CheckURL, s.UserinfoURL} {
 		if err := checkURL(u); err != nil {
 			return err
 		}
 	}
-	return nil
+	return checkFlow(s.Flow)
 }
 
 // put replaces or adds profile name. Known keys are rewritten where they
