@@ -20,8 +20,9 @@ type helpKey struct {
 	provider     int
 	exchanging   bool
 	refreshToken bool
-	tokenMode    int // tokenActions.helpMode
-	device       int // the device step's phase
+	tokenMode    int  // tokenActions.helpMode
+	device       int  // the device step's phase
+	fileOffer    bool // f saves to the secrets file
 }
 
 // memo is one rendered part and the key it was rendered for.

@@ -36,6 +36,8 @@ type wizard struct {
 	device   device    // the device flow (RFC 8628)
 	listener listener
 	token    *auth.Token
+	tokens   int          // how many tokens this run fetched
+	dropped  bool         // esc, y dropped an unkept token; none came since
 	actions  tokenActions // v, w, x, h, u on the token step
 	qr       qrCode       // Q on the Authorize step
 

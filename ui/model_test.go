@@ -510,6 +510,7 @@ func TestAnotherCodeStartsAFreshAuthorization(t *testing.T) {
 	m = send(t, m, enter)
 	wantStep(t, m, stepToken)
 	m = send(t, m, esc)
+	m = send(t, m, char('y')) // the token went nowhere: esc asks first
 	wantStep(t, m, stepAuthorize)
 	if m.state == oldState || m.verifier == oldVerifier {
 		t.Fatal("a new authorization reused the old state or verifier")

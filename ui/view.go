@@ -13,7 +13,7 @@ import (
 
 func (m *wizard) view() tea.View {
 	if m.aborted {
-		return tea.NewView(m.styles.Faint.Render("Aborted: no token was fetched.") + "\n")
+		return tea.NewView(m.styles.Faint.Render(m.abortNote()) + "\n")
 	}
 	if m.qr.shown {
 		return m.viewQR()
