@@ -13,6 +13,7 @@ type headerKey struct {
 	step     step
 	provider int
 	steps    int // the flow's length, which the Custom path's answers change
+	settled  bool
 }
 
 type helpKey struct {

@@ -44,12 +44,12 @@ func (m *wizard) view() tea.View {
 // header names the app and the provider, then the step; in a narrow window
 // it wraps between words rather than being cut.
 func (m *wizard) header() string {
-	return m.frame.header.get(headerKey{m.step, m.provider, len(m.flow())}, func() string {
+	return m.frame.header.get(headerKey{m.step, m.provider, len(m.flow()), m.flowSettled()}, func() string {
 		app := "nestauth"
 		if m.step != stepProvider {
 			app += " · " + m.Provider().Name
 		}
-		head := fmt.Sprintf("Step %d of %d ·", m.index(m.step)+1, len(m.flow()))
+		head := m.stepCount()
 		return m.styles.Header.Render(m.wrap(app)) + "\n" +
 			m.twoTone(head, m.step.String(), m.styles.Header, m.styles.Title)
 	})
