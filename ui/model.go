@@ -360,8 +360,9 @@ func (m *wizard) applyStyles() {
 func (m *wizard) resize() {
 	m.help.SetWidth(m.width)
 	w := max(m.width-len("> ")-1, 10)
-	for _, in := range m.inputs {
+	for s, in := range m.inputs {
 		in.SetWidth(w)
+		in.Placeholder = placeholderFor(fields[s].placeholder, w)
 	}
 	m.actions.fit(m.styles, m.width)
 	m.frame = frame{}

@@ -82,6 +82,9 @@ func (m *wizard) viewField(b *strings.Builder) (keep []string) {
 		m.para(&intro, m.styles.Text, fields[m.step].intro)
 		return intro.String()
 	}))
+	if m.step == stepSecret && m.Provider().PublicClient {
+		m.para(b, m.styles.Text, publicSecretNote)
+	}
 	field := m.inputs[m.step].View()
 	b.WriteString("\n" + field + "\n")
 	if m.step == stepCode {
@@ -92,7 +95,10 @@ func (m *wizard) viewField(b *strings.Builder) (keep []string) {
 			text := wrapWords("Exchanging the code for a token… (esc cancels)", max(m.width-len(indent), 10))
 			b.WriteString(spin + strings.ReplaceAll(m.styles.Faint.Render(text), "\n", "\n"+indent) + "\n")
 		}
-		m.writeListening(b)
+		var listening strings.Builder // apart from the field, as on Authorize
+		if m.writeListening(&listening); listening.Len() > 0 {
+			b.WriteString("\n" + listening.String())
+		}
 	}
 	if m.step == stepIssuer && m.custom.discovery.running {
 		m.spinnerLine(b, m.custom.discovery.spinner, "Reading the issuer's metadata… (esc cancels)")
