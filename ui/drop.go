@@ -43,14 +43,15 @@ func (m *wizard) anotherCode() tea.Cmd {
 	return cmd
 }
 
-// abortNote is the last frame after ctrl+c: whether a token was ever on
-// screen, and what became of it.
+// abortNote is the last frame after ctrl+c, wrapped: whether a token was
+// ever on screen, and what became of it.
 func (m *wizard) abortNote() string {
+	note := "Aborted: no token was fetched."
 	switch {
 	case m.dropped:
-		return "Aborted: the token fetched earlier was dropped, and no other was fetched."
+		note = "Aborted: the earlier token was dropped, and no other was fetched."
 	case m.tokens > 0:
-		return "Aborted: no new token was fetched."
+		note = "Aborted: no new token was fetched."
 	}
-	return "Aborted: no token was fetched."
+	return wrapWords(note, max(m.width, 10))
 }

@@ -32,7 +32,7 @@ func TestEscAsksBeforeDroppingATokenThatWentNowhere(t *testing.T) {
 	if !m.Aborted() {
 		t.Fatal("ctrl+c with no token on screen did not abort")
 	}
-	wantView(t, m, "Aborted: the token fetched earlier was dropped")
+	wantView(t, m, "Aborted: the earlier token was dropped")
 	if got := view(m); got == "Aborted: no token was fetched.\n" {
 		t.Fatalf("the last frame says no token was fetched: %q", got)
 	}

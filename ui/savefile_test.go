@@ -9,7 +9,7 @@ import (
 )
 
 // keyringDown is the error a save gets with no Secret Service running.
-var keyringDown = &profile.KeyringError{Op: "save", SecretsFile: "/s/secrets.json", Err: errors.New("The name org.freedesktop.secrets was not provided by any .service files")}
+var keyringDown = &profile.KeyringError{Op: "save", SecretsFile: "/s/secrets.json", Err: errors.New("the name org.freedesktop.secrets was not provided by any .service files")}
 
 func TestSaveToFileAfterTheKeyringFailed(t *testing.T) {
 	ring := &fakeSaver{err: keyringDown}
