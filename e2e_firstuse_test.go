@@ -89,7 +89,7 @@ func TestE2EFirstUseDemo(t *testing.T) {
 func TestE2EProviderNumbers(t *testing.T) {
 	t.Parallel()
 	tm := startWizard(t, wizardRun{env: map[string]string{"NO_COLOR": "1"}})
-	waitFor(t, tm, "Step 1 of")
+	waitFor(t, tm, "Step 1 · Provider")
 	waitFor(t, tm, "1-5 choose")
 	tm.typeText("abc")
 	waitFor(t, tm, "type a number 1-5")

@@ -441,6 +441,8 @@ func TestE2EExpiredAndUsedCode(t *testing.T) {
 
 	// The same code again, now used: esc asks for a new code.
 	tm.keys("Escape")
+	waitFor(t, tm, "Get another code?") // the token went nowhere yet
+	tm.keys("y")
 	waitFor(t, tm, "That code is used up")
 	tm.paste(fresh)
 	waitForScreen(t, tm, "the used code in the field", func(s string) bool { return fieldLine(fresh).MatchString(s) })
@@ -580,6 +582,8 @@ func TestE2EPasteRedirectURL(t *testing.T) {
 
 	// A bare code, still %2F-encoded.
 	tm.keys("Escape")
+	waitFor(t, tm, "Get another code?") // the token went nowhere yet
+	tm.keys("y")
 	waitFor(t, tm, "That code is used up")
 	tm.paste("4%2F0AX4XfWh-e2e-two")
 	waitForScreen(t, tm, "the decoded bare code", func(s string) bool {

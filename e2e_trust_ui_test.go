@@ -59,7 +59,7 @@ func TestE2EPINTypedAtAuthorize(t *testing.T) {
 func TestE2EQQuitsTheProviderList(t *testing.T) {
 	t.Parallel()
 	tm := startWizard(t, wizardRun{})
-	s := waitFor(t, tm, "Step 1 of 7 · Provider")
+	s := waitFor(t, tm, "Step 1 · Provider")
 	if !strings.Contains(afterLast(s, "Provider"), "q quit") {
 		t.Errorf("the provider list's help does not list q:\n%s", s)
 	}

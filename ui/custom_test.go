@@ -52,7 +52,7 @@ func TestIssuerStepDiscovers(t *testing.T) {
 	srv := issuerServer(t, func(string, map[string]any) {})
 	m, _, _ := newModel(t, customOptions())
 	wantStep(t, m, stepIssuer)
-	wantView(t, m, "Step 1 of 8 · Issuer", "enter find endpoints", "tab type endpoints", "ctrl+c quit")
+	wantView(t, m, "Step 1 · Issuer", "enter find endpoints", "tab type endpoints", "ctrl+c quit")
 	if strings.Contains(view(m), "esc back") {
 		t.Error("the first step offers esc back")
 	}

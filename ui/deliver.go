@@ -23,6 +23,7 @@ func (m *wizard) finish() tea.Cmd {
 	}
 	if m.opts.Deliver == nil || m.deliverErr != nil || m.actions.revoked {
 		m.done = true
+		m.notice.hint = "" // its keys are gone with the program
 		if m.deliverErr == nil {
 			m.notice.status = "" // the last frame says where the token went, nothing stale
 		}
@@ -46,6 +47,6 @@ func (m *wizard) delivered(msg deliveredMsg) tea.Cmd {
 		return nil
 	}
 	m.done, m.wrote = true, true
-	m.notice.status = ""
+	m.notice.status, m.notice.hint = "", ""
 	return tea.Quit
 }

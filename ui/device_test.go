@@ -176,6 +176,7 @@ func TestDeviceStepPendingThenToken(t *testing.T) {
 	}
 	// esc on the token: another token, with a fresh code.
 	m = deliver(t, m, esc)
+	m = deliver(t, m, char('y')) // the token went nowhere: esc asks first
 	wantStep(t, m, stepDevice)
 	wantView(t, m, "B C D F - G H J K")
 }

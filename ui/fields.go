@@ -91,6 +91,11 @@ var fields = map[step]field{
 	},
 }
 
+// publicSecretNote follows the secret step's intro for a provider whose
+// clients may have no secret (device flow, PKCE only), as plain mode's
+// "Enter for none".
+const publicSecretNote = "This provider allows a client without a secret: leave it empty and press Enter for none."
+
 // anyProvider makes a parse of one that holds for every provider.
 func anyProvider(parse func(string) (string, error)) func(auth.Provider, string) (string, error) {
 	return func(_ auth.Provider, s string) (string, error) { return parse(s) }

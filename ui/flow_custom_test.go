@@ -32,7 +32,7 @@ func TestFlowCustomIssuer(t *testing.T) {
 	waitScreen(t, tm, "5. Custom OAuth 2.0 provider")
 	tm.Send(char('5'))
 	tm.Send(enter)
-	waitScreen(t, tm, "Step 2 of 9 · Issuer")
+	waitScreen(t, tm, "Step 2 · Issuer")
 	for _, r := range srv.URL {
 		tm.Send(char(r))
 	}

@@ -13,6 +13,7 @@ type headerKey struct {
 	step     step
 	provider int
 	steps    int // the flow's length, which the Custom path's answers change
+	settled  bool
 }
 
 type helpKey struct {
@@ -20,8 +21,9 @@ type helpKey struct {
 	provider     int
 	exchanging   bool
 	refreshToken bool
-	tokenMode    int // tokenActions.helpMode
-	device       int // the device step's phase
+	tokenMode    int  // tokenActions.helpMode
+	device       int  // the device step's phase
+	fileOffer    bool // f saves to the secrets file
 }
 
 // memo is one rendered part and the key it was rendered for.

@@ -39,4 +39,7 @@ func (m *wizard) setError(err error) {
 // names the flag, which only a new run can take.
 func (m *wizard) missingEndpoint(err error) {
 	m.notice = notice{err: sentence(auth.Sanitize(err.Error())), hint: "Flags take effect on the next run of nestauth, not in this one."}
+	if errors.Is(err, auth.ErrNoCheckURL) {
+		m.notice.err = m.noCheckURL()
+	}
 }

@@ -32,6 +32,7 @@ type keyMap struct {
 	// The token step's actions, their questions and prompt; the QR code.
 	Verify, WriteFile, Revoke, CopyHeader, CopyCurl key.Binding
 	Yes, YesRevoke, YesReplace, No                  key.Binding
+	YesDrop, YesSaveFile, SaveToFile                key.Binding
 	SaveFile, CancelPrompt                          key.Binding
 	QR                                              key.Binding
 	Discover                                        key.Binding
@@ -70,6 +71,9 @@ var keys = keyMap{
 	Yes:          key.NewBinding(key.WithKeys("y")),
 	YesRevoke:    key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "revoke")),
 	YesReplace:   key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "replace")),
+	YesDrop:      key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "drop it")),
+	YesSaveFile:  key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "save to file")),
+	SaveToFile:   key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "save to file")),
 	No:           key.NewBinding(key.WithKeys("n", "esc"), key.WithHelp("n/esc", "keep")),
 	SaveFile:     key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "write")),
 	CancelPrompt: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),

@@ -36,6 +36,8 @@ type wizard struct {
 	device   device    // the device flow (RFC 8628)
 	listener listener
 	token    *auth.Token
+	tokens   int          // how many tokens this run fetched
+	dropped  bool         // esc, y dropped an unkept token; none came since
 	actions  tokenActions // v, w, x, h, u on the token step
 	qr       qrCode       // Q on the Authorize step
 
@@ -358,8 +360,9 @@ func (m *wizard) applyStyles() {
 func (m *wizard) resize() {
 	m.help.SetWidth(m.width)
 	w := max(m.width-len("> ")-1, 10)
-	for _, in := range m.inputs {
+	for s, in := range m.inputs {
 		in.SetWidth(w)
+		in.Placeholder = placeholderFor(fields[s].placeholder, w)
 	}
 	m.actions.fit(m.styles, m.width)
 	m.frame = frame{}

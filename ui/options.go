@@ -56,6 +56,9 @@ type Options struct {
 	Save     Saver
 	Profile  string
 	AutoSave bool
+	// SaveToFile saves as Save does, with the secrets in the secrets file
+	// (--store file): f offers it after the keyring refused a save.
+	SaveToFile Saver
 
 	// Check and Revoke call the provider about the token (v and x); nil
 	// means auth.Check and auth.Revoke.

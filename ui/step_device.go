@@ -50,8 +50,7 @@ func (m *wizard) polled(msg devicePolledMsg) tea.Cmd {
 	d.settle()
 	switch {
 	case msg.err == nil && msg.token != nil:
-		m.token = msg.token
-		return m.goTo(stepToken)
+		return m.tookToken(msg.token)
 	case msg.err == nil: // authorization_pending, or slow_down with a longer wait
 		if msg.next > d.code.Interval {
 			m.notice.status = fmt.Sprintf("The server asked nestauth to slow down: it now asks every %d s.", int(msg.next.Seconds()))

@@ -63,6 +63,8 @@ func (m *wizard) tokenAction(msg tea.KeyPressMsg) (cmd tea.Cmd, ok bool) {
 	case a.revoked && m.opts.Save != nil && key.Matches(msg, keys.Save):
 		m.notice = notice{err: deadTokenNotSaved}
 		return nil, true
+	case m.fileOffer() != "" && key.Matches(msg, keys.SaveToFile):
+		return m.askSaveToFile(), true
 	case key.Matches(msg, keys.WriteFile):
 		return m.openWrite(), true
 	case key.Matches(msg, keys.CopyHeader):
@@ -103,11 +105,25 @@ func (m *wizard) answer(msg tea.KeyPressMsg) tea.Cmd {
 		if q == confirmRevoke {
 			return m.revoke()
 		}
+		if q == confirmDrop {
+			return m.anotherCode()
+		}
+		if q == confirmFileSave {
+			return m.saveToFile()
+		}
 		return m.writeFile(true)
 	case key.Matches(msg, keys.No):
 		a.confirm = confirmNone
 		if q == confirmRevoke {
 			m.notice = notice{status: "Kept the token: nothing was revoked."}
+			return nil
+		}
+		if q == confirmDrop {
+			m.notice = notice{status: "Kept the token: copy it (c) or write it (w); esc then gets another code."}
+			return nil
+		}
+		if q == confirmFileSave {
+			m.notice = notice{status: "Nothing was saved: the token is still here, copy it (c) before you quit."}
 			return nil
 		}
 		a.write.close() // back to the token, not to the name: the next key is a key
@@ -127,6 +143,10 @@ func (m *wizard) tokenHelp() bindingList {
 		return bindingList{keys.YesRevoke, keys.No}
 	case a.confirm == confirmReplace:
 		return bindingList{keys.YesReplace, keys.No}
+	case a.confirm == confirmDrop:
+		return bindingList{keys.YesDrop, keys.No}
+	case a.confirm == confirmFileSave:
+		return bindingList{keys.YesSaveFile, keys.No}
 	case a.write.open:
 		return bindingList{keys.SaveFile, keys.CancelPrompt}
 	}
@@ -152,6 +172,9 @@ func (m *wizard) tokenHelp() bindingList {
 	}
 	if m.opts.Save != nil {
 		l = append(l, keys.Save)
+	}
+	if m.fileOffer() != "" {
+		l = append(l, keys.SaveToFile)
 	}
 	return append(l, keys.Done, keys.NewCode)
 }
@@ -185,6 +208,12 @@ func (m *wizard) writeTokenActions(b *strings.Builder) {
 	case a.confirm == confirmReplace:
 		b.WriteString("\n")
 		m.para(b, m.styles.Warn, a.write.path+" exists. Replace it? y replaces it, n keeps it.")
+	case a.confirm == confirmDrop:
+		b.WriteString("\n")
+		m.para(b, m.styles.Warn, dropQuestion)
+	case a.confirm == confirmFileSave:
+		b.WriteString("\n")
+		m.para(b, m.styles.Warn, m.fileQuestion())
 	case a.write.open:
 		b.WriteString("\n")
 		m.para(b, m.styles.Text, "Write the token (JSON, as nestauth exchange prints it) to this file, with mode 0600 (yours alone):")
@@ -262,6 +291,7 @@ func (m *wizard) wroteFile(msg wroteFileMsg) tea.Cmd {
 		m.notice = notice{err: "Could not write the file: " + sentence(auth.Sanitize(msg.err.Error())), hint: "Fix the name, or esc to cancel."}
 	default:
 		p.close()
+		m.actions.wrote = true
 		m.notice = notice{status: fmt.Sprintf("Wrote the token to %s (mode %04o: yours alone).", auth.Sanitize(msg.path), output.FileMode)}
 	}
 	return nil
@@ -288,6 +318,9 @@ func (m *wizard) savedProfile(msg savedMsg) tea.Cmd {
 		m.save.err = msg.err
 		m.notice.err = sentence(fmt.Sprintf("Profile %s was not saved: %s", m.opts.Profile, auth.Sanitize(msg.err.Error())))
 		m.notice.hint = "The token is still here: copy it (c) before you quit."
+		if file := m.fileOffer(); file != "" {
+			m.offerFile(file)
+		}
 		return nil
 	}
 	m.save.saved, m.save.err = &msg.saved, nil

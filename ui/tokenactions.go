@@ -15,6 +15,7 @@ type tokenActions struct {
 	// revoked: the provider no longer honours the token. Nothing pretends
 	// it works: no copy, no file, nothing handed on at the end.
 	revoked bool
+	wrote   bool // w wrote the token to a file
 }
 
 // confirm is a yes/no question on the token step.
@@ -23,7 +24,9 @@ type confirm int
 const (
 	confirmNone confirm = iota
 	confirmRevoke
-	confirmReplace // the file exists
+	confirmReplace  // the file exists
+	confirmDrop     // esc would drop a token that went nowhere
+	confirmFileSave // f would save the secrets unencrypted
 )
 
 func newTokenActions() tokenActions { return tokenActions{call: newCall(), write: newWritePrompt()} }
@@ -38,7 +41,7 @@ func (a *tokenActions) fit(s Styles, width int) {
 // reset forgets everything about the previous token.
 func (a *tokenActions) reset() {
 	a.call.end()
-	a.checked, a.confirm, a.revoked = nil, confirmNone, false
+	a.checked, a.confirm, a.revoked, a.wrote = nil, confirmNone, false, false
 	a.write.close()
 }
 
@@ -48,7 +51,7 @@ func (a *tokenActions) helpMode() int {
 	case a.call.running:
 		return 1
 	case a.confirm != confirmNone:
-		return 2 + int(a.confirm)
+		return 10 + int(a.confirm)
 	case a.write.open:
 		return 5
 	case a.revoked:

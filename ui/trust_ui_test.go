@@ -163,7 +163,7 @@ func TestEveryScreenNamesTheAppAndTheProvider(t *testing.T) {
 		t.Fatal("the demo did not reach its end")
 	}
 	m, _, _ = newModel(t, Options{Providers: []auth.Provider{sdmProvider(), nestProvider()}})
-	wantView(t, m, "nestauth\nStep 1 of 7 · Provider")
+	wantView(t, m, "nestauth\nStep 1 · Provider")
 	m = send(t, m, enter)
 	wantView(t, m, "nestauth · Google Nest Device Access\nStep 2 of 7 · Device Access project ID")
 }

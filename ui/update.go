@@ -288,14 +288,7 @@ func (m *wizard) gotToken(msg tokenMsg) tea.Cmd {
 		return nil
 	}
 	m.exchange.end()
-	m.token = msg.token
-	m.save.reset()
-	m.actions.reset()
-	cmd := m.goTo(stepToken)
-	if m.opts.AutoSave {
-		cmd = tea.Batch(cmd, m.startSave())
-	}
-	return tea.Batch(cmd, m.listener.stop()) // listen again for another code
+	return tea.Batch(m.tookToken(msg.token), m.listener.stop()) // listen again for another code
 }
 
 // exchangeFailed sends the person to the step that can fix the failure.
@@ -408,16 +401,10 @@ func (m *wizard) updateToken(msg tea.KeyPressMsg) tea.Cmd {
 		return nil
 	case key.Matches(msg, keys.Done):
 		return m.finish()
+	case key.Matches(msg, keys.NewCode) && m.tokenUnkept():
+		return m.askDrop()
 	case key.Matches(msg, keys.NewCode):
-		m.newAuthorization()
-		m.deliverErr = nil // a new token gets its own write
-		if m.useDevice() {
-			return m.goTo(stepDevice) // a fresh device code
-		}
-		m.inputs[stepCode].SetValue("")
-		cmd := m.goTo(stepAuthorize)
-		m.notice.hint = "That code is used up: here is a new URL for another one."
-		return cmd
+		return m.anotherCode()
 	}
 	return nil
 }

@@ -13,7 +13,7 @@ import (
 
 func (m *wizard) view() tea.View {
 	if m.aborted {
-		return tea.NewView(m.styles.Faint.Render("Aborted: no token was fetched.") + "\n")
+		return tea.NewView(m.styles.Faint.Render(m.abortNote()) + "\n")
 	}
 	if m.qr.shown {
 		return m.viewQR()
@@ -44,12 +44,12 @@ func (m *wizard) view() tea.View {
 // header names the app and the provider, then the step; in a narrow window
 // it wraps between words rather than being cut.
 func (m *wizard) header() string {
-	return m.frame.header.get(headerKey{m.step, m.provider, len(m.flow())}, func() string {
+	return m.frame.header.get(headerKey{m.step, m.provider, len(m.flow()), m.flowSettled()}, func() string {
 		app := "nestauth"
 		if m.step != stepProvider {
 			app += " · " + m.Provider().Name
 		}
-		head := fmt.Sprintf("Step %d of %d ·", m.index(m.step)+1, len(m.flow()))
+		head := m.stepCount()
 		return m.styles.Header.Render(m.wrap(app)) + "\n" +
 			m.twoTone(head, m.step.String(), m.styles.Header, m.styles.Title)
 	})
@@ -82,6 +82,9 @@ func (m *wizard) viewField(b *strings.Builder) (keep []string) {
 		m.para(&intro, m.styles.Text, fields[m.step].intro)
 		return intro.String()
 	}))
+	if m.step == stepSecret && m.Provider().PublicClient {
+		m.para(b, m.styles.Text, publicSecretNote)
+	}
 	field := m.inputs[m.step].View()
 	b.WriteString("\n" + field + "\n")
 	if m.step == stepCode {
@@ -92,7 +95,10 @@ func (m *wizard) viewField(b *strings.Builder) (keep []string) {
 			text := wrapWords("Exchanging the code for a token… (esc cancels)", max(m.width-len(indent), 10))
 			b.WriteString(spin + strings.ReplaceAll(m.styles.Faint.Render(text), "\n", "\n"+indent) + "\n")
 		}
-		m.writeListening(b)
+		var listening strings.Builder // apart from the field, as on Authorize
+		if m.writeListening(&listening); listening.Len() > 0 {
+			b.WriteString("\n" + listening.String())
+		}
 	}
 	if m.step == stepIssuer && m.custom.discovery.running {
 		m.spinnerLine(b, m.custom.discovery.spinner, "Reading the issuer's metadata… (esc cancels)")
