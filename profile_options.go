@@ -239,6 +239,11 @@ func (o *options) wizardSave(uo *ui.Options) {
 	save := func(cfg auth.Config, tok *auth.Token) (profile.Saved, error) {
 		return o.saveProfile(cfg, tok, wizardFlow(mode, cfg))
 	}
+	toFile := *o
+	toFile.store, toFile.storeSet = profile.File, true // f, after the keyring failed
+	uo.SaveToFile = func(cfg auth.Config, tok *auth.Token) (profile.Saved, error) {
+		return toFile.saveProfile(cfg, tok, wizardFlow(mode, cfg))
+	}
 	uo.Save, uo.Profile, uo.AutoSave = save, o.profile, o.save
 }
 
