@@ -20,8 +20,10 @@ func runCheck(o *options, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 		return usageFailed(stderr, "check", err)
 	}
-	tok, err := readToken(o.tokenFile, stdin, stderr)
+	tok, err := o.tokenToUse(stdin, stderr, true)
 	switch {
+	case err != nil && o.tokenFromProfile():
+		return o.profileTokenFailed(err, stderr)
 	case err != nil:
 		failf(stderr, "%v", err)
 		return exitUsage

@@ -17,7 +17,10 @@ func runRevoke(o *options, stdin io.Reader, stderr io.Writer) int {
 	if cfg.ID == "custom" && cfg.ClientID == "" {
 		return usageFailed(stderr, "revoke", errors.New("revoke --provider custom needs --client-id: RFC 7009 sends it with the token"))
 	}
-	tok, err := readToken(o.tokenFile, stdin, stderr)
+	tok, err := o.tokenToUse(stdin, stderr, false)
+	if err != nil && o.tokenFromProfile() {
+		return o.profileTokenFailed(err, stderr)
+	}
 	if err != nil {
 		failf(stderr, "%v", err)
 		return exitUsage

@@ -2,13 +2,11 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"time"
 
 	"nestauth/auth"
-	"nestauth/profile"
 )
 
 // runToken prints a valid access token of a saved profile: the stored one
@@ -32,29 +30,4 @@ func runToken(o *options, stdout, stderr io.Writer) int {
 			auth.Duration(life), auth.Duration(o.minValid)))
 	}
 	return status
-}
-
-// tokenFailed says why profile name has no token, and what to do.
-func tokenFailed(st profile.Store, name string, err error, stderr io.Writer) int {
-	var e *auth.Error
-	switch {
-	case errors.Is(err, profile.ErrNoProfile):
-		failf(stderr, "%v. Create it: run the wizard with '%s' and press s on the token step (or add --save), or 'nestauth exchange --profile %s --save ...'.",
-			err, profile.SignInCommand(name), name)
-		return exitUsage
-	case errors.As(err, &e) && e.Kind == auth.KindCode && e.Refresh:
-		line := fmt.Sprintf("profile %s: refresh token rejected: %v. Sign in again: %s (every saved value is filled in; only the code is new).",
-			name, e, profile.SignInCommand(name))
-		if p, err := st.Load(name); err == nil {
-			if cfg, err := p.Config(); err == nil && cfg.RefreshTokenWarning() != "" {
-				line += " Why it died: " + cfg.RefreshTokenWarning()
-			}
-		}
-		failf(stderr, "%s", line)
-		return exitRejectedCode
-	case errors.As(err, &e):
-		return printError(stderr, err)
-	}
-	failf(stderr, "profile %s: %v", name, err)
-	return exitFailure
 }

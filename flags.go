@@ -134,8 +134,8 @@ func parseFlags(cmd string, args []string, getenv func(string) string) (*options
 	if cmd == "refresh" && strings.EqualFold(pf.id, "nest") {
 		return nil, usagef("Works with Nest never issued refresh tokens (its access tokens last ten years): for a new token, run the wizard or 'nestauth exchange' with a new PIN")
 	}
-	if cmd == "device" && o.profileSet {
-		if err := o.deviceProfile(&pf); err != nil {
+	if (cmd == "device" || cmd == "check" || cmd == "revoke") && o.profileSet {
+		if err := o.startFromProfile(&pf); err != nil {
 			return nil, err
 		}
 	}

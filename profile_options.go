@@ -2,6 +2,7 @@ package main
 
 import (
 	"cmp"
+	"context"
 	"errors"
 	"flag"
 	"fmt"
@@ -206,9 +207,10 @@ func (o *options) underSaved(pf *providerFlags, cfg auth.Config) error {
 	return nil
 }
 
-// deviceProfile starts device --profile NAME from the saved profile, as the
-// wizard does; with --save, a profile not saved yet is created instead.
-func (o *options) deviceProfile(pf *providerFlags) error {
+// startFromProfile starts device, check or revoke --profile NAME from the
+// saved profile, as the wizard does; with device --save, a profile not saved
+// yet is created instead.
+func (o *options) startFromProfile(pf *providerFlags) error {
 	st, err := o.profiles()
 	if err != nil {
 		return err
@@ -218,7 +220,7 @@ func (o *options) deviceProfile(pf *providerFlags) error {
 	case errors.Is(err, profile.ErrNoProfile) && o.save:
 		return nil
 	case errors.Is(err, profile.ErrNoProfile):
-		return usagef("%v: 'nestauth profiles' lists them; to create it, add --save", err)
+		return usagef("%v: 'nestauth profiles' lists them; to create one, sign in with --profile %s --save", err, o.profile)
 	case err != nil:
 		return fmt.Errorf("profile %s cannot be read: %w. Fix it, or start afresh: nestauth forget --profile %s", o.profile, err, o.profile)
 	}
@@ -275,5 +277,68 @@ func profileFailed(stderr io.Writer, err error) int {
 	if errors.As(err, &u) {
 		return exitUsage
 	}
+	return exitFailure
+}
+
+// tokenFromProfile reports whether check or revoke takes its token from the
+// saved profile: --profile given, and no --token-file.
+func (o *options) tokenFromProfile() bool { return o.profileSet && o.tokenFile == "" }
+
+// profileTokenFailed reports why the saved profile gave no token, with the
+// exit status of nestauth token.
+func (o *options) profileTokenFailed(err error, stderr io.Writer) int {
+	st, serr := o.profiles()
+	if serr != nil {
+		failf(stderr, "%v", serr)
+		return exitFailure
+	}
+	return tokenFailed(st, o.profile, err, stderr)
+}
+
+// tokenToUse is the token check or revoke works on: with --profile and no
+// --token-file, the saved profile's (for check, refreshed first if it has
+// expired, and saved); else the one from --token-file or stdin.
+func (o *options) tokenToUse(stdin io.Reader, stderr io.Writer, fresh bool) (*auth.Token, error) {
+	if !o.tokenFromProfile() {
+		return readToken(o.tokenFile, stdin, stderr)
+	}
+	st, err := o.profiles()
+	if err != nil {
+		return nil, err
+	}
+	if fresh {
+		ctx, cancel := context.WithTimeout(context.Background(), o.timeout)
+		defer cancel()
+		return st.Token(ctx, o.profile, 0, nil)
+	}
+	p, err := st.Load(o.profile)
+	if err != nil {
+		return nil, err
+	}
+	return p.Secrets.Token(time.Now()), nil
+}
+
+// tokenFailed says why profile name has no token, and what to do.
+func tokenFailed(st profile.Store, name string, err error, stderr io.Writer) int {
+	var e *auth.Error
+	switch {
+	case errors.Is(err, profile.ErrNoProfile):
+		failf(stderr, "%v. Create it: run the wizard with '%s' and press s on the token step (or add --save), or 'nestauth exchange --profile %s --save ...'.",
+			err, profile.SignInCommand(name), name)
+		return exitUsage
+	case errors.As(err, &e) && e.Kind == auth.KindCode && e.Refresh:
+		line := fmt.Sprintf("profile %s: refresh token rejected: %v. Sign in again: %s (every saved value is filled in; only the code is new).",
+			name, e, profile.SignInCommand(name))
+		if p, err := st.Load(name); err == nil {
+			if cfg, err := p.Config(); err == nil && cfg.RefreshTokenWarning() != "" {
+				line += " Why it died: " + cfg.RefreshTokenWarning()
+			}
+		}
+		failf(stderr, "%s", line)
+		return exitRejectedCode
+	case errors.As(err, &e):
+		return printError(stderr, err)
+	}
+	failf(stderr, "profile %s: %v", name, err)
 	return exitFailure
 }

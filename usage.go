@@ -207,7 +207,9 @@ Usage:
 
 The token comes from --token-file F, else stdin (asked for, hidden, on a
 terminal): the access token alone, or what exchange, refresh, --output or
-the wizard's w wrote (json, env or header).
+the wizard's w wrote (json, env or header). With --profile NAME and no
+--token-file, the saved profile's token (refreshed first if it expired), and
+the profile's provider, client and endpoints.
   sdm     lists the project's devices (GET /v1/enterprises/PROJECT/devices)
   nest    reads the API root, following its redirect to the per-user host
           with the token (to that host only)
@@ -228,7 +230,8 @@ Usage:
   nestauth revoke --provider ID --token-file F [flags]
   nestauth revoke --provider ID < token.json
 
-The token comes from --token-file F, else stdin, as for check.
+The token comes from --token-file F, else stdin, as for check; with
+--profile NAME and no --token-file, the saved profile's tokens.
   sdm     POST https://oauth2.googleapis.com/revoke (RFC 7009), the refresh
           token when there is one (its access tokens die with it)
   nest    DELETE https://api.home.nest.com/oauth2/access_tokens/TOKEN
