@@ -73,7 +73,7 @@ func TestDeviceProfileFlags(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"device", "--profile", "none"}, "to create it, add --save"},
+		{[]string{"device", "--profile", "none"}, "to create one, sign in with --profile none --save"},
 		{[]string{"device", "--provider", "github", "--client-id", "id", "--store", "file"}, "add --save"},
 		{[]string{"exchange", "--provider", "github", "--client-id", "id", "--profile", "x", "--code", "c"}, "add --save"},
 	} {
