@@ -120,8 +120,13 @@ func revokeProfile(st profile.Store, o *options, stdout, stderr io.Writer) int {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), o.timeout)
 	defer cancel()
-	if err := auth.Revoke(ctx, cfg, tok); err != nil {
-		status := printError(stderr, err)
+	err = auth.Revoke(ctx, cfg, tok)
+	if auth.ErrorKind(err) == auth.KindCode { // the server says the token is already dead
+		say(stderr, "nestauth: note: "+auth.Advice(err))
+		err = nil
+	}
+	if err != nil {
+		status := printAPIError(stderr, err)
 		failf(stderr, "profile %s was not deleted: its tokens may still work. Forget it without --revoke to delete it anyway.", o.profile)
 		return status
 	}

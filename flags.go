@@ -60,7 +60,7 @@ func parseFlags(cmd string, args []string, getenv func(string) string) (*options
 	case "check", "revoke":
 		fs.StringVar(&o.tokenFile, "token-file", "", "")
 	}
-	if cmd == "wizard" || cmd == "exchange" || cmd == "refresh" || cmd == "token" || cmd == "device" {
+	if writesToken[cmd] {
 		fs.StringVar(&o.sink.format, "format", "", "")
 		fs.StringVar(&o.sink.path, "output", "", "")
 		fs.BoolVar(&o.sink.force, "force", false, "")
@@ -100,7 +100,7 @@ func parseFlags(cmd string, args []string, getenv func(string) string) (*options
 	if err := o.checkProfileFlags(cmd, set, *store, getenv); err != nil {
 		return nil, err
 	}
-	if o.sink.defaults(cmd); cmd == "wizard" || cmd == "exchange" || cmd == "refresh" || cmd == "token" || cmd == "device" {
+	if o.sink.defaults(cmd); writesToken[cmd] {
 		if err := o.sink.check(); err != nil {
 			return nil, usageError{err.Error()}
 		}

@@ -83,7 +83,7 @@ func runCLI(args []string, stdin io.Reader, stdout, stderr io.Writer, getenv fun
 	case o.showVersion:
 		return printVersion(stdout, stderr)
 	}
-	if err := checkStdout(stdout); o.sink.path == "" && err != nil {
+	if err := checkStdout(stdout); writesToken[cmd] && o.sink.path == "" && err != nil {
 		failf(stderr, "%v", err)
 		return exitFailure
 	}

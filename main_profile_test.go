@@ -269,14 +269,27 @@ func TestRunForgetRevoke(t *testing.T) {
 		t.Fatalf("a failed revocation deleted the profile: %v", err)
 	}
 
-	revoke.status = 200
+	// A token the server calls already dead leaves nothing to revoke: the
+	// profile goes, with the server's word for it.
+	saveCustom(t, st, "dead", ts, p, profile.Keyring, time.Now().Add(time.Hour))
+	revoke.mu.Lock()
+	revoke.status, revoke.body = 400, `{"error":"invalid_token","error_description":"token expired"}`
+	revoke.mu.Unlock()
+	r = runArgs(t, env, "", "forget", "--profile", "dead", "--revoke")
+	if r.code != 0 || strings.Contains(r.stderr, "Codes are single-use") || !strings.Contains(r.stdout, "deleted settings [profile dead]") {
+		t.Errorf("an already dead token: exit %d, stdout %q, stderr %s", r.code, r.stdout, r.stderr)
+	}
+
+	revoke.mu.Lock()
+	revoke.status, revoke.body = 200, ""
+	revoke.mu.Unlock()
 	r = runArgs(t, env, "", "forget", "--profile", "p", "--revoke")
 	if r.code != 0 || !strings.Contains(r.stdout, "revoked the tokens of profile p") || !strings.Contains(r.stdout, "deleted settings [profile p]") {
 		t.Fatalf("exit %d, stdout %q, stderr %s", r.code, r.stdout, r.stderr)
 	}
 	var sent []string
 	revoke.mu.Lock()
-	for _, req := range revoke.requests[1:] {
+	for _, req := range revoke.requests[len(revoke.requests)-2:] {
 		sent = append(sent, req.form.Get("token_type_hint")+"="+req.form.Get("token"))
 	}
 	revoke.mu.Unlock()

@@ -232,3 +232,6 @@ func deviceMode(force, never bool, f providerFlags, providers []auth.Provider) (
 	}
 	return ui.DeviceAlways, nil
 }
+
+// writesToken lists the commands that write a token (stdout, or --output).
+var writesToken = map[string]bool{"wizard": true, "exchange": true, "refresh": true, "token": true, "device": true}
