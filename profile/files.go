@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"runtime"
 
 	"nestauth/auth"
@@ -76,48 +75,4 @@ func readLimited(path string, limit int64) ([]byte, error) {
 		return nil, &FileError{Path: path, Err: fmt.Errorf("over %d KiB: is it the right file?", limit>>10)}
 	}
 	return b, nil
-}
-
-// writeAtomic replaces path with b, mode 0600: a temporary file in the same
-// directory, synced, then renamed over path, and the directory synced, so a
-// crash leaves the old file or the new one, never half of one.
-func writeAtomic(path string, b []byte) error {
-	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name()) // after a successful rename there is nothing to remove
-	if err := tmp.Chmod(0o600); err != nil && !isWindows {
-		tmp.Close()
-		return err
-	}
-	if _, err := tmp.Write(b); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return err
-	}
-	return syncDir(dir)
-}
-
-// syncDir makes a rename durable. Windows cannot open a directory for that.
-func syncDir(dir string) error {
-	if isWindows {
-		return nil
-	}
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	return d.Sync()
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/zalando/go-keyring"
 
 	"nestauth/auth"
+	"nestauth/internal/output"
 )
 
 // Secrets are what never goes into the settings file.
@@ -288,5 +289,5 @@ func (f fileStore) write(all map[string]Secrets) error {
 	if err != nil {
 		return err
 	}
-	return writeAtomic(f.path, append(b, '\n'))
+	return output.WriteFileAtomic(f.path, append(b, '\n'), true)
 }

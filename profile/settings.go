@@ -13,6 +13,7 @@ import (
 	"unicode/utf8"
 
 	"nestauth/auth"
+	"nestauth/internal/output"
 )
 
 // Settings are a profile's non-secret values: what the settings file holds.
@@ -544,7 +545,7 @@ func (f *settingsFile) write() error {
 		}
 		return err
 	}
-	return writeAtomic(f.path, b)
+	return output.WriteFileAtomic(f.path, b, true)
 }
 
 // onlyHeader reports whether lines hold nothing but nestauth's own header
