@@ -84,28 +84,18 @@ func printDeviceCode(stderr io.Writer, dc *auth.DeviceCode) {
 // printDeviceError prints a failed device flow as one line with what to do
 // about it, and returns its exit code.
 func printDeviceError(stderr io.Writer, err error, cfg auth.Config) int {
-	var e *auth.Error
-	switch {
-	case !errors.As(err, &e):
-		failf(stderr, "%v", err)
-		return exitFailure
-	case e.Kind == auth.KindCanceled:
+	if auth.ErrorKind(err) == auth.KindCanceled {
 		failf(stderr, "canceled: no token was fetched")
 		return exitAbort
 	}
-	what := describe(e)
+	what := describe(asAuthError(err))
 	switch {
 	case errors.Is(err, auth.ErrAccessDenied):
 		what = "denied"
 	case errors.Is(err, auth.ErrExpiredToken):
 		what = "expired"
 	}
-	line := fmt.Sprintf("%s: %v.", what, e)
-	if hint := deviceHint(err, cfg); hint != "" {
-		line += " " + hint
-	}
-	failf(stderr, "%s", line)
-	return exitStatus(e.Kind)
+	return printFailure(stderr, err, what, func(*auth.Error) string { return deviceHint(err, cfg) })
 }
 
 // deviceHint is auth.DeviceHint, and for a refusal of a request that

@@ -156,40 +156,48 @@ func printResult(tok *auth.Token, err error, lost string, sink tokenSink, stdout
 // printError prints a failed exchange or refresh as one line, with what to
 // do about it, and returns its exit code.
 func printError(stderr io.Writer, err error) int {
-	var e *auth.Error
-	if !errors.As(err, &e) {
-		failf(stderr, "%v", err)
-		return exitFailure
-	}
-	line := fmt.Sprintf("%s: %v.", describe(e), e)
-	if hint := e.Hint(); hint != "" {
-		line += " " + hint
-	}
-	failf(stderr, "%s", line)
-	return exitStatus(e.Kind)
+	return printFailure(stderr, err, describe(asAuthError(err)), func(e *auth.Error) string { return e.Hint() })
 }
 
 // printAPIError prints a failed check or revoke as one line: what failed,
 // what the server said, and what to do. It returns the exit code.
 func printAPIError(stderr io.Writer, err error) int {
-	var e *auth.Error
-	if !errors.As(err, &e) {
+	what := describe(asAuthError(err))
+	if auth.ErrorKind(err) == auth.KindCode {
+		what = "token rejected"
+	}
+	return printFailure(stderr, err, what, func(*auth.Error) string { return auth.Advice(err) })
+}
+
+// printFailure prints err as one line, "what: the error. hint", and
+// returns its exit code; an error that is not an *auth.Error is printed
+// as it is, exit 1.
+func printFailure(stderr io.Writer, err error, what string, hint func(*auth.Error) string) int {
+	e := asAuthError(err)
+	if e == nil {
 		failf(stderr, "%v", err)
 		return exitFailure
 	}
-	what := describe(e)
-	if e.Kind == auth.KindCode {
-		what = "token rejected"
-	}
 	line := fmt.Sprintf("%s: %v.", what, e)
-	if advice := auth.Advice(err); advice != "" {
-		line += " " + advice
+	if h := hint(e); h != "" {
+		line += " " + h
 	}
 	failf(stderr, "%s", line)
 	return exitStatus(e.Kind)
 }
 
+func asAuthError(err error) *auth.Error {
+	var e *auth.Error
+	if errors.As(err, &e) {
+		return e
+	}
+	return nil
+}
+
 func describe(e *auth.Error) string {
+	if e == nil {
+		return ""
+	}
 	switch e.Kind {
 	case auth.KindCode:
 		if e.Refresh {
