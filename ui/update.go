@@ -156,9 +156,12 @@ func (m *wizard) paste(msg tea.PasteMsg) tea.Cmd {
 }
 
 func (m *wizard) pasteText(text string) tea.Cmd {
-	m.notice.clear()
 	in, ok := m.inputs[m.step]
-	if !ok || m.pasteTooLong(in, text, true) {
+	if !ok {
+		return nil // no field takes it: the notice still says what to do
+	}
+	m.notice.clear()
+	if m.pasteTooLong(in, text, true) {
 		return nil
 	}
 	if m.step == stepCode && text != "" {
