@@ -447,9 +447,8 @@ func (m *wizard) captured(msg capturedMsg) tea.Cmd {
 	switch {
 	case r.Err != nil:
 		if !m.exchange.running && m.step != stepToken {
-			typed := m.value(stepCode) // a refused redirect must not wipe it
-			m.setError(fmt.Errorf("a redirect reached the listener but was refused: %w", r.Err))
-			m.inputs[stepCode].SetValue(typed)
+			// Not setError: a refused redirect leaves what the person typed.
+			m.notice.fail(fmt.Errorf("a redirect reached the listener but was refused: %w", r.Err))
 		}
 		return wait
 	case m.step == stepToken:
