@@ -194,10 +194,7 @@ func (m *wizard) writeTokenActions(b *strings.Builder) {
 	switch {
 	case a.call.running:
 		b.WriteString("\n")
-		spin := a.call.spinner.View() + " "
-		indent := strings.Repeat(" ", lipgloss.Width(spin))
-		text := wrapWords(a.call.what+"… (esc cancels)", max(m.width-len(indent), 10))
-		b.WriteString(spin + strings.ReplaceAll(m.styles.Faint.Render(text), "\n", "\n"+indent) + "\n")
+		m.spinnerLine(b, a.call.spinner, a.call.what+"… (esc cancels)")
 	case a.confirm == confirmRevoke:
 		b.WriteString("\n")
 		what := "Revoke this token at the provider? It stops working for good, wherever it is used."
