@@ -109,7 +109,7 @@ func (m *wizard) answer(msg tea.KeyPressMsg) tea.Cmd {
 			return m.anotherCode()
 		}
 		if q == confirmFileSave {
-			return m.saveToFile()
+			return m.startSave(m.opts.SaveToFile)
 		}
 		return m.writeFile(true)
 	case key.Matches(msg, keys.No):
@@ -294,15 +294,15 @@ func (m *wizard) wroteFile(msg wroteFileMsg) tea.Cmd {
 	return nil
 }
 
-// startSave saves the token as Options.Profile; one save at a time.
-func (m *wizard) startSave() tea.Cmd {
-	if m.opts.Save == nil || m.save.running {
+// startSave saves the token as Options.Profile with save (Options.Save, or
+// Options.SaveToFile after f); one save at a time.
+func (m *wizard) startSave(save Saver) tea.Cmd {
+	if save == nil || m.save.running {
 		return nil
 	}
 	m.save.running = true
-	m.notice.clear()
-	m.notice.status = fmt.Sprintf("Saving profile %s…", m.opts.Profile)
-	return saveCmd(m.opts.Save, m.config(), m.token)
+	m.notice = notice{status: fmt.Sprintf("Saving profile %s…", m.opts.Profile)}
+	return saveCmd(save, m.config(), m.token)
 }
 
 func (m *wizard) savedProfile(msg savedMsg) tea.Cmd {

@@ -398,7 +398,7 @@ func (m *wizard) updateToken(msg tea.KeyPressMsg) tea.Cmd {
 		m.notice.status = "There is no refresh token to copy: the server did not issue one."
 		return nil
 	case m.opts.Save != nil && key.Matches(msg, keys.Save):
-		return m.startSave()
+		return m.startSave(m.opts.Save)
 	case key.Matches(msg, keys.Save):
 		m.notice = notice{status: m.noSaving()}
 		return nil
