@@ -226,3 +226,32 @@ func TestRefusedRedirectKeepsTheTypedCode(t *testing.T) {
 		t.Fatalf("field = %q after a refused redirect, want TB39", got)
 	}
 }
+
+// Through the real listener: a redirect with another state, arriving while
+// the person types the code, is refused and leaves the typed code alone.
+func TestFlowRefusedRedirectKeepsTheTypedCode(t *testing.T) {
+	rt := &recordingToken{}
+	tm, uri, state := loopbackFlow(t, rt)
+	for _, r := range "TB39" {
+		tm.Send(char(r))
+	}
+	waitScreen(t, tm, "> TB39")
+	status, page := redirect(t, uri+"?code=EVIL&state="+state+"x")
+	if status != http.StatusBadRequest || !strings.Contains(page, "does not match") {
+		t.Fatalf("redirect with another state: %d %q", status, page)
+	}
+	waitScreen(t, tm, "refused")
+	if err := tm.Quit(); err != nil {
+		t.Fatal(err)
+	}
+	m, v := finalView(t, tm)
+	if got := m.inputs[stepCode].Value(); got != "TB39" {
+		t.Fatalf("field = %q after a refused redirect, want TB39", got)
+	}
+	if !strings.Contains(v, "> TB39") || !strings.Contains(v, "refused") || !strings.Contains(v, "does not match") {
+		t.Fatalf("want the refusal beside the typed code:\n%s", v)
+	}
+	if len(rt.sent()) != 0 {
+		t.Fatalf("codes sent = %q", rt.sent())
+	}
+}

@@ -19,8 +19,7 @@ var scopeAsked = map[string]bool{"google": true, "github": true}
 // endpoints are typed in.
 type custom struct {
 	discovery inflight
-	md        *auth.Metadata // the issuer's metadata, once discovered
-	found     *auth.Provider // the provider with md applied
+	found     *auth.Provider // the provider with the issuer's metadata applied
 	manual    bool           // the endpoints are typed in (tab on Issuer)
 }
 

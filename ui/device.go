@@ -100,7 +100,6 @@ type device struct {
 	polling bool
 	cancel  context.CancelFunc // of the request in flight
 	code    *auth.DeviceCode   // the live code
-	ended   bool
 	spinner spinner.Model
 }
 
@@ -117,7 +116,7 @@ func (d *device) start(flow DeviceFlow, cfg auth.Config, timeout time.Duration) 
 func (d *device) stop() {
 	d.settle()
 	d.session++
-	d.asking, d.polling, d.code, d.ended = false, false, nil, false
+	d.asking, d.polling, d.code = false, false, nil
 }
 
 // settle releases the request that just answered.

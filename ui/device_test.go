@@ -247,6 +247,34 @@ func TestDeviceStepExpiry(t *testing.T) {
 	})
 }
 
+// A paste on an ended code (there is no field to take it) leaves the
+// notice that says why and what to do.
+func TestDeviceStepPasteKeepsTheNotice(t *testing.T) {
+	t.Run("denied", func(t *testing.T) {
+		denied := &auth.Error{Kind: auth.KindCode, Code: "access_denied", Status: 400, Err: auth.ErrAccessDenied}
+		m, _ := atDevice(t, &fakeDevice{answers: []pollAnswer{{err: denied}}})
+		m = poll(t, m)
+		before := m.notice
+		m = deliver(t, m, tea.PasteMsg{Content: "WDJB-MJHT\n"})
+		wantStep(t, m, stepDevice)
+		wantView(t, m, "refused on the verification page", "Press enter for a fresh code")
+		if m.notice != before {
+			t.Fatalf("notice = %+v after a paste, want %+v", m.notice, before)
+		}
+	})
+	t.Run("expired", func(t *testing.T) {
+		m, _ := atDevice(t, &fakeDevice{})
+		m.opts.Now = func() time.Time { return testNow.Add(15 * time.Minute) }
+		m = deliver(t, m, deviceTickMsg{session: m.device.session})
+		before := m.notice
+		m = deliver(t, m, tea.PasteMsg{Content: "anything"})
+		wantView(t, m, "expired before it was approved", "Press enter for a fresh code")
+		if m.notice != before {
+			t.Fatalf("notice = %+v after a paste, want %+v", m.notice, before)
+		}
+	})
+}
+
 func TestDeviceStepEscCancels(t *testing.T) {
 	f := &fakeDevice{hold: make(chan struct{})}
 	m, _ := atDevice(t, f)

@@ -159,6 +159,13 @@ func TestShrunkQRKeepsTheStart(t *testing.T) {
 	if !strings.HasPrefix(v, "The QR code does not fit") || strings.Count(v, "\n") > 3 {
 		t.Errorf("the message's start is cut, or it is too tall:\n%s", v)
 	}
+	m = send(t, m, tea.WindowSizeMsg{Width: 100, Height: 60}) // and grows back
+	if strings.Contains(view(m), "does not fit") {
+		t.Errorf("the message stays in a window that holds the code:\n%s", view(m))
+	}
+	if got := decodeQR(t, qrPart(m)); got != m.authURL() {
+		t.Errorf("the redrawn QR code reads %q, want %q", got, m.authURL())
+	}
 }
 
 // A revoked token shows that instead of its lifetime, and s says it is not saved.

@@ -15,6 +15,8 @@ const qrDeviceCaption = "Scan it to open the verification page on a phone · any
 // terminal has no browser.
 type qrCode struct {
 	shown bool
+	code  string // while it shows: the code drawn for the window (QRText), once
+	lost  string // while it shows: why the window no longer holds it, or ""
 	err   string // the notice's "does not fit", redone when the window changes
 }
 

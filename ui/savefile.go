@@ -54,10 +54,3 @@ func (m *wizard) askSaveToFile() tea.Cmd {
 	m.notice.clear()
 	return nil
 }
-
-// saveToFile saves as startSave does, with Options.SaveToFile.
-func (m *wizard) saveToFile() tea.Cmd {
-	m.save.running = true
-	m.notice = notice{status: fmt.Sprintf("Saving profile %s…", m.opts.Profile)}
-	return saveCmd(m.opts.SaveToFile, m.config(), m.token)
-}

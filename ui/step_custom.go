@@ -2,6 +2,7 @@ package ui
 
 import (
 	"errors"
+	"strings"
 
 	tea "charm.land/bubbletea/v2"
 
@@ -53,9 +54,9 @@ func (m *wizard) discovered(msg discoveredMsg) tea.Cmd {
 	if base.DeviceURL == "" && !msg.md.OffersDevice() {
 		p.DeviceURL = "" // named, but its grant is not listed
 	}
-	m.custom.md, m.custom.found, m.custom.manual = msg.md, &p, false
-	if in := m.inputs[stepScopes]; !m.fixed[stepScopes] && in.Value() == "" && msg.md.HasScope("openid") {
-		in.SetValue("openid")
+	m.custom.found, m.custom.manual = &p, false
+	if in, scopes := m.inputs[stepScopes], msg.md.DefaultScopes(); !m.fixed[stepScopes] && in.Value() == "" && scopes != nil {
+		in.SetValue(strings.Join(scopes, " "))
 	}
 	cmd := m.goTo(m.nextStep())
 	m.notice.status = "Found the endpoints in " + auth.Sanitize(msg.md.Source) + "."

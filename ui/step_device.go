@@ -83,7 +83,6 @@ func (m *wizard) countdown(msg deviceTickMsg) tea.Cmd {
 // the step that fixes it.
 func (m *wizard) deviceFailed(err error) tea.Cmd {
 	m.device.stop()
-	m.device.ended = true
 	m.qr = qrCode{} // of a code that no longer works
 	var cmd tea.Cmd
 	switch auth.ErrorKind(err) {

@@ -25,20 +25,30 @@ func (m *wizard) qrTarget() (text, caption, fallback string) {
 // showQR draws the URL as a QR code if the window can hold it, and else says
 // why not and that c copies it.
 func (m *wizard) showQR() tea.Cmd {
-	if _, err := m.qrText(); err != nil {
+	code, err := m.qrText()
+	if err != nil {
 		_, _, fallback := m.qrTarget()
 		m.qr.err = m.qrTooLarge(err)
 		m.notice = notice{err: m.qr.err, hint: fallback}
 		return nil
 	}
-	m.qr.shown = true
+	m.qr.shown, m.qr.code, m.qr.lost = true, code, ""
 	m.notice.clear()
 	return nil
 }
 
-// qrResized redoes a "does not fit" still on screen for the new window: a
-// window that now holds the code says so.
+// qrResized redraws the code that shows for the new window, or redoes a
+// "does not fit" still on screen: a window that now holds the code says so.
 func (m *wizard) qrResized() {
+	if m.qr.shown {
+		m.qr.err = ""
+		code, err := m.qrText()
+		m.qr.code, m.qr.lost = code, ""
+		if err != nil { // the window shrank
+			m.qr.lost = m.qrTooLarge(err)
+		}
+		return
+	}
 	if m.qr.err == "" || m.notice.err != m.qr.err {
 		m.qr.err = ""
 		return
@@ -98,17 +108,17 @@ func (m *wizard) qrTooLarge(err error) string {
 		what, fe.Chars, fe.NeedCols, fe.NeedRows+h-m.qrRows(), m.width, h)
 }
 
-// viewQR is the whole frame while the QR code shows: the code, light on
-// dark whatever the terminal's colours, and the caption.
+// viewQR is the whole frame while the QR code shows: the code as showQR or
+// qrResized drew it, light on dark whatever the terminal's colours, and the
+// caption.
 func (m *wizard) viewQR() tea.View {
-	code, err := m.qrText()
-	if err != nil { // the window shrank: its start says what, within the window
-		lines := strings.Split(m.wrap(m.qrTooLarge(err)+" Any key goes back."), "\n")
+	if m.qr.lost != "" { // the window shrank: its start says what, within the window
+		lines := strings.Split(m.wrap(m.qr.lost+" Any key goes back."), "\n")
 		if m.height > 1 {
 			lines = lines[:min(len(lines), m.height-1)]
 		}
 		return tea.NewView(m.styles.Error.Render(strings.Join(lines, "\n")) + "\n")
 	}
 	_, caption, _ := m.qrTarget()
-	return tea.NewView(m.styles.QR.Render(code) + "\n" + m.styles.Faint.Render(m.wrap(caption)) + "\n")
+	return tea.NewView(m.styles.QR.Render(m.qr.code) + "\n" + m.styles.Faint.Render(m.wrap(caption)) + "\n")
 }

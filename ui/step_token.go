@@ -109,7 +109,7 @@ func (m *wizard) answer(msg tea.KeyPressMsg) tea.Cmd {
 			return m.anotherCode()
 		}
 		if q == confirmFileSave {
-			return m.saveToFile()
+			return m.startSave(m.opts.SaveToFile)
 		}
 		return m.writeFile(true)
 	case key.Matches(msg, keys.No):
@@ -194,10 +194,7 @@ func (m *wizard) writeTokenActions(b *strings.Builder) {
 	switch {
 	case a.call.running:
 		b.WriteString("\n")
-		spin := a.call.spinner.View() + " "
-		indent := strings.Repeat(" ", lipgloss.Width(spin))
-		text := wrapWords(a.call.what+"… (esc cancels)", max(m.width-len(indent), 10))
-		b.WriteString(spin + strings.ReplaceAll(m.styles.Faint.Render(text), "\n", "\n"+indent) + "\n")
+		m.spinnerLine(b, a.call.spinner, a.call.what+"… (esc cancels)")
 	case a.confirm == confirmRevoke:
 		b.WriteString("\n")
 		what := "Revoke this token at the provider? It stops working for good, wherever it is used."
@@ -297,15 +294,15 @@ func (m *wizard) wroteFile(msg wroteFileMsg) tea.Cmd {
 	return nil
 }
 
-// startSave saves the token as Options.Profile; one save at a time.
-func (m *wizard) startSave() tea.Cmd {
-	if m.opts.Save == nil || m.save.running {
+// startSave saves the token as Options.Profile with save (Options.Save, or
+// Options.SaveToFile after f); one save at a time.
+func (m *wizard) startSave(save Saver) tea.Cmd {
+	if save == nil || m.save.running {
 		return nil
 	}
 	m.save.running = true
-	m.notice.clear()
-	m.notice.status = fmt.Sprintf("Saving profile %s…", m.opts.Profile)
-	return saveCmd(m.opts.Save, m.config(), m.token)
+	m.notice = notice{status: fmt.Sprintf("Saving profile %s…", m.opts.Profile)}
+	return saveCmd(save, m.config(), m.token)
 }
 
 func (m *wizard) savedProfile(msg savedMsg) tea.Cmd {

@@ -14,7 +14,7 @@ func (m *wizard) tookToken(tok *auth.Token) tea.Cmd {
 	m.actions.reset()
 	cmd := m.goTo(stepToken)
 	if m.opts.AutoSave {
-		cmd = tea.Batch(cmd, m.startSave())
+		cmd = tea.Batch(cmd, m.startSave(m.opts.Save))
 	}
 	return cmd
 }

@@ -156,9 +156,12 @@ func (m *wizard) paste(msg tea.PasteMsg) tea.Cmd {
 }
 
 func (m *wizard) pasteText(text string) tea.Cmd {
-	m.notice.clear()
 	in, ok := m.inputs[m.step]
-	if !ok || m.pasteTooLong(in, text, true) {
+	if !ok {
+		return nil // no field takes it: the notice still says what to do
+	}
+	m.notice.clear()
+	if m.pasteTooLong(in, text, true) {
 		return nil
 	}
 	if m.step == stepCode && text != "" {
@@ -395,7 +398,7 @@ func (m *wizard) updateToken(msg tea.KeyPressMsg) tea.Cmd {
 		m.notice.status = "There is no refresh token to copy: the server did not issue one."
 		return nil
 	case m.opts.Save != nil && key.Matches(msg, keys.Save):
-		return m.startSave()
+		return m.startSave(m.opts.Save)
 	case key.Matches(msg, keys.Save):
 		m.notice = notice{status: m.noSaving()}
 		return nil
@@ -444,9 +447,8 @@ func (m *wizard) captured(msg capturedMsg) tea.Cmd {
 	switch {
 	case r.Err != nil:
 		if !m.exchange.running && m.step != stepToken {
-			typed := m.value(stepCode) // a refused redirect must not wipe it
-			m.setError(fmt.Errorf("a redirect reached the listener but was refused: %w", r.Err))
-			m.inputs[stepCode].SetValue(typed)
+			// Not setError: a refused redirect leaves what the person typed.
+			m.notice.fail(fmt.Errorf("a redirect reached the listener but was refused: %w", r.Err))
 		}
 		return wait
 	case m.step == stepToken:

@@ -89,11 +89,7 @@ func (m *wizard) viewField(b *strings.Builder) (keep []string) {
 	b.WriteString("\n" + field + "\n")
 	if m.step == stepCode {
 		if m.exchange.running {
-			// Wrapped beside the spinner, so a narrow window cuts no word.
-			spin := m.exchange.spinner.View() + " "
-			indent := strings.Repeat(" ", lipgloss.Width(spin))
-			text := wrapWords("Exchanging the code for a token… (esc cancels)", max(m.width-len(indent), 10))
-			b.WriteString(spin + strings.ReplaceAll(m.styles.Faint.Render(text), "\n", "\n"+indent) + "\n")
+			m.spinnerLine(b, m.exchange.spinner, "Exchanging the code for a token… (esc cancels)")
 		}
 		var listening strings.Builder // apart from the field, as on Authorize
 		if m.writeListening(&listening); listening.Len() > 0 {
