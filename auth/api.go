@@ -11,7 +11,6 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"unicode"
 )
 
 // PartnerConnectionsURL is Google's Partner Connections Manager, where a
@@ -81,43 +80,6 @@ func validToken(s string) bool {
 	return s != ""
 }
 
-// secrets hides tokens and a client secret in what a server says back, in
-// the forms a server may echo them: raw, query- or path-escaped.
-type secrets []string
-
-// minSecret: a shorter "secret" would blank out ordinary words.
-const minSecret = 4
-
-func newSecrets(values ...string) secrets {
-	var s secrets
-	for _, v := range values {
-		if len(v) >= minSecret {
-			s = append(s, v, url.QueryEscape(v), url.PathEscape(v))
-		}
-	}
-	return s
-}
-
-func (s secrets) hide(text string) string {
-	for _, v := range s {
-		text = strings.ReplaceAll(text, v, "[redacted]")
-	}
-	return text
-}
-
-// clean makes server text fit to show: redacted, sanitized, cut to n runes.
-func (s secrets) clean(text string, n int) string {
-	text = s.hide(Sanitize(s.hide(text[:min(len(text), 4*n)])))
-	text = strings.Join(strings.Fields(text), " ")
-	if r := []rune(text); len(r) > n {
-		return strings.TrimRightFunc(string(r[:n]), unicode.IsSpace) + "…"
-	}
-	return text
-}
-
-// excerpt is the start of a body, redacted and on one line.
-func (s secrets) excerpt(body []byte) string { return s.hide(Excerpt([]byte(s.hide(string(body))))) }
-
 // Bounds of the server text Check and Revoke show.
 const (
 	maxAPIBody    = 1 << 20 // bytes read of an answer
@@ -145,15 +107,15 @@ type apiAnswer struct {
 }
 
 // send sends req and reads the answer. Its errors are *Error.
-func send(ctx context.Context, hc *http.Client, req *http.Request, sec secrets) (*apiAnswer, error) {
+func send(ctx context.Context, hc *http.Client, req *http.Request, red redactor) (*apiAnswer, error) {
 	resp, err := hc.Do(req.WithContext(ctx))
 	if err != nil {
-		return nil, transportError(ctx, err, sec)
+		return nil, transportError(ctx, err, red)
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, maxAPIBody+1))
 	if err != nil {
-		e := transportError(ctx, err, sec)
+		e := transportError(ctx, err, red)
 		e.Status = resp.StatusCode
 		if e.Kind == KindNetwork {
 			e.Err = fmt.Errorf("the connection broke while the answer was read: %w", e.Err)
@@ -169,8 +131,8 @@ func send(ctx context.Context, hc *http.Client, req *http.Request, sec secrets) 
 
 // transportError is an *Error for a request that got no (whole) answer. The
 // message is redacted: a URL in it may hold the token (Nest's revocation).
-func transportError(ctx context.Context, err error, sec secrets) *Error {
-	e := &Error{Kind: KindNetwork, Err: errors.New(sec.hide(err.Error()))}
+func transportError(ctx context.Context, err error, red redactor) *Error {
+	e := &Error{Kind: KindNetwork, Err: errors.New(red.apply(err.Error()))}
 	switch {
 	case errors.Is(ctx.Err(), context.Canceled):
 		e.Kind = KindCanceled
@@ -209,19 +171,19 @@ func serverText(body []byte) (status, message string, ok bool) {
 
 // refusal is the *Error for an answer that is not a success: the server's
 // words in an APIError with advice, the kind from the status.
-func refusal(a *apiAnswer, sec secrets, kind Kind, advice string) *Error {
+func refusal(a *apiAnswer, red redactor, kind Kind, advice string) *Error {
 	e := &Error{Kind: kind, Status: a.resp.StatusCode}
 	status, message, ok := serverText(a.body)
 	switch {
 	case isRedirect(a.resp.StatusCode) && a.resp.Header.Get("Location") != "":
 		e.Kind = KindServer
-		e.Err = &APIError{Message: "it redirects to " + sec.clean(redirectTarget(a.resp), maxAPIMessage),
+		e.Err = &APIError{Message: "it redirects to " + red.clean(redirectTarget(a.resp), maxAPIMessage),
 			Advice: "nestauth follows no redirect here (the token would go along): if it points to the right URL, pass that URL instead."}
 	case ok && a.whole:
-		e.Err = &APIError{Status: sec.clean(status, maxAPIStatus), Message: sec.clean(message, maxAPIMessage), Advice: advice}
+		e.Err = &APIError{Status: red.clean(status, maxAPIStatus), Message: red.clean(message, maxAPIMessage), Advice: advice}
 	default:
 		e.Err = &APIError{Advice: advice}
-		e.Excerpt = sec.excerpt(a.body)
+		e.Excerpt = red.excerpt(a.body)
 	}
 	return e
 }
