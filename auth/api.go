@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -69,20 +68,8 @@ func Advice(err error) string {
 	return ""
 }
 
-// validToken reports whether s may be sent as a token: RFC 6749 §A.12
-// allows printable ASCII; a space or a newline would break the header.
-func validToken(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] <= 0x20 || s[i] > 0x7e {
-			return false
-		}
-	}
-	return s != ""
-}
-
 // Bounds of the server text Check and Revoke show.
 const (
-	maxAPIBody    = 1 << 20 // bytes read of an answer
 	maxAPIStatus  = 60
 	maxAPIMessage = 300
 	maxName       = 80
@@ -99,7 +86,7 @@ func apiClient(cfg Config) *http.Client {
 	return &hc
 }
 
-// apiAnswer is one answer, its body read up to maxAPIBody.
+// apiAnswer is one answer, its body read up to maxBody.
 type apiAnswer struct {
 	resp  *http.Response
 	body  []byte
@@ -113,7 +100,7 @@ func send(ctx context.Context, hc *http.Client, req *http.Request, red redactor)
 		return nil, transportError(ctx, err, red)
 	}
 	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, maxAPIBody+1))
+	body, err := io.ReadAll(io.LimitReader(resp.Body, maxBody+1))
 	if err != nil {
 		e := transportError(ctx, err, red)
 		e.Status = resp.StatusCode
@@ -122,9 +109,9 @@ func send(ctx context.Context, hc *http.Client, req *http.Request, red redactor)
 		}
 		return nil, e
 	}
-	a := &apiAnswer{resp: resp, body: body, whole: len(body) <= maxAPIBody}
+	a := &apiAnswer{resp: resp, body: body, whole: len(body) <= maxBody}
 	if !a.whole {
-		a.body = body[:maxAPIBody]
+		a.body = body[:maxBody]
 	}
 	return a, nil
 }
@@ -138,7 +125,7 @@ func transportError(ctx context.Context, err error, red redactor) *Error {
 		e.Kind = KindCanceled
 	case errors.Is(err, context.DeadlineExceeded) || errors.Is(ctx.Err(), context.DeadlineExceeded):
 		e.Err = errors.New("the request timed out (see --timeout)")
-	case !netError(err):
+	case !isNetError(err):
 		e.Kind = KindServer
 	}
 	return e
@@ -177,7 +164,7 @@ func refusal(a *apiAnswer, red redactor, kind Kind, advice string) *Error {
 	switch {
 	case isRedirect(a.resp.StatusCode) && a.resp.Header.Get("Location") != "":
 		e.Kind = KindServer
-		e.Err = &APIError{Message: "it redirects to " + red.clean(redirectTarget(a.resp), maxAPIMessage),
+		e.Err = &APIError{Message: "it redirects to " + red.clean(location(a.resp), maxAPIMessage),
 			Advice: "nestauth follows no redirect here (the token would go along): if it points to the right URL, pass that URL instead."}
 	case ok && a.whole:
 		e.Err = &APIError{Status: red.clean(status, maxAPIStatus), Message: red.clean(message, maxAPIMessage), Advice: advice}
@@ -202,13 +189,6 @@ func statusKind(status int) Kind {
 	return KindRequest
 }
 
-// netError reports whether err means no answer came: connection, DNS, TLS.
-func netError(err error) bool {
-	var ne net.Error
-	var ue *url.Error
-	return errors.As(err, &ne) || errors.As(err, &ue)
-}
-
 func isRedirect(status int) bool {
 	switch status {
 	case http.StatusMovedPermanently, http.StatusFound, http.StatusSeeOther,
@@ -216,18 +196,6 @@ func isRedirect(status int) bool {
 		return true
 	}
 	return false
-}
-
-// redirectTarget is where a redirect points, made absolute.
-func redirectTarget(resp *http.Response) string {
-	loc := resp.Header.Get("Location")
-	if resp.Request == nil {
-		return loc
-	}
-	if u, err := resp.Request.URL.Parse(loc); err == nil {
-		return u.String()
-	}
-	return loc
 }
 
 // endpoint is raw, or def when raw is empty, checked with ValidateEndpoint.

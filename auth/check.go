@@ -120,7 +120,7 @@ func Check(ctx context.Context, cfg Config, accessToken string) (*CheckResult, e
 		return nil, &Error{Kind: KindUsage, Err: err}
 	case accessToken == "":
 		return nil, &Error{Kind: KindUsage, Err: ErrNoAccessToken}
-	case !validToken(accessToken):
+	case !printableASCII(accessToken):
 		return nil, &Error{Kind: KindUsage, Err: ErrBadToken}
 	}
 	red := newRedactor(cfg.ClientID, cfg.ClientSecret, accessToken)
@@ -129,7 +129,7 @@ func Check(ctx context.Context, cfg Config, accessToken string) (*CheckResult, e
 		return nil, err
 	}
 	status := a.resp.StatusCode
-	if status < 200 || status > 299 {
+	if !is2xx(status) {
 		return nil, refusal(a, red, statusKind(status), checkAdvice(cfg.ID, status))
 	}
 	r := &CheckResult{URL: target.String(), Via: via, Status: status}

@@ -286,6 +286,7 @@ func (req tokenRequest) read(ctx context.Context, rec *recorder, err error) (*To
 
 func is2xx(status int) bool { return status >= 200 && status < 300 }
 
+// isNetError reports whether err means no answer came: connection, DNS, TLS.
 func isNetError(err error) bool {
 	var ne net.Error
 	var ue *url.Error

@@ -43,7 +43,7 @@ func Revoke(ctx context.Context, cfg Config, tok *Token) error {
 		return &Error{Kind: KindUsage, Err: err}
 	case tok == nil || tok.AccessToken == "" && tok.RefreshToken == "":
 		return &Error{Kind: KindUsage, Err: ErrNoToken}
-	case tok.AccessToken != "" && !validToken(tok.AccessToken), tok.RefreshToken != "" && !validToken(tok.RefreshToken):
+	case !printableASCII(tok.AccessToken), !printableASCII(tok.RefreshToken):
 		return &Error{Kind: KindUsage, Err: ErrBadToken}
 	}
 	red := newRedactor(cfg.ClientID, cfg.ClientSecret, tok.AccessToken, tok.RefreshToken)
@@ -112,7 +112,7 @@ func revokeOnce(ctx context.Context, hc *http.Client, req *http.Request, red red
 		return err
 	}
 	status := a.resp.StatusCode
-	if status >= 200 && status <= 299 {
+	if is2xx(status) {
 		return nil
 	}
 	code, _, _ := serverText(a.body)
