@@ -68,7 +68,7 @@ const EmptySDMNote = "Google answered, but the token reaches no device: none was
 const EmptyNestNote = "Nest answered, but the token reaches no home and no device: the account shared none, " +
 	"or the client's permissions cover none of them."
 
-// maxRedirects bounds the redirects the token follows (Nest's API makes one).
+// maxAPIRedirects bounds the redirects the token follows (Nest's API makes one).
 const maxAPIRedirects = 3
 
 // CheckTarget is the URL that Check calls with the token: the device list
@@ -148,7 +148,7 @@ func Check(ctx context.Context, cfg Config, accessToken string) (*CheckResult, e
 }
 
 // getFollowing sends a GET with the token. With follow, it follows up to
-// maxRedirects redirects with the token, which Go's client would drop: only
+// maxAPIRedirects redirects with the token, which Go's client would drop: only
 // to the origin the first redirect names, and only over https or loopback.
 // via is that origin.
 func getFollowing(ctx context.Context, hc *http.Client, u *url.URL, token string, red redactor, follow bool) (a *apiAnswer, via string, err error) {
