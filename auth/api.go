@@ -7,11 +7,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/url"
 	"strings"
-	"unicode"
 )
 
 // PartnerConnectionsURL is Google's Partner Connections Manager, where a
@@ -70,57 +68,8 @@ func Advice(err error) string {
 	return ""
 }
 
-// validToken reports whether s may be sent as a token: RFC 6749 §A.12
-// allows printable ASCII; a space or a newline would break the header.
-func validToken(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] <= 0x20 || s[i] > 0x7e {
-			return false
-		}
-	}
-	return s != ""
-}
-
-// secrets hides tokens and a client secret in what a server says back, in
-// the forms a server may echo them: raw, query- or path-escaped.
-type secrets []string
-
-// minSecret: a shorter "secret" would blank out ordinary words.
-const minSecret = 4
-
-func newSecrets(values ...string) secrets {
-	var s secrets
-	for _, v := range values {
-		if len(v) >= minSecret {
-			s = append(s, v, url.QueryEscape(v), url.PathEscape(v))
-		}
-	}
-	return s
-}
-
-func (s secrets) hide(text string) string {
-	for _, v := range s {
-		text = strings.ReplaceAll(text, v, "[redacted]")
-	}
-	return text
-}
-
-// clean makes server text fit to show: redacted, sanitized, cut to n runes.
-func (s secrets) clean(text string, n int) string {
-	text = s.hide(Sanitize(s.hide(text[:min(len(text), 4*n)])))
-	text = strings.Join(strings.Fields(text), " ")
-	if r := []rune(text); len(r) > n {
-		return strings.TrimRightFunc(string(r[:n]), unicode.IsSpace) + "…"
-	}
-	return text
-}
-
-// excerpt is the start of a body, redacted and on one line.
-func (s secrets) excerpt(body []byte) string { return s.hide(Excerpt([]byte(s.hide(string(body))))) }
-
 // Bounds of the server text Check and Revoke show.
 const (
-	maxAPIBody    = 1 << 20 // bytes read of an answer
 	maxAPIStatus  = 60
 	maxAPIMessage = 300
 	maxName       = 80
@@ -137,7 +86,7 @@ func apiClient(cfg Config) *http.Client {
 	return &hc
 }
 
-// apiAnswer is one answer, its body read up to maxAPIBody.
+// apiAnswer is one answer, its body read up to maxBody.
 type apiAnswer struct {
 	resp  *http.Response
 	body  []byte
@@ -145,38 +94,38 @@ type apiAnswer struct {
 }
 
 // send sends req and reads the answer. Its errors are *Error.
-func send(ctx context.Context, hc *http.Client, req *http.Request, sec secrets) (*apiAnswer, error) {
+func send(ctx context.Context, hc *http.Client, req *http.Request, red redactor) (*apiAnswer, error) {
 	resp, err := hc.Do(req.WithContext(ctx))
 	if err != nil {
-		return nil, transportError(ctx, err, sec)
+		return nil, transportError(ctx, err, red)
 	}
 	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, maxAPIBody+1))
+	body, err := io.ReadAll(io.LimitReader(resp.Body, maxBody+1))
 	if err != nil {
-		e := transportError(ctx, err, sec)
+		e := transportError(ctx, err, red)
 		e.Status = resp.StatusCode
 		if e.Kind == KindNetwork {
 			e.Err = fmt.Errorf("the connection broke while the answer was read: %w", e.Err)
 		}
 		return nil, e
 	}
-	a := &apiAnswer{resp: resp, body: body, whole: len(body) <= maxAPIBody}
+	a := &apiAnswer{resp: resp, body: body, whole: len(body) <= maxBody}
 	if !a.whole {
-		a.body = body[:maxAPIBody]
+		a.body = body[:maxBody]
 	}
 	return a, nil
 }
 
 // transportError is an *Error for a request that got no (whole) answer. The
 // message is redacted: a URL in it may hold the token (Nest's revocation).
-func transportError(ctx context.Context, err error, sec secrets) *Error {
-	e := &Error{Kind: KindNetwork, Err: errors.New(sec.hide(err.Error()))}
+func transportError(ctx context.Context, err error, red redactor) *Error {
+	e := &Error{Kind: KindNetwork, Err: errors.New(red.apply(err.Error()))}
 	switch {
 	case errors.Is(ctx.Err(), context.Canceled):
 		e.Kind = KindCanceled
 	case errors.Is(err, context.DeadlineExceeded) || errors.Is(ctx.Err(), context.DeadlineExceeded):
 		e.Err = errors.New("the request timed out (see --timeout)")
-	case !netError(err):
+	case !isNetError(err):
 		e.Kind = KindServer
 	}
 	return e
@@ -209,19 +158,19 @@ func serverText(body []byte) (status, message string, ok bool) {
 
 // refusal is the *Error for an answer that is not a success: the server's
 // words in an APIError with advice, the kind from the status.
-func refusal(a *apiAnswer, sec secrets, kind Kind, advice string) *Error {
+func refusal(a *apiAnswer, red redactor, kind Kind, advice string) *Error {
 	e := &Error{Kind: kind, Status: a.resp.StatusCode}
 	status, message, ok := serverText(a.body)
 	switch {
 	case isRedirect(a.resp.StatusCode) && a.resp.Header.Get("Location") != "":
 		e.Kind = KindServer
-		e.Err = &APIError{Message: "it redirects to " + sec.clean(redirectTarget(a.resp), maxAPIMessage),
+		e.Err = &APIError{Message: "it redirects to " + red.clean(location(a.resp), maxAPIMessage),
 			Advice: "nestauth follows no redirect here (the token would go along): if it points to the right URL, pass that URL instead."}
 	case ok && a.whole:
-		e.Err = &APIError{Status: sec.clean(status, maxAPIStatus), Message: sec.clean(message, maxAPIMessage), Advice: advice}
+		e.Err = &APIError{Status: red.clean(status, maxAPIStatus), Message: red.clean(message, maxAPIMessage), Advice: advice}
 	default:
 		e.Err = &APIError{Advice: advice}
-		e.Excerpt = sec.excerpt(a.body)
+		e.Excerpt = red.excerpt(a.body)
 	}
 	return e
 }
@@ -240,13 +189,6 @@ func statusKind(status int) Kind {
 	return KindRequest
 }
 
-// netError reports whether err means no answer came: connection, DNS, TLS.
-func netError(err error) bool {
-	var ne net.Error
-	var ue *url.Error
-	return errors.As(err, &ne) || errors.As(err, &ue)
-}
-
 func isRedirect(status int) bool {
 	switch status {
 	case http.StatusMovedPermanently, http.StatusFound, http.StatusSeeOther,
@@ -254,18 +196,6 @@ func isRedirect(status int) bool {
 		return true
 	}
 	return false
-}
-
-// redirectTarget is where a redirect points, made absolute.
-func redirectTarget(resp *http.Response) string {
-	loc := resp.Header.Get("Location")
-	if resp.Request == nil {
-		return loc
-	}
-	if u, err := resp.Request.URL.Parse(loc); err == nil {
-		return u.String()
-	}
-	return loc
 }
 
 // endpoint is raw, or def when raw is empty, checked with ValidateEndpoint.

@@ -68,7 +68,7 @@ const EmptySDMNote = "Google answered, but the token reaches no device: none was
 const EmptyNestNote = "Nest answered, but the token reaches no home and no device: the account shared none, " +
 	"or the client's permissions cover none of them."
 
-// maxRedirects bounds the redirects the token follows (Nest's API makes one).
+// maxAPIRedirects bounds the redirects the token follows (Nest's API makes one).
 const maxAPIRedirects = 3
 
 // CheckTarget is the URL that Check calls with the token: the device list
@@ -120,38 +120,38 @@ func Check(ctx context.Context, cfg Config, accessToken string) (*CheckResult, e
 		return nil, &Error{Kind: KindUsage, Err: err}
 	case accessToken == "":
 		return nil, &Error{Kind: KindUsage, Err: ErrNoAccessToken}
-	case !validToken(accessToken):
+	case !printableASCII(accessToken):
 		return nil, &Error{Kind: KindUsage, Err: ErrBadToken}
 	}
-	sec := newSecrets(accessToken, cfg.ClientSecret)
-	a, via, err := getFollowing(ctx, apiClient(cfg), target, accessToken, sec, cfg.ID == "nest")
+	red := newRedactor(cfg.ClientID, cfg.ClientSecret, accessToken)
+	a, via, err := getFollowing(ctx, apiClient(cfg), target, accessToken, red, cfg.ID == "nest")
 	if err != nil {
 		return nil, err
 	}
 	status := a.resp.StatusCode
-	if status < 200 || status > 299 {
-		return nil, refusal(a, sec, statusKind(status), checkAdvice(cfg.ID, status))
+	if !is2xx(status) {
+		return nil, refusal(a, red, statusKind(status), checkAdvice(cfg.ID, status))
 	}
 	r := &CheckResult{URL: target.String(), Via: via, Status: status}
 	switch cfg.ID {
 	case "sdm":
-		err = r.readSDM(a, sec)
+		err = r.readSDM(a, red)
 	case "nest":
-		err = r.readNest(a, sec)
+		err = r.readNest(a, red)
 	default:
-		r.Excerpt = sec.excerpt(a.body)
+		r.Excerpt = red.excerpt(a.body)
 	}
 	if err != nil {
-		return nil, &Error{Kind: KindServer, Status: status, Err: err, Excerpt: sec.excerpt(a.body)}
+		return nil, &Error{Kind: KindServer, Status: status, Err: err, Excerpt: red.excerpt(a.body)}
 	}
 	return r, nil
 }
 
 // getFollowing sends a GET with the token. With follow, it follows up to
-// maxRedirects redirects with the token, which Go's client would drop: only
+// maxAPIRedirects redirects with the token, which Go's client would drop: only
 // to the origin the first redirect names, and only over https or loopback.
 // via is that origin.
-func getFollowing(ctx context.Context, hc *http.Client, u *url.URL, token string, sec secrets, follow bool) (a *apiAnswer, via string, err error) {
+func getFollowing(ctx context.Context, hc *http.Client, u *url.URL, token string, red redactor, follow bool) (a *apiAnswer, via string, err error) {
 	for hops := 0; ; hops++ {
 		req, err := http.NewRequest(http.MethodGet, u.String(), nil)
 		if err != nil {
@@ -159,7 +159,7 @@ func getFollowing(ctx context.Context, hc *http.Client, u *url.URL, token string
 		}
 		req.Header.Set("Authorization", "Bearer "+token)
 		req.Header.Set("Accept", "application/json")
-		a, err := send(ctx, hc, req, sec)
+		a, err := send(ctx, hc, req, red)
 		if err != nil {
 			return nil, via, err
 		}
@@ -170,7 +170,7 @@ func getFollowing(ctx context.Context, hc *http.Client, u *url.URL, token string
 		next, err := u.Parse(loc)
 		refuse := func(why string) (*apiAnswer, string, error) {
 			return nil, via, &Error{Kind: KindServer, Status: a.resp.StatusCode,
-				Err: &APIError{Message: sec.clean(why, maxAPIMessage),
+				Err: &APIError{Message: red.clean(why, maxAPIMessage),
 					Advice: "nestauth sends the token only over https (or to this machine), and only to the host the API's first redirect names."}}
 		}
 		switch {
@@ -192,7 +192,7 @@ func getFollowing(ctx context.Context, hc *http.Client, u *url.URL, token string
 // origin is a URL's scheme and host (with the port).
 func origin(u *url.URL) string { return u.Scheme + "://" + strings.ToLower(u.Host) }
 
-func (r *CheckResult) readSDM(a *apiAnswer, sec secrets) error {
+func (r *CheckResult) readSDM(a *apiAnswer, red redactor) error {
 	var list struct {
 		Devices []struct {
 			Type   string
@@ -208,11 +208,11 @@ func (r *CheckResult) readSDM(a *apiAnswer, sec secrets) error {
 		var info struct{ CustomName string }
 		_ = json.Unmarshal(d.Traits["sdm.devices.traits.Info"], &info)
 		dev := Device{
-			Type: sec.clean(strings.TrimPrefix(d.Type, "sdm.devices.types."), maxName),
-			Name: sec.clean(info.CustomName, maxName),
+			Type: red.clean(strings.TrimPrefix(d.Type, "sdm.devices.types."), maxName),
+			Name: red.clean(info.CustomName, maxName),
 		}
 		if len(d.ParentRelations) > 0 {
-			dev.Room = sec.clean(d.ParentRelations[0].DisplayName, maxName)
+			dev.Room = red.clean(d.ParentRelations[0].DisplayName, maxName)
 		}
 		if dev.Type == "" {
 			dev.Type = "DEVICE"
@@ -232,7 +232,7 @@ type nestDevice struct {
 	WhereName string `json:"where_name"`
 }
 
-func (r *CheckResult) readNest(a *apiAnswer, sec secrets) error {
+func (r *CheckResult) readNest(a *apiAnswer, red redactor) error {
 	var root struct {
 		Devices struct {
 			Thermostats   map[string]nestDevice
@@ -245,7 +245,7 @@ func (r *CheckResult) readNest(a *apiAnswer, sec secrets) error {
 		return err
 	}
 	for _, s := range root.Structures {
-		r.Structures = append(r.Structures, sec.clean(s.Name, maxName))
+		r.Structures = append(r.Structures, red.clean(s.Name, maxName))
 	}
 	slices.Sort(r.Structures)
 	for typ, devices := range map[string]map[string]nestDevice{
@@ -253,7 +253,7 @@ func (r *CheckResult) readNest(a *apiAnswer, sec secrets) error {
 	} {
 		for _, d := range devices {
 			r.Devices = append(r.Devices, Device{Type: typ,
-				Name: sec.clean(cmp.Or(d.Name, d.NameLong), maxName), Room: sec.clean(d.WhereName, maxName)})
+				Name: red.clean(cmp.Or(d.Name, d.NameLong), maxName), Room: red.clean(d.WhereName, maxName)})
 		}
 	}
 	slices.SortFunc(r.Devices, func(a, b Device) int {

@@ -174,8 +174,8 @@ func (c Config) validateDevice(endpoint string) error {
 	if err := checkClientID(c.ClientID); err != nil {
 		return err
 	}
-	if c.ClientSecret == "" && !c.PublicClient {
-		return ErrNoClientSecret
+	if _, err := c.ParseSecret(c.ClientSecret); err != nil {
+		return err
 	}
 	return ValidateEndpoint(endpoint)
 }

@@ -148,12 +148,13 @@ type redactor []string // every form of every secret, longest first
 // minRedacted: a shorter "secret" would blank out ordinary words.
 const minRedacted = 4
 
-// newRedactor returns what hides the client secret (and the refresh token
-// sent, if any) in the forms a server may echo them: raw, form- or
-// percent-encoded (either hex case), in JSON or HTML, or as the Basic header.
-func newRedactor(clientID, clientSecret, refreshToken string) redactor {
+// newRedactor returns what hides the client secret and the tokens sent (a
+// refresh token, an access token) in the forms a server may echo them: raw,
+// form- or percent-encoded (either hex case), in JSON or HTML, or as the
+// Basic header.
+func newRedactor(clientID, clientSecret string, tokens ...string) redactor {
 	var r redactor
-	for _, s := range []string{clientSecret, refreshToken} {
+	for _, s := range append([]string{clientSecret}, tokens...) {
 		if len(s) < minRedacted {
 			continue
 		}
@@ -285,6 +286,7 @@ func (req tokenRequest) read(ctx context.Context, rec *recorder, err error) (*To
 
 func is2xx(status int) bool { return status >= 200 && status < 300 }
 
+// isNetError reports whether err means no answer came: connection, DNS, TLS.
 func isNetError(err error) bool {
 	var ne net.Error
 	var ue *url.Error

@@ -43,10 +43,10 @@ func Revoke(ctx context.Context, cfg Config, tok *Token) error {
 		return &Error{Kind: KindUsage, Err: err}
 	case tok == nil || tok.AccessToken == "" && tok.RefreshToken == "":
 		return &Error{Kind: KindUsage, Err: ErrNoToken}
-	case tok.AccessToken != "" && !validToken(tok.AccessToken), tok.RefreshToken != "" && !validToken(tok.RefreshToken):
+	case !printableASCII(tok.AccessToken), !printableASCII(tok.RefreshToken):
 		return &Error{Kind: KindUsage, Err: ErrBadToken}
 	}
-	sec := newSecrets(tok.AccessToken, tok.RefreshToken, cfg.ClientSecret)
+	red := newRedactor(cfg.ClientID, cfg.ClientSecret, tok.AccessToken, tok.RefreshToken)
 	hc := apiClient(cfg)
 	switch cfg.ID {
 	case "nest":
@@ -57,13 +57,13 @@ func Revoke(ctx context.Context, cfg Config, tok *Token) error {
 		if err != nil {
 			return &Error{Kind: KindUsage, Err: err}
 		}
-		return revokeOnce(ctx, hc, req, sec, "nest")
+		return revokeOnce(ctx, hc, req, red, "nest")
 	case "sdm":
 		token := tok.RefreshToken
 		if token == "" {
 			token = tok.AccessToken
 		}
-		return revokeOnce(ctx, hc, formRequest(target, url.Values{"token": {token}}), sec, "sdm")
+		return revokeOnce(ctx, hc, formRequest(target, url.Values{"token": {token}}), red, "sdm")
 	}
 	for _, t := range []struct{ value, hint string }{
 		{tok.RefreshToken, "refresh_token"}, {tok.AccessToken, "access_token"},
@@ -83,7 +83,7 @@ func Revoke(ctx context.Context, cfg Config, tok *Token) error {
 			// RFC 6749 §2.3.1: both form-encoded, as x/oauth2 sends them.
 			req.SetBasicAuth(url.QueryEscape(cfg.ClientID), url.QueryEscape(cfg.ClientSecret))
 		}
-		if err := revokeOnce(ctx, hc, req, sec, "custom"); err != nil {
+		if err := revokeOnce(ctx, hc, req, red, "custom"); err != nil {
 			return err
 		}
 	}
@@ -105,19 +105,19 @@ func formRequest(target *url.URL, form url.Values) *http.Request {
 	return req
 }
 
-func revokeOnce(ctx context.Context, hc *http.Client, req *http.Request, sec secrets, provider string) error {
+func revokeOnce(ctx context.Context, hc *http.Client, req *http.Request, red redactor, provider string) error {
 	req.Header.Set("Accept", "application/json")
-	a, err := send(ctx, hc, req, sec)
+	a, err := send(ctx, hc, req, red)
 	if err != nil {
 		return err
 	}
 	status := a.resp.StatusCode
-	if status >= 200 && status <= 299 {
+	if is2xx(status) {
 		return nil
 	}
 	code, _, _ := serverText(a.body)
 	kind, advice := revokeKind(provider, status, code)
-	return refusal(a, sec, kind, advice)
+	return refusal(a, red, kind, advice)
 }
 
 // revokeKind reads a refused revocation: RFC 7009 §2.2.1 errors, Google's

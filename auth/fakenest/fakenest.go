@@ -23,7 +23,6 @@ func (s *Server) Start() error {
 		_ = ln.Close()
 		return err
 	}
-	s.ln = ln
 	s.URL = "http://" + ln.Addr().String()
 	s.srv = &http.Server{Handler: s, ReadHeaderTimeout: 5 * time.Second}
 	go func() { _ = s.srv.Serve(ln) }()

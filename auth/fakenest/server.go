@@ -2,7 +2,6 @@ package fakenest
 
 import (
 	"crypto/rand"
-	"net"
 	"net/http"
 	"sync"
 	"time"
@@ -42,7 +41,6 @@ type Server struct {
 	tokens   map[string]bool
 	requests int
 
-	ln  net.Listener
 	srv *http.Server
 
 	userURL string // the per-user API host (see api.go)
