@@ -2,7 +2,7 @@ package auth
 
 import "strings"
 
-// The endpoints of the GitHub and Google presets. Sources: PROVIDERS.md.
+// The endpoints of the GitHub and Google presets. Sources: docs/providers.md.
 const (
 	GitHubAuthURL     = "https://github.com/login/oauth/authorize"
 	GitHubTokenURL    = "https://github.com/login/oauth/access_token"

@@ -5,7 +5,7 @@ import (
 	"testing"
 
 	"nestauth/auth"
-	"nestauth/profile"
+	"nestauth/internal/profile"
 )
 
 func TestEscAsksBeforeDroppingATokenThatWentNowhere(t *testing.T) {

@@ -12,7 +12,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"nestauth/auth"
-	"nestauth/profile"
+	"nestauth/internal/profile"
 )
 
 // wizard is the wizard's state.

@@ -6,7 +6,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"nestauth/auth"
-	"nestauth/profile"
+	"nestauth/internal/profile"
 )
 
 // Saver saves the wizard's result as a profile: settings in the settings

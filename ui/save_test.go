@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"nestauth/auth"
-	"nestauth/profile"
+	"nestauth/internal/profile"
 )
 
 // fakeSaver records what the wizard saves and answers as told.

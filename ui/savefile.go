@@ -7,7 +7,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
-	"nestauth/profile"
+	"nestauth/internal/profile"
 )
 
 // After the keyring refused a save, f saves the profile with its secrets in

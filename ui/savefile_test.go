@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"nestauth/profile"
+	"nestauth/internal/profile"
 )
 
 // keyringDown is the error a save gets with no Secret Service running.

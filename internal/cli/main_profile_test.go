@@ -1,0 +1,365 @@
+package cli
+
+import (
+	"errors"
+	"nestauth/internal/testkit"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/zalando/go-keyring"
+
+	"nestauth/auth"
+	"nestauth/internal/profile"
+	"nestauth/internal/profile/profiletest"
+)
+
+// These tests run in-process with go-keyring's in-memory mock. The real
+// Secret Service is e2e_profile_test.go's, in other processes.
+
+// profileEnv is a fresh settings directory with the keyring mocked.
+func profileEnv(t *testing.T) (map[string]string, profile.Store) {
+	t.Helper()
+	keyring.MockInit()
+	dir := filepath.Join(t.TempDir(), "nestauth")
+	return map[string]string{"NESTAUTH_CONFIG_DIR": dir}, profile.Store{Dir: dir}
+}
+
+// saveCustom saves a custom-provider profile whose token endpoint is ts.
+func saveCustom(t *testing.T, st profile.Store, name string, ts *profiletest.TokenServer, p auth.Provider, in profile.Backend, expiry time.Time) {
+	t.Helper()
+	p.AuthURL, p.TokenURL = ts.URL+"/authorize", ts.TokenURL()
+	cfg := auth.Config{Provider: p, ClientID: ts.ClientID, ClientSecret: ts.ClientSecret}
+	if p.NeedsProjectID {
+		cfg.ProjectID = "0a1b2c3d-1234-5678-9abc-0123456789ab"
+	}
+	tok := &auth.Token{AccessToken: "access-0", TokenType: "Bearer", RefreshToken: ts.Current(), Expiry: expiry}
+	if _, err := st.Save(name, profile.SettingsFor(cfg, in), profile.SecretsFor(cfg, tok)); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestRunToken(t *testing.T) {
+	env, st := profileEnv(t)
+	ts := profiletest.NewTokenServer(t, "client", "client-secret", "refresh-0")
+	saveCustom(t, st, "p", ts, auth.Custom(), profile.Keyring, time.Now().Add(time.Hour))
+
+	r := runArgs(t, env, "", "token", "--profile", "p")
+	if r.code != 0 || r.stdout != "access-0\n" || r.stderr != "" || ts.Requests() != 0 {
+		t.Fatalf("the stored token: exit %d, stdout %q, stderr %q, %d requests; want access-0 and no request", r.code, r.stdout, r.stderr, ts.Requests())
+	}
+	if r := runArgs(t, env, "", "token", "--profile", "p", "--format", "header"); r.code != 0 || r.stdout != "Authorization: Bearer access-0\n" {
+		t.Fatalf("--format header: exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
+	}
+	// It lives an hour, not two: one refresh, whose rotated refresh token is kept.
+	r = runArgs(t, env, "", "token", "--profile", "p", "--min-valid", "2h")
+	if r.code != 0 || r.stdout != "access-1\n" || ts.Requests() != 1 {
+		t.Fatalf("refresh: exit %d, stdout %q, stderr %q, %d requests", r.code, r.stdout, r.stderr, ts.Requests())
+	}
+	if p, err := st.Load("p"); err != nil || p.Secrets.RefreshToken != "refresh-1" || p.Secrets.AccessToken != "access-1" {
+		t.Errorf("after the refresh the profile holds %+v, %v", p.Secrets, err)
+	}
+	if r = runArgs(t, env, "", "token", "--profile", "p"); r.stdout != "access-1\n" || ts.Requests() != 1 {
+		t.Errorf("the refreshed token was not reused: %q after %d requests", r.stdout, ts.Requests())
+	}
+}
+
+func TestRunTokenDeadRefreshToken(t *testing.T) {
+	env, st := profileEnv(t)
+	ts := profiletest.NewTokenServer(t, "123-abc.apps.googleusercontent.com", "GOCSPX-secret", "refresh-0")
+	saveCustom(t, st, "home", ts, auth.SDM(), profile.Keyring, time.Now().Add(-time.Minute))
+	ts.Revoke()
+	r := runArgs(t, env, "", "token", "--profile", "home")
+	if r.code != exitRejectedCode || r.stdout != "" {
+		t.Fatalf("exit %d, stdout %q; want 3 and nothing", r.code, r.stdout)
+	}
+	for _, want := range []string{"refresh token rejected", "invalid_grant", "Sign in again: nestauth --profile home", "dies after 7 days"} {
+		if !strings.Contains(r.stderr, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, r.stderr)
+		}
+	}
+	if strings.Contains(r.stderr, "GOCSPX-secret") || strings.Contains(r.stderr, "refresh-0") {
+		t.Errorf("stderr shows a secret: %s", r.stderr)
+	}
+}
+
+func TestRunTokenFailures(t *testing.T) {
+	env, st := profileEnv(t)
+	r := runArgs(t, env, "", "token", "--profile", "nope")
+	if r.code != exitUsage || !strings.Contains(r.stderr, `no saved profile "nope"`) || !strings.Contains(r.stderr, "nestauth --profile nope") || !strings.Contains(r.stderr, "press s") {
+		t.Errorf("no profile: exit %d, stderr %s", r.code, r.stderr)
+	}
+
+	ts := profiletest.NewTokenServer(t, "client", "secret", "refresh-0")
+	saveCustom(t, st, "k", ts, auth.Custom(), profile.Keyring, time.Now().Add(time.Hour))
+	keyring.MockInitWithError(errors.New("The name org.freedesktop.secrets was not provided by any .service files"))
+	r = runArgs(t, env, "", "token", "--profile", "k")
+	if r.code != exitFailure || !strings.Contains(r.stderr, "--store file") || r.stdout != "" {
+		t.Errorf("no keyring: exit %d, stdout %q, stderr %s", r.code, r.stdout, r.stderr)
+	}
+
+	testkit.WriteFile(t, filepath.Join(env["NESTAUTH_CONFIG_DIR"], profile.SettingsFile), "[profile bad]\nprovider = sdm\npkce = maybe\n")
+	r = runArgs(t, env, "", "token", "--profile", "bad")
+	if r.code != exitFailure || !strings.Contains(r.stderr, profile.SettingsFile+":3:") {
+		t.Errorf("damaged: exit %d, stderr %s; want the path and line", r.code, r.stderr)
+	}
+}
+
+func TestRunExchangeSave(t *testing.T) {
+	env, st := profileEnv(t)
+	env["NESTAUTH_CLIENT_SECRET"] = "cs-exchange"
+	ep, tokenURL := newTokenEndpoint(t, 200, `{"access_token":"at-1","token_type":"Bearer","expires_in":3600,"refresh_token":"rt-1"}`)
+	r := runArgs(t, env, "", "exchange", "--no-pkce", "--provider", "custom", "--client-id", "id", "--token-url", tokenURL,
+		"--code", "c0de", "--save", "--profile", "scripts", "--store", "file")
+	if r.code != 0 || ep.count() != 1 || testkit.DecodeToken(t, r.stdout).AccessToken != "at-1" {
+		t.Fatalf("exit %d, %d requests, stdout %q, stderr %s", r.code, ep.count(), r.stdout, r.stderr)
+	}
+	dir := env["NESTAUTH_CONFIG_DIR"]
+	for _, want := range []string{"saved profile scripts", filepath.Join(dir, profile.SettingsFile), filepath.Join(dir, profile.SecretsFile), "not encrypted", "nestauth token --profile scripts"} {
+		if !strings.Contains(testkit.SquashSpace(r.stderr), want) {
+			t.Errorf("stderr lacks %q:\n%s", want, r.stderr)
+		}
+	}
+	settings := testkit.ReadFile(t, filepath.Join(dir, profile.SettingsFile))
+	for _, secret := range []string{"cs-exchange", "at-1", "rt-1"} {
+		if strings.Contains(settings, secret) {
+			t.Errorf("the settings file holds the secret %q:\n%s", secret, settings)
+		}
+	}
+	for path, mode := range map[string]os.FileMode{dir: 0o700, filepath.Join(dir, profile.SettingsFile): 0o600, filepath.Join(dir, profile.SecretsFile): 0o600} {
+		if fi, err := os.Stat(path); err != nil || fi.Mode().Perm() != mode {
+			t.Errorf("%s: %v, %v; want mode %04o", path, fi.Mode(), err, mode)
+		}
+	}
+	p, err := st.Load("scripts")
+	if err != nil || p.Secrets.ClientSecret != "cs-exchange" || p.Secrets.RefreshToken != "rt-1" || p.Settings.TokenURL != tokenURL || p.Settings.SecretsIn != profile.File {
+		t.Errorf("saved %+v, %v", p, err)
+	}
+	// The token command now works from it, with no request.
+	if r = runArgs(t, env, "", "token", "--profile", "scripts"); r.stdout != "at-1\n" || ep.count() != 1 {
+		t.Errorf("token: %q, %d requests", r.stdout, ep.count())
+	}
+}
+
+func TestRunExchangeSaveNoKeyring(t *testing.T) {
+	env, _ := profileEnv(t)
+	keyring.MockInitWithError(errors.New("exec: \"dbus-launch\": executable file not found in $PATH"))
+	env["NESTAUTH_CLIENT_SECRET"] = "cs"
+	_, tokenURL := newTokenEndpoint(t, 200, `{"access_token":"at-1","token_type":"Bearer","expires_in":3600}`)
+	r := runArgs(t, env, "", "exchange", "--no-pkce", "--provider", "custom", "--client-id", "id", "--token-url", tokenURL, "--code", "c", "--save")
+	// The code is spent: the token is printed even though saving failed.
+	if r.code != exitFailure || testkit.DecodeToken(t, r.stdout).AccessToken != "at-1" {
+		t.Fatalf("exit %d, stdout %q", r.code, r.stdout)
+	}
+	// The message says the printed token is good, and how to save next time.
+	for _, want := range []string{"profile default was not saved", "no Secret Service", "--store file", "not encrypted",
+		"The token printed on stdout is good", "--output PATH", "exchange needs a new code"} {
+		if !strings.Contains(testkit.SquashSpace(r.stderr), want) {
+			t.Errorf("stderr lacks %q:\n%s", want, r.stderr)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(env["NESTAUTH_CONFIG_DIR"], profile.SettingsFile)); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("a half-saved profile: %v", err)
+	}
+}
+
+func TestRunRefreshSaveKeepsTheRefreshToken(t *testing.T) {
+	env, st := profileEnv(t)
+	env["NESTAUTH_CLIENT_SECRET"] = "cs"
+	// Google answers a refresh without a refresh token: the one given stays.
+	_, tokenURL := newTokenEndpoint(t, 200, `{"access_token":"at-2","token_type":"Bearer","expires_in":3600}`)
+	r := runArgs(t, env, "rt-given\n", "refresh", "--provider", "custom", "--client-id", "id", "--token-url", tokenURL, "--save", "--profile", "r")
+	if r.code != 0 || !strings.Contains(r.stderr, "saved profile r") {
+		t.Fatalf("exit %d, stderr %s", r.code, r.stderr)
+	}
+	if p, err := st.Load("r"); err != nil || p.Secrets.RefreshToken != "rt-given" || p.Secrets.AccessToken != "at-2" || p.Settings.SecretsIn != profile.Keyring {
+		t.Errorf("saved %+v, %v", p.Secrets, err)
+	}
+	if v, err := keyring.Get(profile.Service, "r/refresh_token"); err != nil || v != "rt-given" {
+		t.Errorf("the keyring's refresh token = %q, %v", v, err)
+	}
+}
+
+func TestRunProfilesAndForget(t *testing.T) {
+	env, st := profileEnv(t)
+	ts := profiletest.NewTokenServer(t, "client-k", "secret-k", "refresh-k")
+	saveCustom(t, st, "k", ts, auth.Custom(), profile.Keyring, time.Now().Add(30*time.Minute))
+	tf := profiletest.NewTokenServer(t, "client-f", "secret-f", "refresh-f")
+	saveCustom(t, st, "f", tf, auth.Custom(), profile.File, time.Now().Add(-time.Hour))
+	settings := filepath.Join(env["NESTAUTH_CONFIG_DIR"], profile.SettingsFile)
+	f, err := os.OpenFile(settings, os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = f.WriteString("\n[profile hand]\nprovider = sdm\nauth_style = digest\n")
+	if err := errors.Join(err, f.Close()); err != nil {
+		t.Fatal(err)
+	}
+
+	r := runArgs(t, env, "", "profiles")
+	if r.code != 0 {
+		t.Fatalf("exit %d, stderr %s", r.code, r.stderr)
+	}
+	lines := strings.Split(strings.TrimSpace(r.stdout), "\n")
+	if len(lines) != 4 || !strings.HasPrefix(lines[0], "PROFILE") {
+		t.Fatalf("want a header and three profiles:\n%s", r.stdout)
+	}
+	for i, want := range [][]string{
+		{"k ", "custom", "client-k", "keyring", "expires in 30 minutes, on "},
+		{"f ", "custom", "client-f", "file", "expired", "refreshed on use"},
+		{"hand", "damaged", settings + ":", "auth_style"},
+	} {
+		for _, w := range want {
+			if !strings.Contains(lines[i+1], w) {
+				t.Errorf("line %d lacks %q: %q", i+1, w, lines[i+1])
+			}
+		}
+	}
+	for _, secret := range []string{"secret-k", "secret-f", "refresh-k", "refresh-f", "access-0"} {
+		if strings.Contains(r.stdout+r.stderr, secret) {
+			t.Errorf("profiles shows the secret %q:\n%s", secret, r.stdout)
+		}
+	}
+
+	r = runArgs(t, env, "", "forget", "--profile", "k")
+	if r.code != 0 || !strings.Contains(r.stdout, "deleted keyring entry nestauth k/client_secret") || !strings.Contains(r.stdout, "deleted settings [profile k] in "+settings) {
+		t.Errorf("forget k: exit %d, stdout %q, stderr %s", r.code, r.stdout, r.stderr)
+	}
+	for _, what := range []string{"client_secret", "refresh_token", "access_token"} {
+		if _, err := keyring.Get(profile.Service, "k/"+what); !errors.Is(err, keyring.ErrNotFound) {
+			t.Errorf("keyring entry k/%s after forget: %v", what, err)
+		}
+	}
+	r = runArgs(t, env, "", "forget", "--profile", "f")
+	if r.code != 0 || !strings.Contains(r.stdout, "deleted secrets of f in") {
+		t.Errorf("forget f: exit %d, stdout %q, stderr %s", r.code, r.stdout, r.stderr)
+	}
+	if _, err := os.Stat(filepath.Join(env["NESTAUTH_CONFIG_DIR"], profile.SecretsFile)); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("the secrets file outlived its last profile: %v", err)
+	}
+	if r = runArgs(t, env, "", "forget", "--profile", "hand"); r.code != 0 {
+		t.Errorf("a damaged profile cannot be forgotten: exit %d, %s", r.code, r.stderr)
+	}
+	if _, err := os.Stat(settings); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("the settings file outlived its last profile: %v", err)
+	}
+	if r = runArgs(t, env, "", "forget", "--profile", "k"); r.code != exitUsage || !strings.Contains(r.stderr, "nothing to forget") {
+		t.Errorf("forget twice: exit %d, %s", r.code, r.stderr)
+	}
+	if r = runArgs(t, env, "", "profiles"); r.code != 0 || r.stdout != "" || !strings.Contains(r.stderr, "No saved profiles") {
+		t.Errorf("no profiles: exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
+	}
+}
+
+func TestRunForgetRevoke(t *testing.T) {
+	env, st := profileEnv(t)
+	ts := profiletest.NewTokenServer(t, "client", "secret", "refresh-0")
+	revoke, revokeURL := newTokenEndpoint(t, 200, "")
+	p := auth.Custom()
+	p.RevokeURL = revokeURL
+	saveCustom(t, st, "p", ts, p, profile.Keyring, time.Now().Add(time.Hour))
+
+	revoke.status = 503
+	r := runArgs(t, env, "", "forget", "--profile", "p", "--revoke")
+	if r.code != exitServer || !strings.Contains(r.stderr, "was not deleted") {
+		t.Errorf("a failed revocation: exit %d, stderr %s", r.code, r.stderr)
+	}
+	if _, err := st.Load("p"); err != nil {
+		t.Fatalf("a failed revocation deleted the profile: %v", err)
+	}
+
+	// A token the server calls already dead leaves nothing to revoke: the
+	// profile goes, with the server's word for it.
+	saveCustom(t, st, "dead", ts, p, profile.Keyring, time.Now().Add(time.Hour))
+	revoke.mu.Lock()
+	revoke.status, revoke.body = 400, `{"error":"invalid_token","error_description":"token expired"}`
+	revoke.mu.Unlock()
+	r = runArgs(t, env, "", "forget", "--profile", "dead", "--revoke")
+	if r.code != 0 || strings.Contains(r.stderr, "Codes are single-use") || !strings.Contains(r.stdout, "deleted settings [profile dead]") {
+		t.Errorf("an already dead token: exit %d, stdout %q, stderr %s", r.code, r.stdout, r.stderr)
+	}
+
+	revoke.mu.Lock()
+	revoke.status, revoke.body = 200, ""
+	revoke.mu.Unlock()
+	r = runArgs(t, env, "", "forget", "--profile", "p", "--revoke")
+	if r.code != 0 || !strings.Contains(r.stdout, "revoked the tokens of profile p") || !strings.Contains(r.stdout, "deleted settings [profile p]") {
+		t.Fatalf("exit %d, stdout %q, stderr %s", r.code, r.stdout, r.stderr)
+	}
+	var sent []string
+	revoke.mu.Lock()
+	for _, req := range revoke.requests[len(revoke.requests)-2:] {
+		sent = append(sent, req.form.Get("token_type_hint")+"="+req.form.Get("token"))
+	}
+	revoke.mu.Unlock()
+	if strings.Join(sent, " ") != "refresh_token=refresh-0 access_token=access-0" {
+		t.Errorf("revoked %q; want the refresh token, then the access token", sent)
+	}
+}
+
+func TestRunProfileFlags(t *testing.T) {
+	secret := map[string]string{"NESTAUTH_CLIENT_SECRET": "s3cret"}
+	tests := []struct {
+		name string
+		env  map[string]string
+		args []string
+		code int
+		has  []string
+	}{
+		{"help lists the commands", nil, []string{"--help"}, 0, []string{"nestauth token", "nestauth profiles", "nestauth forget", "--profile NAME", "--save", "--store keyring|file", "NOT encrypted"}},
+		{"token help", nil, []string{"token", "--help"}, 0, []string{"--profile", "--min-valid", "--timeout", "3 refresh token rejected", "2 usage or no such profile"}},
+		{"profiles help", nil, []string{"profiles", "--help"}, 0, []string{"NESTAUTH_CONFIG_DIR", "Never a secret"}},
+		{"forget help", nil, []string{"forget", "--help"}, 0, []string{"--profile NAME", "--revoke"}},
+		{"exchange help", nil, []string{"exchange", "--help"}, 0, []string{"--save", "--profile", "--store"}},
+		{"refresh help", nil, []string{"refresh", "--help"}, 0, []string{"--save", "--profile", "--store"}},
+		{"bad name", nil, []string{"token", "--profile", "../x"}, 2, []string{"--profile", "letters, digits"}},
+		{"bad store", nil, []string{"--provider", "nest", "--store", "cloud"}, 2, []string{"--store", "not keyring or file"}},
+		{"token takes no provider flags", nil, []string{"token", "--token-url", "https://x.example/token"}, 2, []string{"--token-url does not apply to token"}},
+		{"profiles takes no profile", nil, []string{"profiles", "--profile", "x"}, 2, []string{"unknown flag --profile"}},
+		{"forget needs a name", nil, []string{"forget"}, 2, []string{"forget needs --profile NAME"}},
+		{"negative min-valid", nil, []string{"token", "--min-valid", "-1s"}, 2, []string{"--min-valid"}},
+		{"demo saves nothing", nil, []string{"--demo", "--save"}, 2, []string{"--demo"}},
+		{"exchange profile without save", secret, []string{"exchange", "--provider", "nest", "--client-id", "id", "--code", "c", "--profile", "p"}, 2, []string{"add --save"}},
+		{"wizard profile of another provider", nil, nil, 2, []string{"saved for --provider custom, not sdm"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			env := tt.env
+			args := tt.args
+			if args == nil { // a saved custom profile, asked for with --provider sdm
+				var st profile.Store
+				env, st = profileEnv(t)
+				ts := profiletest.NewTokenServer(t, "client", "secret", "refresh-0")
+				saveCustom(t, st, "c", ts, auth.Custom(), profile.Keyring, time.Now())
+				args = []string{"--profile", "c", "--provider", "sdm"}
+			}
+			r := runArgs(t, env, "", args...)
+			if r.code != tt.code || r.stdout != "" {
+				t.Errorf("exit %d, stdout %q; want %d and nothing; stderr:\n%s", r.code, r.stdout, tt.code, r.stderr)
+			}
+			for _, s := range tt.has {
+				if !strings.Contains(r.stderr, s) {
+					t.Errorf("stderr lacks %q:\n%s", s, r.stderr)
+				}
+			}
+		})
+	}
+}
+
+func TestSavedAgainKeepsItsStore(t *testing.T) {
+	env, st := profileEnv(t)
+	env["NESTAUTH_CLIENT_SECRET"] = "cs"
+	_, tokenURL := newTokenEndpoint(t, 200, `{"access_token":"at","token_type":"Bearer","expires_in":3600}`)
+	args := []string{"refresh", "--provider", "custom", "--client-id", "id", "--token-url", tokenURL, "--save", "--profile", "f"}
+	for i, extra := range [][]string{{"--store", "file"}, nil, {"--store", "keyring"}} {
+		want := []profile.Backend{profile.File, profile.File, profile.Keyring}[i]
+		if r := runArgs(t, env, "rt\n", append(args, extra...)...); r.code != 0 {
+			t.Fatalf("save %d: exit %d, %s", i, r.code, r.stderr)
+		}
+		if p, err := st.Load("f"); err != nil || p.Settings.SecretsIn != want {
+			t.Errorf("save %d (%q): secrets in %v, %v; want %v", i, extra, p.Settings.SecretsIn, err, want)
+		}
+	}
+}

@@ -1,0 +1,126 @@
+package cli
+
+import (
+	"nestauth/internal/testkit"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"nestauth/auth"
+)
+
+// wantStderr fails for each of wants stderr lacks.
+func wantStderr(t *testing.T, stderr string, wants ...string) {
+	t.Helper()
+	for _, want := range wants {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, stderr)
+		}
+	}
+}
+
+var plainAuthURLRE = regexp.MustCompile(`(?m)^http://127\.0\.0\.1:\d+/auth\?\S+$`)
+
+// Custom from the list asks what the wizard asks: the issuer (its metadata
+// gives the endpoints and the openid scope), the scopes, the redirect URI.
+func TestPlainCustomDiscovers(t *testing.T) {
+	ep, tokenURL := newTokenEndpoint(t, 200, `{"access_token":"at-1","token_type":"Bearer"}`)
+	ms := newMetadataServer(t, func(d map[string]any) {
+		d["token_endpoint"], d["scopes_supported"] = tokenURL, []string{"openid", "email"}
+	})
+	r := runArgs(t, nil, "5\n"+ms.URL+"\n\nhttps://example.com/cb\ncid\ncs\nabc\n", "--plain")
+	if r.code != 0 || r.stdout != "at-1\n" {
+		t.Fatalf("exit %d, stdout %q; stderr:\n%s", r.code, r.stdout, r.stderr)
+	}
+	wantStderr(t, r.stderr, "Step 2: Issuer\n", "Found the endpoints in "+ms.URL+"/.well-known/openid-configuration.",
+		"Step 3: Scopes\n", "Scopes (Enter for openid; - for the server's default): ",
+		"Step 4: Redirect URI\n", "Step 7 of 9: Authorize\n")
+	if strings.Contains(r.stderr, "Empty asks") || strings.Contains(r.stderr, " of 8") {
+		t.Errorf("the scopes' intro contradicts the prompt, or the total changed:\n%s", r.stderr)
+	}
+	u, err := url.Parse(plainAuthURLRE.FindString(r.stderr))
+	if err != nil || u.Query().Get("scope") != "openid" || u.Query().Get("redirect_uri") != "https://example.com/cb" || u.Query().Get("code_challenge") == "" {
+		t.Errorf("authorization URL %v (%v): want the scope, the redirect URI and a PKCE challenge", u, err)
+	}
+	f := ep.only(t).form
+	if f.Get("code") != "abc" || f.Get("redirect_uri") != "https://example.com/cb" || f.Get("code_verifier") == "" {
+		t.Errorf("token request %v", f)
+	}
+	if strings.Contains(r.stderr, "needs its endpoints from flags") {
+		t.Errorf("a dead end:\n%s", r.stderr)
+	}
+}
+
+// No metadata: an empty line at the Issuer types the endpoints; a failed
+// discovery asks again.
+func TestPlainCustomTypedEndpoints(t *testing.T) {
+	ep, tokenURL := newTokenEndpoint(t, 200, `{"access_token":"at-2","token_type":"Bearer"}`)
+	ms := newMetadataServer(t, nil) // 404
+	stdin := strings.Join([]string{ms.URL, "", "ftp://x", "https://login.example.com/authorize", tokenURL, "read write", "", "cid", "cs", "abc"}, "\n") + "\n"
+	r := runArgs(t, nil, stdin, "--plain", "--provider", "custom")
+	if r.code != 0 || r.stdout != "at-2\n" {
+		t.Fatalf("exit %d, stdout %q; stderr:\n%s", r.code, r.stdout, r.stderr)
+	}
+	wantStderr(t, r.stderr, "Step 1: Issuer\n", "Error: Could not read the issuer's metadata", "press Enter on an empty line to type the endpoints",
+		"Step 2: Authorization endpoint\n", "Step 3: Token endpoint\n", "Step 4: Scopes\nThe scopes to ask for",
+		"Scopes (Enter for the server's default): ", "Step 5: Redirect URI\n", "Step 6 of 10: Client ID\n", "No --redirect-uri was given")
+	if n := strings.Count(r.stderr, "Authorization endpoint: "); n != 2 {
+		t.Errorf("the authorization endpoint was asked %d times, want 2 (ftp refused):\n%s", n, r.stderr)
+	}
+	if u := regexp.MustCompile(`(?m)^https://login\.example\.com/authorize\?\S+$`).FindString(r.stderr); !strings.Contains(u, "scope=read+write") {
+		t.Errorf("authorization URL %q: want the scopes", u)
+	}
+	ep.only(t)
+}
+
+// The device flow in plain mode (the step count follows what is known, as
+// the wizard's does): the server offers it and there is no
+// redirect URI, so the user code is shown and polled for; --save keeps it.
+func TestPlainDeviceFlow(t *testing.T) {
+	env, st := profileEnv(t)
+	ds := newDeviceServer(t, &deviceServer{polls: []string{"authorization_pending"}})
+	ms := newMetadataServer(t, func(d map[string]any) {
+		d["token_endpoint"], d["device_authorization_endpoint"] = ds.URL+"/token", ds.URL+"/device/code"
+		d["grant_types_supported"] = []string{"authorization_code", auth.GrantDeviceCode}
+	})
+	r := runArgs(t, env, "repo\n\ncid\ncs\n", "--plain", "--issuer", ms.URL, "--save", "--profile", "dev")
+	if r.code != 0 || r.stdout != "gho_DEVICE\n" {
+		t.Fatalf("exit %d, stdout %q; stderr:\n%s", r.code, r.stdout, r.stderr)
+	}
+	wantStderr(t, r.stderr, "Step 1: Scopes\n", "Step 3 of 6: Client ID\n", "Step 5 of 6: Device code\n", "/login/device", "WDJB-MJHT", "Saved profile dev")
+	if strings.Contains(r.stderr, "Issuer") { // --issuer's discovery asks nothing: no step
+		t.Errorf("an Issuer step that never asks:\n%s", r.stderr)
+	}
+	if strings.Contains(r.stderr, "Authorization code") || strings.Contains(r.stderr, "Open this URL") {
+		t.Errorf("asked for a code in the device flow:\n%s", r.stderr)
+	}
+	if p, err := st.Load("dev"); err != nil || p.Secrets.AccessToken != "gho_DEVICE" {
+		t.Errorf("profile %+v, %v", p, err)
+	}
+	ds.mu.Lock()
+	defer ds.mu.Unlock()
+	if ds.n != 2 || ds.scopes[0] != "repo" {
+		t.Errorf("%d polls, scopes %q", ds.n, ds.scopes)
+	}
+}
+
+// The secret's intro is true in plain mode: no s key here, --save is the way.
+func TestPlainSecretIntro(t *testing.T) {
+	r := runArgs(t, nil, "cid\n", "--plain", "--provider", "nest")
+	wantStderr(t, r.stderr, "never logged, and stored only if you save a profile (--save).")
+	if strings.Contains(r.stderr, "s on the token step") {
+		t.Errorf("plain has no s key:\n%s", r.stderr)
+	}
+}
+
+// Plain mode keeps a token --format cannot show: JSON on stdout, a note.
+func TestPlainFormatFallsBackToJSON(t *testing.T) {
+	_, tokenURL := newTokenEndpoint(t, 200, `{"access_token":"mac-1","token_type":"mac"}`)
+	r := runArgs(t, nil, "cid\ncs\nabc\n", "--plain", "--provider", "custom", "--auth-url", "https://login.example.com/authorize",
+		"--token-url", tokenURL, "--redirect-uri", "https://example.com/cb", "--format", "header")
+	if r.code != 0 || decodeTokenJSON(t, r.stdout)["access_token"] != "mac-1" {
+		t.Fatalf("exit %d, stdout %q; stderr:\n%s", r.code, r.stdout, r.stderr)
+	}
+	wantStderr(t, testkit.SquashSpace(r.stderr), "Note: --format header cannot show this token", "went to stdout as JSON instead")
+}

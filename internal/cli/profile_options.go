@@ -1,0 +1,344 @@
+package cli
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"time"
+
+	"nestauth/auth"
+	"nestauth/internal/profile"
+	"nestauth/ui"
+)
+
+// profileCommands take everything from a saved profile: no provider or
+// client flags.
+var profileCommands = map[string]bool{"token": true, "profiles": true, "forget": true}
+
+// profileCommandFlags are the flags each profile command takes.
+var profileCommandFlags = map[string]map[string]bool{
+	"token":    {"profile": true, "min-valid": true, "timeout": true, "version": true, "format": true, "output": true, "force": true},
+	"forget":   {"profile": true, "revoke": true, "timeout": true, "version": true},
+	"profiles": {"version": true},
+}
+
+// profileFlags defines cmd's profile flags on fs; it returns --store's value.
+func (o *profileOptions) profileFlags(fs *flag.FlagSet, cmd string) *string {
+	store := new(string)
+	*store = profile.Keyring.String()
+	if cmd != "profiles" {
+		fs.StringVar(&o.profile, "profile", profile.DefaultName, "")
+	}
+	switch cmd {
+	case "wizard", "exchange", "refresh", "device":
+		fs.BoolVar(&o.save, "save", false, "")
+		fs.StringVar(store, "store", *store, "")
+	case "token":
+		fs.DurationVar(&o.minValid, "min-valid", 60*time.Second, "")
+	case "forget":
+		fs.BoolVar(&o.revoke, "revoke", false, "")
+	}
+	return store
+}
+
+// checkProfileFlags checks the profile flags given (set) for cmd and finds
+// the settings directory.
+func (o *options) checkProfileFlags(cmd string, set map[string]bool, store string, getenv func(string) string) error {
+	if allowed, ok := profileCommandFlags[cmd]; ok {
+		for name := range set {
+			if !allowed[name] {
+				return usagef("--%s does not apply to %s: the saved profile holds the settings", name, cmd)
+			}
+		}
+	}
+	o.profileSet, o.storeSet = set["profile"], set["store"]
+	if cmd != "profiles" {
+		if err := profile.ValidateName(o.profile); err != nil {
+			return usagef("--profile: %v", err)
+		}
+	}
+	var err error
+	if o.store, err = profile.ParseBackend(store); err != nil {
+		return usagef("--store: %v", err)
+	}
+	switch {
+	case cmd == "forget" && !o.profileSet:
+		return usagef("forget needs --profile NAME: 'nestauth profiles' lists them")
+	case o.minValid < 0:
+		return usagef("--min-valid cannot be negative")
+	case o.demo && (o.save || o.profileSet || set["store"]):
+		return usagef("--demo's server lives only while the wizard runs: there is no profile to save or load")
+	case (cmd == "exchange" || cmd == "refresh") && !o.save && o.profileSet || cmd != "wizard" && !o.save && set["store"]:
+		return usagef("--profile and --store say where --save puts the result: add --save")
+	}
+	o.settingsDir, o.settingsErr = profile.DefaultDir(getenv)
+	return nil
+}
+
+// profiles is the store of saved profiles.
+func (o *options) profiles() (profile.Store, error) {
+	if o.settingsErr != nil {
+		return profile.Store{}, o.settingsErr
+	}
+	return profile.Store{Dir: o.settingsDir}, nil
+}
+
+// saveProfile saves cfg and tok as o.profile, signed in with flow ("" for
+// a refresh, which keeps the saved one): the secrets where --store says,
+// else where the profile kept them, else in the keyring. --issuer is kept,
+// or the saved issuer while the token endpoint stays the same.
+func (o *options) saveProfile(cfg auth.Config, tok *auth.Token, flow string) (profile.Saved, error) {
+	st, err := o.profiles()
+	if err != nil {
+		return profile.Saved{}, err
+	}
+	set := profile.SettingsFor(cfg, o.store)
+	set.Issuer, set.Flow = o.issuer, flow
+	if old, err := st.Load(o.profile); err == nil {
+		if !o.storeSet { // saved again, a profile keeps its secrets where they are
+			set.SecretsIn = old.Settings.SecretsIn
+		}
+		if set.Issuer == "" && old.Settings.Provider == set.Provider && old.Settings.TokenURL == set.TokenURL {
+			set.Issuer = old.Settings.Issuer
+		}
+		set.Flow = cmp.Or(set.Flow, old.Settings.Flow)
+	}
+	return st.Save(o.profile, set, profile.SecretsFor(cfg, tok))
+}
+
+// commandFlow is the flow exchange, refresh and device sign in with.
+var commandFlow = map[string]string{"exchange": profile.FlowCode, "device": profile.FlowDevice}
+
+// wizardFlow is the flow the wizard in mode signs in with for cfg, as
+// ui's useDevice and plain mode's decide it.
+func wizardFlow(mode ui.DeviceMode, cfg auth.Config) string {
+	if mode == ui.DeviceAlways || mode == ui.DeviceAuto && cfg.DeviceURL != "" && cfg.RedirectURI == "" {
+		return profile.FlowDevice
+	}
+	return profile.FlowCode
+}
+
+// saveAndSay saves exchange's, refresh's or device's result (--save) and
+// says on stderr where it went. A failed save is exit 1, though the token
+// was printed: the message says that token is good, and how to save next time.
+func (o *options) saveAndSay(stderr io.Writer, cmd string, cfg auth.Config, tok *auth.Token) int {
+	saved, err := o.saveProfile(cfg, tok, commandFlow[cmd])
+	if err != nil {
+		kept := "The token printed on stdout is good: keep that output (next time, --output PATH also writes it to a file, mode 0600)."
+		if o.sink.path != "" {
+			kept = "The token written to " + o.sink.path + " is good: keep it."
+		}
+		failf(stderr, "profile %s was not saved: %v. %s %s", o.profile, err, kept, saveAgain[cmd])
+		return exitFailure
+	}
+	say(stderr, fmt.Sprintf("nestauth: saved profile %s: settings in %s, secrets in %s. 'nestauth token --profile %s' prints a valid access token from now on.",
+		o.profile, saved.SettingsPath, saved.SecretsWhere, o.profile))
+	return exitOK
+}
+
+// saveAgain says how to save a profile after a failed save, by command.
+var saveAgain = map[string]string{
+	"exchange": "To save a profile, exchange needs a new code (this one is used up): run it again with --save once the store works, or with --store file.",
+	"refresh":  "To save a profile, run refresh --save again once the store works, or with --store file (with the refresh token printed, if the server sent a new one).",
+	"device":   "To save a profile, run nestauth device --save again once the store works, or with --store file.",
+}
+
+// wizardProfile fills the wizard's options from the saved profile: every
+// value shown and editable, not skipped; flags still win. A profile that
+// cannot be read stops the wizard when it was named, and is passed over
+// with a warning otherwise.
+func (o *options) wizardProfile(uo *ui.Options, stderr io.Writer) error {
+	st, err := o.profiles()
+	if err != nil {
+		if o.profileSet {
+			return err
+		}
+		return nil // no settings directory: nothing saved to load
+	}
+	p, err := st.Load(o.profile)
+	switch {
+	case errors.Is(err, profile.ErrNoProfile):
+		return nil
+	case err != nil && o.profileSet:
+		return fmt.Errorf("profile %s cannot be read: %w. Fix it, or start afresh: nestauth forget --profile %s", o.profile, err, o.profile)
+	case err != nil:
+		failf(stderr, "note: the saved profile %s was not loaded: %v", o.profile, err)
+		return nil
+	}
+	cfg, err := p.Config()
+	if err != nil {
+		return fmt.Errorf("profile %s: %w", o.profile, err)
+	}
+	pf := o.providerFlags
+	if err := o.underSaved(&pf, cfg); err != nil {
+		return err
+	}
+	providers, err := pf.providers("wizard", false)
+	if err != nil {
+		return err
+	}
+	uo.Providers = providers
+	uo.ClientID, uo.ClientSecret, uo.ProjectID = o.clientID, o.clientSecret, o.projectID
+	uo.Prefill = true
+	if o.device == ui.DeviceAuto { // --device and --no-device win
+		switch p.Settings.Flow {
+		case profile.FlowDevice:
+			uo.Device = ui.DeviceAlways
+		case profile.FlowCode:
+			uo.Device = ui.DeviceNever
+		}
+	}
+	return nil
+}
+
+// underSaved puts the saved cfg under the flags: its provider under pf's
+// overrides, its client where no flag or variable gave one.
+func (o *options) underSaved(pf *providerFlags, cfg auth.Config) error {
+	if pf.id != "" && pf.id != cfg.Provider.ID {
+		return usagef("profile %s is saved for --provider %s, not %s: leave out --provider, or pick another --profile", o.profile, cfg.Provider.ID, pf.id)
+	}
+	pf.id, pf.saved = "", &cfg.Provider
+	o.clientID = cmp.Or(o.clientID, cfg.ClientID)
+	o.clientSecret = cmp.Or(o.clientSecret, cfg.ClientSecret)
+	o.projectID = cmp.Or(o.projectID, cfg.ProjectID)
+	return nil
+}
+
+// startFromProfile starts device, check or revoke --profile NAME from the
+// saved profile, as the wizard does; with device --save, a profile not saved
+// yet is created instead.
+func (o *options) startFromProfile(pf *providerFlags) error {
+	st, err := o.profiles()
+	if err != nil {
+		return err
+	}
+	p, err := st.Load(o.profile)
+	switch {
+	case errors.Is(err, profile.ErrNoProfile) && o.save:
+		return nil
+	case errors.Is(err, profile.ErrNoProfile):
+		return usagef("%v: 'nestauth profiles' lists them; to create one, sign in with --profile %s --save", err, o.profile)
+	case err != nil:
+		return fmt.Errorf("profile %s cannot be read: %w. Fix it, or start afresh: nestauth forget --profile %s", o.profile, err, o.profile)
+	}
+	cfg, err := p.Config()
+	if err != nil {
+		return fmt.Errorf("profile %s: %w", o.profile, err)
+	}
+	return o.underSaved(pf, cfg)
+}
+
+// wizardSave lets the wizard save its token as o.profile: with s on the
+// token step, or as soon as it arrives with --save.
+func (o *options) wizardSave(uo *ui.Options) {
+	if o.demo {
+		return // the demo server and its tokens end with the wizard
+	}
+	mode := uo.Device
+	save := func(cfg auth.Config, tok *auth.Token) (profile.Saved, error) {
+		return o.saveProfile(cfg, tok, wizardFlow(mode, cfg))
+	}
+	toFile := *o
+	toFile.store, toFile.storeSet = profile.File, true // f, after the keyring failed
+	uo.SaveToFile = func(cfg auth.Config, tok *auth.Token) (profile.Saved, error) {
+		return toFile.saveProfile(cfg, tok, wizardFlow(mode, cfg))
+	}
+	uo.Save, uo.Profile, uo.AutoSave = save, o.profile, o.save
+}
+
+// wizardSaved says, after the wizard, where its token was saved; with
+// --save, a token not saved makes the exit status 1.
+func (o *options) wizardSaved(m *ui.Model, status int, screen, stderr io.Writer) int {
+	saved := m.Saved()
+	switch {
+	case status != exitOK:
+		return status
+	case saved != nil:
+		say(screen, fmt.Sprintf("Saved profile %s: settings in %s; secrets in %s.", o.profile, saved.SettingsPath, saved.SecretsWhere))
+	case o.save:
+		why := "it was not saved"
+		if err := m.SaveErr(); err != nil {
+			why = auth.Sanitize(err.Error())
+		}
+		failf(stderr, "profile %s was not saved: %s", o.profile, why)
+		return exitFailure
+	}
+	return status
+}
+
+// profileFailed reports a profile that cannot be used, and exits 2 for a
+// bad command line, else 1.
+func profileFailed(stderr io.Writer, err error) int {
+	failf(stderr, "%v", err)
+	var u usageError
+	if errors.As(err, &u) {
+		return exitUsage
+	}
+	return exitFailure
+}
+
+// tokenFromProfile reports whether check or revoke takes its token from the
+// saved profile: --profile given, and no --token-file.
+func (o *options) tokenFromProfile() bool { return o.profileSet && o.tokenFile == "" }
+
+// profileTokenFailed reports why the saved profile gave no token, with the
+// exit status of nestauth token.
+func (o *options) profileTokenFailed(err error, stderr io.Writer) int {
+	st, serr := o.profiles()
+	if serr != nil {
+		failf(stderr, "%v", serr)
+		return exitFailure
+	}
+	return tokenFailed(st, o.profile, err, stderr)
+}
+
+// tokenToUse is the token check or revoke works on: with --profile and no
+// --token-file, the saved profile's (for check, refreshed first if it has
+// expired, and saved); else the one from --token-file or stdin.
+func (o *options) tokenToUse(stdin io.Reader, stderr io.Writer, fresh bool) (*auth.Token, error) {
+	if !o.tokenFromProfile() {
+		return readToken(o.tokenFile, stdin, stderr)
+	}
+	st, err := o.profiles()
+	if err != nil {
+		return nil, err
+	}
+	if fresh {
+		ctx, cancel := context.WithTimeout(context.Background(), o.timeout)
+		defer cancel()
+		return st.Token(ctx, o.profile, 0, nil)
+	}
+	p, err := st.Load(o.profile)
+	if err != nil {
+		return nil, err
+	}
+	return p.Secrets.Token(time.Now()), nil
+}
+
+// tokenFailed says why profile name has no token, and what to do.
+func tokenFailed(st profile.Store, name string, err error, stderr io.Writer) int {
+	var e *auth.Error
+	switch {
+	case errors.Is(err, profile.ErrNoProfile):
+		failf(stderr, "%v. Create it: run the wizard with '%s' and press s on the token step (or add --save), or 'nestauth exchange --profile %s --save ...'.",
+			err, profile.SignInCommand(name), name)
+		return exitUsage
+	case errors.As(err, &e) && e.Kind == auth.KindCode && e.Refresh:
+		line := fmt.Sprintf("profile %s: refresh token rejected: %v. Sign in again: %s (every saved value is filled in; only the code is new).",
+			name, e, profile.SignInCommand(name))
+		if p, err := st.Load(name); err == nil {
+			if cfg, err := p.Config(); err == nil && cfg.RefreshTokenWarning() != "" {
+				line += " Why it died: " + cfg.RefreshTokenWarning()
+			}
+		}
+		failf(stderr, "%s", line)
+		return exitRejectedCode
+	case errors.As(err, &e):
+		return printError(stderr, err)
+	}
+	failf(stderr, "profile %s: %v", name, err)
+	return exitFailure
+}

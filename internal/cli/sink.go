@@ -1,0 +1,123 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+
+	"nestauth/auth"
+	"nestauth/internal/output"
+)
+
+// tokenSink is where a token goes and how it is written: --format, and
+// --output (with --force) instead of stdout.
+type tokenSink struct {
+	format string // one of output.Formats
+	path   string // --output; "" is stdout
+	force  bool   // the file at path may be replaced
+}
+
+// defaults fills in the format: the wizard and token print the token alone, exchange
+// and refresh the JSON; a file gets the JSON, as the wizard's w writes it.
+func (s *tokenSink) defaults(cmd string) {
+	if s.format != "" {
+		return
+	}
+	s.format = "json"
+	if (cmd == "wizard" || cmd == "token") && s.path == "" {
+		s.format = "token"
+	}
+}
+
+// check refuses, before anything is sent, a format nestauth cannot write and
+// a file it would not write: no code must be spent on a token that then has
+// nowhere to go.
+func (s tokenSink) check() error {
+	if !slices.Contains(output.Formats, s.format) {
+		return fmt.Errorf("--format must be json, token, env or header, not %q", s.format)
+	}
+	if s.path == "" {
+		if s.force {
+			return errors.New("--force goes with --output PATH: it lets nestauth replace that file")
+		}
+		return nil
+	}
+	if fi, err := os.Lstat(s.path); err == nil {
+		if fi.IsDir() {
+			return fmt.Errorf("--output %s is a directory: name a file", s.path)
+		}
+		if !s.force {
+			return fmt.Errorf("--output %s exists: nestauth does not replace a file unless you add --force", s.path)
+		}
+	}
+	// The file is made in its directory, next to it: try that now.
+	probe, err := os.CreateTemp(filepath.Dir(s.path), ".nestauth-probe-*")
+	if err != nil {
+		return fmt.Errorf("--output %s cannot be written: %w", s.path, err)
+	}
+	_ = probe.Close()
+	return os.Remove(probe.Name())
+}
+
+// render is tok in the sink's format. A token the format cannot show (a
+// header for a token that is not a Bearer token, a NUL in env) comes as
+// JSON instead, and note says so: a token the server issued, with its code
+// spent, is never lost to a format.
+func (s tokenSink) render(tok *auth.Token) (b []byte, note string, err error) {
+	text, err := output.Format(tok, s.format)
+	if err == nil {
+		return []byte(text), "", nil
+	}
+	if s.format == "json" || errors.Is(err, output.ErrUnknownFormat) {
+		return nil, "", fmt.Errorf("--format %s: %w", s.format, err)
+	}
+	b, jerr := output.JSON(tok)
+	if jerr != nil {
+		return nil, "", fmt.Errorf("--format %s: %w", s.format, err)
+	}
+	return b, fmt.Sprintf("--format %s cannot show this token (%v), so it went to %s as JSON instead.", s.format, err, s.where()), nil
+}
+
+// fallbackNote is render's note for tok: why it went out as JSON, or "".
+func (s tokenSink) fallbackNote(tok *auth.Token) string {
+	_, note, _ := s.render(tok)
+	return note
+}
+
+// put writes b to the file, or to stdout.
+func (s tokenSink) put(b []byte, stdout io.Writer) error {
+	if s.path != "" {
+		return output.WriteFileAtomic(s.path, b, s.force)
+	}
+	_, err := stdout.Write(b)
+	return err
+}
+
+// write puts tok in the file, or on stdout; note is render's.
+func (s tokenSink) write(tok *auth.Token, stdout io.Writer) (note string, err error) {
+	b, note, err := s.render(tok)
+	if err != nil {
+		return "", err
+	}
+	return note, s.put(b, stdout)
+}
+
+// retry is what a run again needs when the token could not be written
+// where the sink says, for the advice after a failed write.
+func (s tokenSink) retry() string {
+	if s.path == "" {
+		return "a stdout it can write"
+	}
+	return "an --output path it can write"
+}
+
+// where says where write puts the token, for messages.
+func (s tokenSink) where() string {
+	if s.path == "" {
+		return "stdout"
+	}
+	return s.path
+}

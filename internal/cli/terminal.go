@@ -1,0 +1,79 @@
+package cli
+
+import (
+	"errors"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/colorprofile"
+	"github.com/charmbracelet/x/term"
+)
+
+const useExchange = "without one, use 'nestauth exchange' (see 'nestauth exchange --help')"
+
+// errNoTerminal: the wizard has nowhere to draw.
+var errNoTerminal = errors.New("the wizard needs a terminal; " + useExchange)
+
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(f.Fd())
+}
+
+// terminalWidth is the width of the terminal w is; 0 when w is none.
+func terminalWidth(w io.Writer) int {
+	if !isTerminal(w) {
+		return 0
+	}
+	width, _, err := term.GetSize(w.(*os.File).Fd())
+	if err != nil {
+		return 0
+	}
+	return width
+}
+
+// wizardScreen is where the wizard draws: stderr, or the terminal itself
+// when stderr is redirected. closeScreen releases what it opened.
+func wizardScreen(stderr io.Writer) (screen io.Writer, closeScreen func(), err error) {
+	if isTerminal(stderr) {
+		return stderr, func() {}, nil
+	}
+	tty, err := os.OpenFile("/dev/tty", os.O_WRONLY, 0)
+	if err != nil {
+		return nil, nil, errNoTerminal
+	}
+	return tty, func() { _ = tty.Close() }, nil
+}
+
+// colorProfile is what Bubble Tea would detect, minus its `tmux info` call:
+// that has no time limit, and a wedged tmux server would hold the first frame
+// forever. Inside tmux, TERM still gives 256 colours.
+func colorProfile(screen io.Writer) colorprofile.Profile {
+	var env []string
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "TMUX=") {
+			env = append(env, kv)
+		}
+	}
+	return colorprofile.Detect(screen, env)
+}
+
+// quitOnHangup ends the program on SIGHUP and SIGQUIT as Bubble Tea ends it
+// on SIGTERM, restoring the terminal: their default action would leave it
+// raw, with the cursor hidden. The returned func stops listening.
+func quitOnHangup(p *tea.Program) (stop func()) {
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, syscall.SIGHUP, syscall.SIGQUIT)
+	done := make(chan struct{})
+	go func() {
+		select {
+		case <-sigs:
+			p.Quit()
+		case <-done:
+		}
+	}()
+	return func() { signal.Stop(sigs); close(done) }
+}
