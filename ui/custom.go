@@ -10,10 +10,7 @@ import (
 
 // The Custom path: a provider without endpoints gets them in the wizard,
 // from its issuer's metadata (discovered in a command) or typed in, then
-// its scopes and redirect URI. The presets that take any scope ask for it.
-
-// scopeAsked lists the presets whose scopes are the person's choice.
-var scopeAsked = map[string]bool{"google": true, "github": true}
+// its scopes and redirect URI.
 
 // custom is the Custom path's state: what discovery found, or that the
 // endpoints are typed in.

@@ -15,39 +15,6 @@ import (
 // code on another device while the wizard polls the token endpoint, one
 // poll at a time, at the server's interval.
 
-// DeviceMode says when the wizard uses the device flow.
-type DeviceMode int
-
-const (
-	// DeviceAuto: when the provider has a device authorization endpoint
-	// (a discovered one only if the server lists the grant) and no
-	// redirect URI.
-	DeviceAuto DeviceMode = iota
-	// DeviceAlways: --device.
-	DeviceAlways
-	// DeviceNever: --no-device.
-	DeviceNever
-)
-
-// DeviceFlow asks for a device code and polls for the token; tests swap it.
-type DeviceFlow interface {
-	DeviceAuth(ctx context.Context, cfg auth.Config) (*auth.DeviceCode, error)
-	PollOnce(ctx context.Context, cfg auth.Config, dc *auth.DeviceCode) (*auth.Token, time.Duration, error)
-}
-
-// ConfigDevice runs the device flow with auth.Config.
-type ConfigDevice struct{}
-
-// DeviceAuth runs cfg.DeviceAuth at the provider's device endpoint, with its scopes.
-func (ConfigDevice) DeviceAuth(ctx context.Context, cfg auth.Config) (*auth.DeviceCode, error) {
-	return cfg.DeviceAuth(ctx, cfg.DeviceURL, cfg.Scopes)
-}
-
-// PollOnce runs cfg.PollOnce.
-func (ConfigDevice) PollOnce(ctx context.Context, cfg auth.Config, dc *auth.DeviceCode) (*auth.Token, time.Duration, error) {
-	return cfg.PollOnce(ctx, dc)
-}
-
 // What the device flow's commands send back, each tagged with the session
 // (one per code) it belongs to.
 type (

@@ -9,19 +9,6 @@ import (
 	"nestauth/auth"
 )
 
-// Exchanger trades a code for a token; tests swap it.
-type Exchanger interface {
-	Exchange(ctx context.Context, cfg auth.Config, code, verifier string) (*auth.Token, error)
-}
-
-// ConfigExchanger exchanges with auth.Config.Exchange.
-type ConfigExchanger struct{}
-
-// Exchange runs cfg.Exchange.
-func (ConfigExchanger) Exchange(ctx context.Context, cfg auth.Config, code, verifier string) (*auth.Token, error) {
-	return cfg.Exchange(ctx, code, verifier)
-}
-
 // What an exchange ends with, tagged with its attempt.
 type (
 	tokenMsg struct {

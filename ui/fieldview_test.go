@@ -9,18 +9,19 @@ import (
 
 	"nestauth/auth"
 	"nestauth/internal/testkit"
+	"nestauth/ui/flow"
 )
 
 func TestPlaceholdersAreNotCut(t *testing.T) {
 	for _, width := range []int{80, 50, 30, 20} {
 		m, _, _ := newModel(t, customOptions())
 		m = send(t, m, tea.WindowSizeMsg{Width: width, Height: 40})
-		for s, f := range fields {
-			if f.placeholder == "" {
+		for s, f := range flow.Fields {
+			if f.Placeholder == "" {
 				continue
 			}
 			shown := m.inputs[s].Placeholder
-			whole := shown == f.placeholder || shown == strings.Replace(f.placeholder, "(such as ", "(", 1) || shown == ""
+			whole := shown == f.Placeholder || shown == strings.Replace(f.Placeholder, "(such as ", "(", 1) || shown == ""
 			if !whole || len(shown) >= m.inputs[s].Width() {
 				t.Errorf("width %d, %v: placeholder %q in a field %d wide", width, s, shown, m.inputs[s].Width())
 			}

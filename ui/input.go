@@ -6,6 +6,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"nestauth/auth"
+	"nestauth/ui/flow"
 )
 
 // What the steps' keys share: the focused field, and the notice for a value
@@ -38,7 +39,7 @@ func (m *wizard) setError(err error) {
 // missingEndpoint says that a key needs an endpoint this run lacks; err
 // names the flag, which only a new run can take.
 func (m *wizard) missingEndpoint(err error) {
-	m.notice = notice{err: sentence(auth.Sanitize(err.Error())), hint: "Flags take effect on the next run of nestauth, not in this one."}
+	m.notice = notice{err: flow.Sentence(auth.Sanitize(err.Error())), hint: "Flags take effect on the next run of nestauth, not in this one."}
 	if errors.Is(err, auth.ErrNoCheckURL) {
 		m.notice.err = m.noCheckURL()
 	}

@@ -13,6 +13,7 @@ import (
 
 	"nestauth/auth"
 	"nestauth/internal/profile"
+	"nestauth/ui/flow"
 )
 
 // wizard is the wizard's state.
@@ -84,8 +85,8 @@ func newWizard(opts Options) *wizard {
 	}
 	m := &wizard{
 		opts:     opts,
-		inputs:   make(map[step]*textinput.Model, len(fields)),
-		fixed:    make(map[step]bool, len(fields)),
+		inputs:   make(map[step]*textinput.Model, len(flow.Fields)),
+		fixed:    make(map[step]bool, len(flow.Fields)),
 		exchange: exchange{newInflight()},
 		actions:  newTokenActions(),
 		custom:   custom{discovery: newInflight()},
@@ -97,19 +98,18 @@ func newWizard(opts Options) *wizard {
 	// "•" would make the renderer build go-runewidth's 2 MB table for the
 	// first frame, on a terminal that does not answer the grapheme query.
 	m.help.ShortSeparator = " · "
-	for s, f := range fields {
+	for s, f := range flow.Fields {
 		in := textinput.New()
 		in.Prompt = "> "
-		in.Placeholder = f.placeholder
-		in.CharLimit = f.limit
-		if f.masked {
+		in.Placeholder = f.Placeholder
+		in.CharLimit = f.Limit
+		if f.Masked {
 			in.EchoMode, in.EchoCharacter = textinput.EchoPassword, '•'
 		}
-		if f.preset != nil {
-			v := f.preset(opts)
-			in.SetValue(v)
-			m.fixed[s] = v != "" && !opts.Prefill && !f.run
+		if f.Preset != nil {
+			in.SetValue(f.Preset(opts))
 		}
+		m.fixed[s] = opts.Skips(s)
 		m.inputs[s] = &in
 	}
 	m.newAuthorization()
@@ -131,7 +131,7 @@ func (m *wizard) Token() *auth.Token { return m.token }
 
 // Provider is the provider the wizard used, with the endpoints, scopes and
 // redirect URI its steps asked for.
-func (m *wizard) Provider() auth.Provider { return m.withAnswers(m.base()) }
+func (m *wizard) Provider() auth.Provider { return m.answered().Provider }
 
 // Aborted reports whether the person quit with ctrl+c before the token step.
 func (m *wizard) Aborted() bool { return m.aborted }
@@ -186,19 +186,16 @@ func (m *wizard) pkceVerifier() string {
 // base is the chosen provider as the options give it.
 func (m *wizard) base() auth.Provider { return m.opts.Providers[m.provider] }
 
-// asksEndpoints reports whether the wizard asks for the chosen provider's
-// endpoints: it has none, or an issuer was given to discover them.
-func (m *wizard) asksEndpoints() bool {
-	p := m.base()
-	return p.AuthURL == "" || p.TokenURL == "" || m.opts.Issuer != ""
+// asked is the plan before the answers: what the chosen provider and the
+// options make the wizard ask.
+func (m *wizard) asked() flow.Plan {
+	return flow.Plan{Options: m.opts, Base: m.base(), Provider: m.base(), Manual: m.custom.manual}
 }
 
-// asksScopes reports whether the wizard asks for scopes.
-func (m *wizard) asksScopes() bool { return m.asksEndpoints() || scopeAsked[m.base().ID] }
-
-// withAnswers is p with what the Custom path's steps hold.
-func (m *wizard) withAnswers(p auth.Provider) auth.Provider {
-	if m.asksEndpoints() {
+// withAnswers is the plan's provider with what the Custom path's steps hold.
+func (m *wizard) withAnswers(plan flow.Plan) auth.Provider {
+	p := plan.Provider
+	if plan.AsksEndpoints() {
 		switch {
 		case m.custom.manual:
 			p.AuthURL, p.TokenURL = m.value(stepAuthEndpoint), m.value(stepTokenEndpoint)
@@ -207,50 +204,25 @@ func (m *wizard) withAnswers(p auth.Provider) auth.Provider {
 		}
 		p.RedirectURI = m.value(stepRedirect)
 	}
-	if m.asksScopes() {
+	if plan.AsksScopes() {
 		p.Scopes = strings.Fields(m.value(stepScopes))
 	}
 	return p
 }
 
-// useDevice reports whether the wizard runs the device flow instead of the
-// browser's redirect.
-func (m *wizard) useDevice() bool {
-	switch m.opts.Device {
-	case DeviceNever:
-		return false
-	case DeviceAlways:
-		return true
-	}
-	p := m.Provider()
-	return p.DeviceURL != "" && p.RedirectURI == ""
+// answered is the plan with the answers the steps hold.
+func (m *wizard) answered() flow.Plan {
+	p := m.asked()
+	p.Provider = m.withAnswers(p)
+	return p
 }
 
+// useDevice reports whether the wizard runs the device flow instead of the
+// browser's redirect.
+func (m *wizard) useDevice() bool { return m.answered().UseDevice() }
+
 // flow is the list of steps for the chosen provider.
-func (m *wizard) flow() []step {
-	var f []step
-	endpoints, device := m.asksEndpoints(), m.useDevice()
-	for s := range stepToken + 1 {
-		switch {
-		case s == stepProvider && len(m.opts.Providers) < 2:
-		case s == stepProject && !m.Provider().NeedsProjectID:
-		case s == stepIssuer || s == stepRedirect:
-			if endpoints {
-				f = append(f, s)
-			}
-		case s == stepAuthEndpoint || s == stepTokenEndpoint:
-			if endpoints && m.custom.manual {
-				f = append(f, s)
-			}
-		case s == stepScopes && !m.asksScopes():
-		case (s == stepAuthorize || s == stepCode) && device:
-		case s == stepDevice && !device:
-		default:
-			f = append(f, s)
-		}
-	}
-	return f
-}
+func (m *wizard) flow() []step { return m.answered().Steps() }
 
 func (m *wizard) index(s step) int {
 	for i, fs := range m.flow() {
@@ -362,7 +334,7 @@ func (m *wizard) resize() {
 	w := max(m.width-len("> ")-1, 10)
 	for s, in := range m.inputs {
 		in.SetWidth(w)
-		in.Placeholder = placeholderFor(fields[s].placeholder, w)
+		in.Placeholder = placeholderFor(flow.Fields[s].Placeholder, w)
 	}
 	m.actions.fit(m.styles, m.width)
 	m.frame = frame{}

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"nestauth/auth"
+	"nestauth/ui/flow"
 )
 
 // notice is the line under a step: what went wrong, what to do about it,
@@ -15,18 +16,10 @@ func (n *notice) clear() { *n = notice{} }
 
 // fail says err, sanitized, as a sentence, with the hint its kind has.
 func (n *notice) fail(err error) {
-	*n = notice{err: sentence(auth.Sanitize(err.Error()))}
+	*n = notice{err: flow.Sentence(auth.Sanitize(err.Error()))}
 	if errors.Is(err, auth.ErrCloudProjectID) || errors.Is(err, auth.ErrBadProjectID) || errors.Is(err, auth.ErrNoProjectID) {
 		n.hint = auth.ProjectIDHelp
 	}
-}
-
-// sentence capitalizes s and ends it with one full stop.
-func sentence(s string) string {
-	if s == "" {
-		return s
-	}
-	return strings.TrimSuffix(strings.ToUpper(s[:1])+s[1:]+".", "..")
 }
 
 // write renders the notice under a step, after a blank line, or nothing.

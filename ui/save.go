@@ -9,10 +9,6 @@ import (
 	"nestauth/internal/profile"
 )
 
-// Saver saves the wizard's result as a profile: settings in the settings
-// file, secrets where the person chose.
-type Saver func(auth.Config, *auth.Token) (profile.Saved, error)
-
 // savedMsg says how saving tok went.
 type savedMsg struct {
 	tok   *auth.Token

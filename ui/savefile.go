@@ -8,6 +8,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"nestauth/internal/profile"
+	"nestauth/ui/flow"
 )
 
 // After the keyring refused a save, f saves the profile with its secrets in
@@ -28,7 +29,7 @@ func (m *wizard) fileOffer() string {
 // offerFile says why the keyring save failed without its advice of a flag
 // for the next run, and offers f instead.
 func (m *wizard) offerFile(file string) {
-	m.notice.err = sentence(withoutFlagAdvice(m.notice.err))
+	m.notice.err = flow.Sentence(withoutFlagAdvice(m.notice.err))
 	m.notice.hint = fmt.Sprintf("f saves it with the secrets in %s instead (not encrypted), or copy the token (c) before you quit.", file)
 }
 

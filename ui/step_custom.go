@@ -7,6 +7,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"nestauth/auth"
+	"nestauth/ui/flow"
 )
 
 // The Custom path's steps as the wizard drives them: Enter on Issuer
@@ -22,7 +23,7 @@ func (m *wizard) startDiscovery(issuer string) tea.Cmd {
 // submitIssuer checks the issuer typed and discovers its endpoints.
 func (m *wizard) submitIssuer() tea.Cmd {
 	in := m.inputs[stepIssuer]
-	issuer, err := fields[stepIssuer].parse(m.base(), in.Value())
+	issuer, err := flow.Fields[stepIssuer].Parse(m.base(), in.Value())
 	in.SetValue(issuer)
 	if err != nil {
 		m.setError(err)

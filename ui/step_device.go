@@ -2,7 +2,6 @@ package ui
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 
@@ -11,6 +10,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"nestauth/auth"
+	"nestauth/ui/flow"
 )
 
 // The device step as the wizard drives it: the code, its polls and its
@@ -84,19 +84,12 @@ func (m *wizard) countdown(msg deviceTickMsg) tea.Cmd {
 func (m *wizard) deviceFailed(err error) tea.Cmd {
 	m.device.stop()
 	m.qr = qrCode{} // of a code that no longer works
+	after := flow.AfterDevice(err, m.config().Scopes)
 	var cmd tea.Cmd
-	switch auth.ErrorKind(err) {
-	case auth.KindSecret:
-		cmd = m.goTo(stepSecret)
-	case auth.KindClientID:
-		cmd = m.goTo(stepClientID)
+	if after.Resumes() {
+		cmd = m.goTo(after.Step)
 	}
-	m.notice.fail(err)
-	var e *auth.Error
-	if errors.As(err, &e) && e.Code != "" {
-		m.notice.err = "The server said: " + e.Error() + "."
-	}
-	m.notice.hint = auth.DeviceHint(err)
+	m.notice = notice{err: after.Said, hint: after.Hint}
 	if m.step == stepDevice {
 		m.notice.hint = strings.TrimSpace(m.notice.hint + " Press enter for a fresh code.")
 	}

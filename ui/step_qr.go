@@ -8,6 +8,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"nestauth/internal/output"
+	"nestauth/ui/flow"
 )
 
 // Q on the Authorize and device steps: the URL, or the verification page, as
@@ -97,7 +98,7 @@ func (m *wizard) qrText() (string, error) {
 func (m *wizard) qrTooLarge(err error) string {
 	var fe *output.QRFitError
 	if !errors.As(err, &fe) {
-		return sentence(err.Error())
+		return flow.Sentence(err.Error())
 	}
 	h := m.windowHeight()
 	what := "URL"

@@ -12,6 +12,7 @@ import (
 
 	"nestauth/auth"
 	"nestauth/internal/output"
+	"nestauth/ui/flow"
 )
 
 // The Access token step's keys as the wizard drives them: v and x (verify.go,
@@ -285,7 +286,7 @@ func (m *wizard) wroteFile(msg wroteFileMsg) tea.Cmd {
 		p.input.Blur()
 		m.notice.clear()
 	case msg.err != nil:
-		m.notice = notice{err: "Could not write the file: " + sentence(auth.Sanitize(msg.err.Error())), hint: "Fix the name, or esc to cancel."}
+		m.notice = notice{err: "Could not write the file: " + flow.Sentence(auth.Sanitize(msg.err.Error())), hint: "Fix the name, or esc to cancel."}
 	default:
 		p.close()
 		m.actions.wrote = true
@@ -313,7 +314,7 @@ func (m *wizard) savedProfile(msg savedMsg) tea.Cmd {
 	m.notice.clear()
 	if msg.err != nil {
 		m.save.err = msg.err
-		m.notice.err = sentence(fmt.Sprintf("Profile %s was not saved: %s", m.opts.Profile, auth.Sanitize(msg.err.Error())))
+		m.notice.err = flow.Sentence(fmt.Sprintf("Profile %s was not saved: %s", m.opts.Profile, auth.Sanitize(msg.err.Error())))
 		m.notice.hint = "The token is still here: copy it (c) before you quit."
 		if file := m.fileOffer(); file != "" {
 			m.offerFile(file)

@@ -12,7 +12,7 @@ func (m *wizard) flowSettled() bool {
 	switch {
 	case m.step == stepProvider && len(m.opts.Providers) > 1:
 		return false // the choice decides the rest
-	case !m.asksEndpoints():
+	case !m.asked().AsksEndpoints():
 		return true
 	case m.step <= stepIssuer:
 		return false // discovery, or tab, decides the endpoints' steps

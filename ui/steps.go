@@ -1,39 +1,23 @@
 package ui
 
-// step is where the wizard is. The flow visits the steps in this order,
-// leaving out those a provider or the flags make needless.
-type step int
+import "nestauth/ui/flow"
+
+// step is where the wizard is: one of flow's steps, which the wizard
+// visits in their order, leaving out those flow.Plan leaves out.
+type step = flow.Step
 
 const (
-	stepProvider step = iota
-	stepIssuer
-	stepAuthEndpoint
-	stepTokenEndpoint
-	stepScopes
-	stepRedirect
-	stepProject
-	stepClientID
-	stepSecret
-	stepAuthorize
-	stepCode
-	stepDevice
-	stepToken
+	stepProvider      = flow.Provider
+	stepIssuer        = flow.Issuer
+	stepAuthEndpoint  = flow.AuthEndpoint
+	stepTokenEndpoint = flow.TokenEndpoint
+	stepScopes        = flow.Scopes
+	stepRedirect      = flow.Redirect
+	stepProject       = flow.Project
+	stepClientID      = flow.ClientID
+	stepSecret        = flow.Secret
+	stepAuthorize     = flow.Authorize
+	stepCode          = flow.Code
+	stepDevice        = flow.Device
+	stepToken         = flow.Token
 )
-
-var stepTitles = [...]string{
-	stepProvider:      "Provider",
-	stepIssuer:        "Issuer",
-	stepAuthEndpoint:  "Authorization endpoint",
-	stepTokenEndpoint: "Token endpoint",
-	stepScopes:        "Scopes",
-	stepRedirect:      "Redirect URI",
-	stepProject:       "Device Access project ID",
-	stepClientID:      "Client ID",
-	stepSecret:        "Client secret",
-	stepAuthorize:     "Authorize",
-	stepCode:          "Authorization code",
-	stepDevice:        "Device code",
-	stepToken:         "Access token",
-}
-
-func (s step) String() string { return stepTitles[s] }

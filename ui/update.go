@@ -13,6 +13,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"nestauth/auth"
+	"nestauth/ui/flow"
 )
 
 func (m *wizard) init() tea.Cmd {
@@ -123,7 +124,7 @@ func (m *wizard) updateStep(msg tea.KeyPressMsg) tea.Cmd {
 		return m.submitField()
 	case key.Matches(msg, keys.Back):
 		return m.back()
-	case fields[m.step].masked && key.Matches(msg, keys.Reveal):
+	case flow.Fields[m.step].Masked && key.Matches(msg, keys.Reveal):
 		in := m.inputs[m.step]
 		if in.EchoMode == textinput.EchoPassword {
 			in.EchoMode = textinput.EchoNormal
@@ -174,12 +175,7 @@ func (m *wizard) pasteText(text string) tea.Cmd {
 		case err != nil:
 			m.setError(err)
 		default:
-			switch {
-			case code.FromURL && !code.StateChecked:
-				m.notice.status = "Took the code out of the URL (it carried no state to check)."
-			case code.Value != text:
-				m.notice.status = "Took the code out of what you pasted."
-			}
+			m.notice.status = flow.TookCode(code, text)
 			m.code = code // parsed once: Enter sends it as it is
 			in.SetValue(code.Value)
 			in.CursorEnd()
@@ -190,7 +186,7 @@ func (m *wizard) pasteText(text string) tea.Cmd {
 		return nil
 	}
 	if m.step == stepClientID {
-		if _, err := fields[stepClientID].parse(m.Provider(), text); errors.Is(err, auth.ErrClientIDIsSecret) {
+		if _, err := flow.Fields[stepClientID].Parse(m.Provider(), text); errors.Is(err, auth.ErrClientIDIsSecret) {
 			m.setError(err) // never on screen, not even until Enter
 			return nil
 		}
@@ -246,7 +242,7 @@ func (m *wizard) updateProvider(msg tea.KeyPressMsg) tea.Cmd {
 // submitField parses the current field by its row and moves on.
 func (m *wizard) submitField() tea.Cmd {
 	in := m.inputs[m.step]
-	value, err := fields[m.step].parse(m.Provider(), in.Value())
+	value, err := flow.Fields[m.step].Parse(m.Provider(), in.Value())
 	in.SetValue(value)
 	m.notice.err, m.notice.hint = "", ""
 	if err != nil {
@@ -300,36 +296,27 @@ func (m *wizard) exchangeFailed(msg exchangeErrMsg) tea.Cmd {
 		return nil
 	}
 	m.exchange.end()
-	var e *auth.Error
-	if !errors.As(msg.err, &e) {
+	after, ok := flow.AfterExchange(msg.err)
+	if !ok {
 		m.setError(msg.err)
 		return nil
 	}
 	var cmd tea.Cmd
-	switch e.Kind {
-	case auth.KindCode:
-		m.inputs[stepCode].SetValue("")
-	case auth.KindSecret:
-		cmd = m.goTo(stepSecret)
-		m.resume = true
-	case auth.KindClientID:
-		cmd = m.goTo(stepClientID)
-		m.resume = true
-	}
-	m.notice.err = "The server said: " + e.Error() + "."
-	if e.Kind == auth.KindNetwork {
-		m.notice.err = "No answer from the token endpoint: " + e.Error() + "."
-	}
-	m.notice.hint = e.Hint()
 	switch {
-	case e.Kind == auth.KindCode:
+	case after.NewCode:
+		m.inputs[stepCode].SetValue("")
+	case after.Resumes():
+		cmd = m.goTo(after.Step)
+		m.resume = true
+	}
+	m.notice.err, m.notice.hint = after.Said, after.Hint
+	switch {
+	case after.NewCode:
 		m.notice.hint += m.newCodeHint()
-	case e.Kind == auth.KindRedirect:
-		m.notice.hint += " Your code is kept (it may still be good): Enter tries it again."
-	case m.resume:
+	case after.Resumes():
 		m.notice.hint += " Your code is kept: Enter takes you back to it."
-	case e.Retryable():
-		m.notice.hint += " Press Enter to retry."
+	case after.Then != "":
+		m.notice.hint += " " + after.Then
 	}
 	return cmd
 }

@@ -8,6 +8,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"nestauth/auth"
+	"nestauth/ui/flow"
 )
 
 // checkedMsg is what a verification ended with, tagged with its attempt.
@@ -56,15 +57,15 @@ func checkFailure(err error) string {
 	var e *auth.Error
 	switch {
 	case !errors.As(err, &e):
-		return sentence(auth.Sanitize(err.Error()))
+		return flow.Sentence(auth.Sanitize(err.Error()))
 	case e.Kind == auth.KindNetwork:
-		return "No answer: " + sentence(e.Error())
+		return "No answer: " + flow.Sentence(e.Error())
 	case e.Kind == auth.KindUsage:
-		return sentence(e.Error())
+		return flow.Sentence(e.Error())
 	case e.Status != 0:
-		return "The server refused: " + sentence(e.Error())
+		return "The server refused: " + flow.Sentence(e.Error())
 	}
-	return "It failed: " + sentence(e.Error())
+	return "It failed: " + flow.Sentence(e.Error())
 }
 
 // writeChecked shows what a working token reaches, a line each, and why an

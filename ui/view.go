@@ -2,13 +2,13 @@ package ui
 
 import (
 	"fmt"
-	"net/url"
 	"strings"
 
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 
 	"nestauth/auth"
+	"nestauth/ui/flow"
 )
 
 func (m *wizard) view() tea.View {
@@ -79,11 +79,11 @@ func (m *wizard) twoTone(first, second string, style1, style2 lipgloss.Style) st
 func (m *wizard) viewField(b *strings.Builder) (keep []string) {
 	b.WriteString(m.frame.intro.get(m.step, func() string {
 		var intro strings.Builder
-		m.para(&intro, m.styles.Text, fields[m.step].intro)
+		m.para(&intro, m.styles.Text, flow.Fields[m.step].Intro)
 		return intro.String()
 	}))
 	if m.step == stepSecret && m.Provider().PublicClient {
-		m.para(b, m.styles.Text, publicSecretNote)
+		m.para(b, m.styles.Text, flow.PublicSecretNote)
 	}
 	field := m.inputs[m.step].View()
 	b.WriteString("\n" + field + "\n")
@@ -103,7 +103,7 @@ func (m *wizard) viewField(b *strings.Builder) (keep []string) {
 }
 
 func (m *wizard) viewProvider(b *strings.Builder) {
-	m.para(b, m.styles.Text, "Which service is the token for?")
+	m.para(b, m.styles.Text, flow.ProviderIntro)
 	b.WriteString("\n")
 	for i, p := range m.opts.Providers {
 		name := fmt.Sprintf("%d. %s", i+1, p.Name)
@@ -119,7 +119,7 @@ func (m *wizard) viewProvider(b *strings.Builder) {
 
 func (m *wizard) viewAuthorize(b *strings.Builder) (keep []string) {
 	cfg := m.config()
-	m.para(b, m.styles.Text, "Open this URL in a browser, sign in and press Allow:")
+	m.para(b, m.styles.Text, flow.AuthorizeIntro)
 	u := m.frame.url.get(m.authURL(), m.renderURL)
 	b.WriteString(u)
 	b.WriteString("\n\n")
@@ -130,13 +130,13 @@ func (m *wizard) viewAuthorize(b *strings.Builder) (keep []string) {
 	case cfg.RedirectURI == "" && cfg.ShortAuthURL:
 		m.para(b, m.styles.Faint, "The page then shows a PIN: paste it in the next step.")
 	case cfg.RedirectURI == "":
-		m.para(b, m.styles.Warn, "No --redirect-uri was given: the server picks the client's registered one, and many refuse a request without it. Paste the code or the address you land on.")
+		m.para(b, m.styles.Warn, flow.NoRedirectNote)
 	default:
-		m.para(b, m.styles.Faint, fmt.Sprintf("The browser then lands on %s?code=…: copy that whole address and paste it in the next step.", landing(cfg.RedirectURI)))
+		m.para(b, m.styles.Faint, fmt.Sprintf("The browser then lands on %s?code=…: copy that whole address and paste it in the next step.", flow.Landing(cfg.RedirectURI)))
 	}
 	m.writeListening(b)
 	if cfg.ShortAuthURL && cfg.AuthURL == auth.NestAuthURL {
-		m.para(b, m.styles.Warn, "Works with Nest was shut down in 2023: its servers no longer answer. Google Nest Device Access (--provider sdm) is today's API.")
+		m.para(b, m.styles.Warn, flow.NestShutDown)
 	}
 	if m.opts.Approve != nil {
 		m.para(b, m.styles.Warn, "Demo mode: this URL is served by nestauth itself. No browser? Press a to approve as the demo user.")
@@ -190,7 +190,7 @@ func (m *wizard) viewToken(b *strings.Builder) (keep []string) {
 	if m.actions.revoked {
 		m.para(b, m.styles.Error, "✗ Revoked: this token no longer works.") // its lifetime means nothing now
 	} else if life := t.Lifetime(m.opts.Now()); life != "" {
-		m.para(b, m.styles.Text, strings.ToUpper(life[:1])+life[1:]+".")
+		m.para(b, m.styles.Text, flow.Sentence(life))
 	}
 	var facts []string
 	if t.TokenType != "" {
@@ -210,14 +210,4 @@ func (m *wizard) viewToken(b *strings.Builder) (keep []string) {
 	}
 	m.writeTokenActions(b)
 	return []string{token}
-}
-
-// landing is the address a browser shows for a redirect URI: a bare host
-// gets its "/" (https://www.google.com becomes https://www.google.com/).
-func landing(uri string) string {
-	if u, err := url.Parse(uri); err == nil && u.Host != "" && u.Path == "" {
-		u.Path = "/"
-		return u.String()
-	}
-	return uri
 }

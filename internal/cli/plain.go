@@ -9,13 +9,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net/url"
 	"strconv"
 	"strings"
 	"time"
 
 	"nestauth/auth"
-	"nestauth/ui"
+	"nestauth/ui/flow"
 )
 
 // plainWanted reports whether the wizard runs in plain mode: asked for with
@@ -28,9 +27,9 @@ func plainWanted(plain bool, stdin io.Reader, getenv func(string) string) bool {
 // runPlain walks the wizard's steps with opts, the options the wizard would
 // get, and prints its result as the wizard does: the access token alone on
 // stdout, the refresh token where only the person sees it.
-func runPlain(opts ui.Options, sink tokenSink, stdin io.Reader, stdout, stderr io.Writer) int {
+func runPlain(opts flow.Options, sink tokenSink, stdin io.Reader, stdout, stderr io.Writer) int {
 	if opts.Exchanger == nil {
-		opts.Exchanger = ui.ConfigExchanger{}
+		opts.Exchanger = flow.ConfigExchanger{}
 	}
 	if opts.Listen == nil {
 		opts.Listen = auth.ListenLoopback
@@ -78,52 +77,28 @@ func (p *plainRun) run() (*auth.Token, error) {
 		return nil, err
 	}
 	p.customDone = true
-	project, clientID, secret, _ := ui.Prompts()
 	if p.opts.Prefill {
 		p.say("Demo mode: the client ID and secret are the demo server's, filled in for you.")
 	}
 	if p.provider.NeedsProjectID && p.projectID == "" {
-		p.heading(project.Title)
-		p.say(project.Intro)
-		if err := p.askField(project.Title, &p.projectID, false, auth.ParseProjectID); err != nil {
+		p.intro(flow.Project)
+		if err := p.askField(flow.Project.String(), &p.projectID, false, p.parse(flow.Project)); err != nil {
 			return nil, err
 		}
 	}
-	if p.clientID == "" {
-		if err := p.askClientID(clientID, true); err != nil {
-			return nil, err
+	for _, s := range []flow.Step{flow.ClientID, flow.Secret} {
+		if *p.client(s) == "" {
+			p.intro(s)
+			if err := p.askClient(s); err != nil {
+				return nil, err
+			}
 		}
 	}
-	if p.secret == "" {
-		if err := p.askSecret(secret, true); err != nil {
-			return nil, err
-		}
-	}
-	if p.useDevice() {
+	if p.plan().UseDevice() {
 		return p.deviceLoop()
 	}
 	p.authorize()
 	return p.exchangeLoop()
-}
-
-func (p *plainRun) askClientID(w ui.Prompt, intro bool) error {
-	if intro {
-		p.heading(w.Title)
-		p.say(w.Intro)
-	}
-	return p.askField(w.Title, &p.clientID, false, auth.ParseClientID)
-}
-
-func (p *plainRun) askSecret(w ui.Prompt, intro bool) error {
-	if intro {
-		p.heading(w.Title)
-		p.say(introSecret) // ui's names the wizard's s key, which plain has not
-	}
-	prompt := w.Title
-	if p.provider.PublicClient {
-		prompt += ", or Enter for none"
-	}
-	return p.askField(prompt, &p.secret, true, p.provider.ParseSecret)
 }
 
 // chooseProvider takes the only provider, or asks for one from a numbered
@@ -135,8 +110,8 @@ func (p *plainRun) chooseProvider() error {
 		return nil
 	}
 	p.provider, p.base = ps[0], ps[0] // the flow is counted as the wizard's is, from its first
-	p.heading("Provider")
-	p.say("Which service is the token for?")
+	p.heading(flow.Provider)
+	p.say(flow.ProviderIntro)
 	for i, pr := range ps {
 		p.say(fmt.Sprintf("%d. %s (%s)", i+1, pr.Name, pr.ID), "   "+pr.Summary)
 	}
@@ -179,8 +154,8 @@ func (p *plainRun) authURL() string { return p.config().AuthCodeURL(p.state, p.p
 // listening for the redirect when it comes back to this machine.
 func (p *plainRun) authorize() {
 	cfg := p.config()
-	p.heading("Authorize")
-	p.say("Open this URL in a browser, sign in and press Allow:")
+	p.heading(flow.Authorize)
+	p.say(flow.AuthorizeIntro)
 	p.verbatim(p.authURL())
 	p.say("")
 	lb, loopback := auth.ParseLoopbackRedirect(cfg.RedirectURI)
@@ -190,12 +165,12 @@ func (p *plainRun) authorize() {
 	case cfg.RedirectURI == "" && cfg.ShortAuthURL:
 		p.say("The page then shows a PIN: type or paste it at the next prompt.")
 	case cfg.RedirectURI == "":
-		p.say("No --redirect-uri was given: the server picks the client's registered one, and many refuse a request without it. Paste the code or the address you land on.")
+		p.say(flow.NoRedirectNote)
 	default:
-		p.say(fmt.Sprintf("The browser then lands on %s?code=…: copy that whole address and paste it at the next prompt.", landing(cfg.RedirectURI)))
+		p.say(fmt.Sprintf("The browser then lands on %s?code=…: copy that whole address and paste it at the next prompt.", flow.Landing(cfg.RedirectURI)))
 	}
 	if cfg.ShortAuthURL && cfg.AuthURL == auth.NestAuthURL {
-		p.say(nestShutDown)
+		p.say(flow.NestShutDown)
 	}
 	if p.opts.Open != nil && p.in.tty != nil {
 		p.say("To open it in your browser from here, type o at the next prompt.")
@@ -234,30 +209,18 @@ func (p *plainRun) listen(lb auth.Loopback, uri string) {
 	}()
 }
 
-// landing is the address a browser shows for a redirect URI: a bare host
-// gets its "/" (https://www.google.com becomes https://www.google.com/).
-func landing(uri string) string {
-	if u, err := url.Parse(uri); err == nil && u.Host != "" && u.Path == "" {
-		u.Path = "/"
-		return u.String()
-	}
-	return uri
-}
-
 // exchangeLoop asks for codes and trades them until one gives a token. A
 // code the server did not spend is kept: an empty line sends it again, and
 // after a rejected client it is sent again as soon as the client is fixed.
 func (p *plainRun) exchangeLoop() (*auth.Token, error) {
-	_, _, _, codeWords := ui.Prompts()
-	p.heading(codeWords.Title)
-	p.say(codeWords.Intro)
+	p.intro(flow.Code)
 	var kept auth.Code
 	retry := false
 	for {
 		code := kept
 		if !retry {
 			var err error
-			if code, err = p.readCode(codeWords.Title, kept); err != nil {
+			if code, err = p.readCode(kept); err != nil {
 				return nil, err
 			}
 		}
@@ -274,8 +237,8 @@ func (p *plainRun) exchangeLoop() (*auth.Token, error) {
 // readCode returns the next code: typed or pasted, caught by the loopback
 // listener, or (demo) approved by the demo server. An empty line sends kept
 // again, when there is one.
-func (p *plainRun) readCode(title string, kept auth.Code) (auth.Code, error) {
-	prompt := title
+func (p *plainRun) readCode(kept auth.Code) (auth.Code, error) {
+	prompt := flow.Code.String()
 	if kept.Value != "" {
 		prompt += " (Enter tries the same code again)"
 	}
@@ -335,11 +298,8 @@ func (p *plainRun) takeCode(a lineAnswer, kept auth.Code) (code auth.Code, ok bo
 		p.fail(err, "")
 		return auth.Code{}, false, nil
 	}
-	switch {
-	case code.FromURL && !code.StateChecked:
-		p.say("Took the code out of the URL (it carried no state to check).")
-	case code.Value != a.text:
-		p.say("Took the code out of what you pasted.")
+	if took := flow.TookCode(code, a.text); took != "" {
+		p.say(took)
 	}
 	return code, true, nil
 }
@@ -375,32 +335,22 @@ func (p *plainRun) exchange(code auth.Code) (*auth.Token, error) {
 // secret or client ID again (then code is tried again at once, retry), or
 // a new code. kept is the code still worth sending.
 func (p *plainRun) exchangeFailed(err error, code auth.Code) (kept auth.Code, retry bool, _ error) {
-	var e *auth.Error
-	if !errors.As(err, &e) {
+	after, ok := flow.AfterExchange(err)
+	if !ok {
 		p.fail(err, "")
 		return code, false, nil
 	}
-	msg := "The server said: " + e.Error() + "."
-	if e.Kind == auth.KindNetwork {
-		msg = "No answer from the token endpoint: " + e.Error() + "."
-	}
-	p.say("Error: "+msg, e.Hint())
-	_, clientID, secret, _ := ui.Prompts()
+	p.say("Error: "+after.Said, after.Hint)
 	switch {
-	case e.Kind == auth.KindCode:
+	case after.NewCode:
 		p.say("The authorization URL again:")
 		p.verbatim(p.authURL())
 		return auth.Code{}, false, nil
-	case e.Kind == auth.KindSecret:
-		p.say("Your code is kept: type the client secret again and it is tried at once.")
-		return code, true, p.askSecret(secret, false)
-	case e.Kind == auth.KindClientID:
-		p.say("Your code is kept: type the client ID again and it is tried at once.")
-		return code, true, p.askClientID(clientID, false)
-	case e.Kind == auth.KindRedirect:
-		p.say("Your code is kept (it may still be good): Enter tries it again.")
-	case e.Retryable():
-		p.say("Press Enter to retry.")
+	case after.Resumes():
+		p.say("Your code is kept: type the " + lowerFirst(after.Step.String()) + " again and it is tried at once.")
+		return code, true, p.askClient(after.Step)
+	case after.Then != "":
+		p.say(after.Then)
 	}
 	return code, false, nil
 }
@@ -408,7 +358,7 @@ func (p *plainRun) exchangeFailed(err error, code auth.Code) (kept auth.Code, re
 // printResult prints the token as the wizard does: on stdout alone, then
 // the refresh token where only the person sees it.
 func (p *plainRun) printResult(tok *auth.Token) int {
-	p.heading("Access token")
+	p.heading(flow.Token)
 	status := "Got an access token"
 	if life := tok.Lifetime(p.now()); life != "" {
 		status += " that " + life

@@ -10,12 +10,14 @@ import (
 	"strings"
 
 	"nestauth/auth"
+	"nestauth/ui/flow"
 )
 
 // askCustom asks the Custom path's questions the provider needs.
 func (p *plainRun) askCustom() error {
 	defaultScopes := strings.Join(p.provider.Scopes, " ")
-	if p.asksEndpoints() {
+	plan := p.plan()
+	if plan.AsksEndpoints() {
 		found, err := p.askEndpoints()
 		if err != nil {
 			return err
@@ -24,15 +26,14 @@ func (p *plainRun) askCustom() error {
 			defaultScopes = strings.Join(found.DefaultScopes(), " ")
 		}
 	}
-	if p.asksScopes() {
+	if plan.AsksScopes() && !p.opts.Given(flow.Scopes) {
 		if err := p.askScopes(defaultScopes); err != nil {
 			return err
 		}
 	}
-	if p.asksEndpoints() && p.opts.RedirectURI == "" {
-		p.heading(titleRedirect)
-		p.say(introRedirect)
-		if err := p.askField(titleRedirect+" (Enter for none)", &p.provider.RedirectURI, false, auth.ParseRedirectURI); err != nil {
+	if plan.AsksEndpoints() && !p.opts.Given(flow.Redirect) {
+		p.intro(flow.Redirect)
+		if err := p.askField(flow.Redirect.String()+" (Enter for none)", &p.provider.RedirectURI, false, p.parse(flow.Redirect)); err != nil {
 			return err
 		}
 	}
@@ -47,10 +48,9 @@ func (p *plainRun) askEndpoints() (*auth.Metadata, error) {
 		if issuer == "" {
 			if !p.askedIssuer { // a step only when asked: --issuer's discovery asks nothing
 				p.askedIssuer = true
-				p.heading(titleIssuer)
-				p.say(introIssuer)
+				p.intro(flow.Issuer)
 			}
-			line, err := p.ask(titleIssuer+" URL (Enter to type the endpoints)", false)
+			line, err := p.ask(flow.Issuer.String()+" URL (Enter to type the endpoints)", false)
 			switch {
 			case errors.Is(err, errLineTooLong):
 				p.fail(err, "")
@@ -60,7 +60,7 @@ func (p *plainRun) askEndpoints() (*auth.Metadata, error) {
 			case line == "":
 				return nil, p.askEndpointURLs()
 			}
-			if issuer, err = auth.ParseIssuer(line); err != nil {
+			if issuer, err = p.parse(flow.Issuer)(line); err != nil {
 				p.fail(err, "Or press Enter on an empty line to type the authorization and token endpoints.")
 				issuer = ""
 				continue
@@ -81,7 +81,7 @@ func (p *plainRun) discover(issuer string) (*auth.Metadata, bool) {
 	defer cancel()
 	md, err := auth.Discover(ctx, issuer, nil)
 	if err != nil {
-		p.say("Error: Could not read the issuer's metadata: " + sentence(auth.Sanitize(err.Error())))
+		p.say("Error: Could not read the issuer's metadata: " + flow.Sentence(auth.Sanitize(err.Error())))
 		p.say("Check the issuer URL (the address before /.well-known), or press Enter on an empty line to type the endpoints.")
 		return nil, false
 	}
@@ -102,15 +102,14 @@ func (p *plainRun) discover(issuer string) (*auth.Metadata, bool) {
 func (p *plainRun) askEndpointURLs() error {
 	p.manual = true
 	for _, e := range []struct {
-		title, intro string
-		v            *string
+		step flow.Step
+		v    *string
 	}{
-		{titleAuthEndpoint, introAuth, &p.provider.AuthURL},
-		{titleTokenEndpoint, introToken, &p.provider.TokenURL},
+		{flow.AuthEndpoint, &p.provider.AuthURL},
+		{flow.TokenEndpoint, &p.provider.TokenURL},
 	} {
-		p.heading(e.title)
-		p.say(e.intro)
-		prompt, known := e.title, *e.v
+		p.intro(e.step)
+		prompt, known := e.step.String(), *e.v
 		if known != "" {
 			prompt += " (Enter for " + known + ")"
 		}
@@ -118,7 +117,7 @@ func (p *plainRun) askEndpointURLs() error {
 			if s == "" && known != "" {
 				return known, nil
 			}
-			return auth.ParseEndpoint(s)
+			return p.parse(e.step)(s)
 		}
 		if err := p.askField(prompt, e.v, false, parse); err != nil {
 			return err
@@ -129,11 +128,10 @@ func (p *plainRun) askEndpointURLs() error {
 
 // askScopes asks for the scopes; Enter takes def, "-" the server's default.
 func (p *plainRun) askScopes(def string) error {
-	p.heading(titleScopes)
-	p.say(introScopes)
-	prompt := titleScopes + " (Enter for the server's default)" // the one rule: the prompt says what Enter takes
+	p.intro(flow.Scopes)
+	prompt := flow.Scopes.String() + " (Enter for the server's default)" // the one rule: the prompt says what Enter takes
 	if def != "" {
-		prompt = titleScopes + " (Enter for " + def + "; - for the server's default)"
+		prompt = flow.Scopes.String() + " (Enter for " + def + "; - for the server's default)"
 	}
 	var scopes string
 	parse := func(s string) (string, error) {
@@ -143,8 +141,7 @@ func (p *plainRun) askScopes(def string) error {
 		case s == "-":
 			s = ""
 		}
-		sc, err := auth.ParseScopes(s)
-		return strings.Join(sc, " "), err
+		return p.parse(flow.Scopes)(s)
 	}
 	if err := p.askField(prompt, &scopes, false, parse); err != nil {
 		return err

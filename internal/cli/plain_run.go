@@ -15,7 +15,7 @@ import (
 	"github.com/charmbracelet/x/term"
 
 	"nestauth/auth"
-	"nestauth/ui"
+	"nestauth/ui/flow"
 )
 
 // errStopped: stdin ended before a token was fetched.
@@ -24,7 +24,7 @@ var errStopped = errors.New("stopped before a token was fetched")
 // plainRun is one run of plain mode: the values gathered so far and the
 // authorization request they belong to.
 type plainRun struct {
-	opts           ui.Options
+	opts           flow.Options
 	sink           tokenSink // --format, --output
 	stdout, stderr io.Writer
 	in             *lineReader
@@ -45,15 +45,15 @@ type plainRun struct {
 // heading names a step: "Step 2 of 5: Client ID", on a line of its own.
 // While the steps still depend on answers not yet given (the provider, the
 // Custom path's), the total is left out: "Step 2: Issuer".
-func (p *plainRun) heading(title string) {
-	f := p.flow()
+func (p *plainRun) heading(s flow.Step) {
+	f := p.steps()
 	total := fmt.Sprintf(" of %d", len(f))
-	if !p.chosen || p.asksEndpoints() && !p.customDone {
+	if !p.chosen || p.plan().AsksEndpoints() && !p.customDone {
 		total = ""
 	}
 	for i, t := range f {
-		if t == title {
-			p.say("", fmt.Sprintf("Step %d%s: %s", i+1, total, title))
+		if t == s {
+			p.say("", fmt.Sprintf("Step %d%s: %s", i+1, total, s))
 			return
 		}
 	}
@@ -72,18 +72,10 @@ func (p *plainRun) verbatim(line string) { fmt.Fprintln(p.stderr, line) }
 
 // fail says what went wrong, sanitized, as a sentence, and what to do.
 func (p *plainRun) fail(err error, hint string) {
-	p.say("Error: " + sentence(auth.Sanitize(err.Error())))
+	p.say("Error: " + flow.Sentence(auth.Sanitize(err.Error())))
 	if hint != "" {
 		p.say(hint)
 	}
-}
-
-// sentence capitalizes s and ends it with one full stop.
-func sentence(s string) string {
-	if s == "" {
-		return s
-	}
-	return strings.TrimSuffix(strings.ToUpper(s[:1])+s[1:]+".", "..")
 }
 
 // ask prints a prompt and returns the next line of stdin, trimmed; hidden
@@ -241,82 +233,54 @@ func (r *lineReader) read(hidden bool) lineAnswer {
 	}
 }
 
-// flow is the titles of the steps for the chosen provider, as the wizard
-// numbers them.
-func (p *plainRun) flow() []string {
-	var f []string
-	if len(p.opts.Providers) > 1 {
-		f = append(f, "Provider")
-	}
-	if p.asksEndpoints() {
-		if p.opts.Issuer == "" || p.askedIssuer {
-			f = append(f, titleIssuer)
+// plan is what decides the steps now: the provider as chosen, and with
+// the answers so far.
+func (p *plainRun) plan() flow.Plan {
+	return flow.Plan{Options: p.opts, Base: p.base, Provider: p.provider, Manual: p.manual}
+}
+
+// steps is the flow's steps as plain mode numbers them: an issuer given is
+// discovered without a step (the wizard shows it as discovery runs),
+// unless that fails and the issuer is asked.
+func (p *plainRun) steps() []flow.Step {
+	var f []flow.Step
+	for _, s := range p.plan().Steps() {
+		if s != flow.Issuer || p.opts.Issuer == "" || p.askedIssuer {
+			f = append(f, s)
 		}
-		if p.manual {
-			f = append(f, titleAuthEndpoint, titleTokenEndpoint)
-		}
 	}
-	if p.asksScopes() {
-		f = append(f, titleScopes)
-	}
-	if p.asksEndpoints() && p.opts.RedirectURI == "" {
-		f = append(f, titleRedirect)
-	}
-	project, clientID, secret, code := ui.Prompts()
-	if p.provider.NeedsProjectID {
-		f = append(f, project.Title)
-	}
-	f = append(f, clientID.Title, secret.Title)
-	if p.useDevice() {
-		return append(f, titleDevice, "Access token")
-	}
-	return append(f, "Authorize", code.Title, "Access token")
+	return f
 }
 
-// plainScopeAsked lists the presets whose scopes are the person's choice,
-// as the wizard's scopeAsked does.
-var plainScopeAsked = map[string]bool{"google": true, "github": true}
-
-// The titles and intros of the Custom path's steps: the wizard's (ui's
-// fields rows), with what a line prompt takes instead of tab.
-const (
-	titleIssuer        = "Issuer"
-	titleAuthEndpoint  = "Authorization endpoint"
-	titleTokenEndpoint = "Token endpoint"
-	titleScopes        = "Scopes"
-	titleRedirect      = "Redirect URI"
-
-	introIssuer   = "Your authorization server's issuer URL: nestauth reads its endpoints from ISSUER/.well-known/openid-configuration. No such document? Press Enter on an empty line to type the endpoints."
-	introAuth     = "The authorization endpoint: the page where you sign in and allow access."
-	introToken    = "The token endpoint: where nestauth trades the code for a token."
-	introScopes   = "The scopes to ask for, separated by spaces."
-	introSecret   = "Your OAuth client's secret. It is never logged, and stored only if you save a profile (--save)."
-	introRedirect = "The redirect URI registered on your OAuth client: http://127.0.0.1:PORT/… is caught here by itself. Leave it empty for the client's default, or for the device flow when the server offers it."
-)
-
-// asksEndpoints reports whether plain mode asks for the chosen provider's
-// endpoints: it has none, or an issuer was given to discover them.
-func (p *plainRun) asksEndpoints() bool {
-	return p.base.AuthURL == "" || p.base.TokenURL == "" || p.opts.Issuer != ""
-}
-
-// asksScopes reports whether plain mode asks for scopes; --scope answers.
-func (p *plainRun) asksScopes() bool {
-	return (p.asksEndpoints() || plainScopeAsked[p.base.ID]) && len(p.opts.Scopes) == 0
-}
-
-const titleDevice = "Device code"
-
-// useDevice reports whether plain mode runs the device flow: --device,
-// else when the provider has a device endpoint and no redirect URI.
-func (p *plainRun) useDevice() bool {
-	switch p.opts.Device {
-	case ui.DeviceNever:
-		return false
-	case ui.DeviceAlways:
-		return true
+// client is where the answer to the client's step s is kept.
+func (p *plainRun) client(s flow.Step) *string {
+	if s == flow.Secret {
+		return &p.secret
 	}
-	return p.provider.DeviceURL != "" && p.provider.RedirectURI == ""
+	return &p.clientID
+}
+
+// askClient asks the client ID or secret (s), the secret unseen.
+func (p *plainRun) askClient(s flow.Step) error {
+	prompt := s.String()
+	if s == flow.Secret && p.provider.PublicClient {
+		prompt += ", or Enter for none"
+	}
+	return p.askField(prompt, p.client(s), flow.Fields[s].Masked, p.parse(s))
+}
+
+// lowerFirst is a title inside a sentence: "Client ID" becomes "client ID".
+func lowerFirst(s string) string { return strings.ToLower(s[:1]) + s[1:] }
+
+// parse is step s's parse for the chosen provider.
+func (p *plainRun) parse(s flow.Step) func(string) (string, error) {
+	return func(v string) (string, error) { return flow.Fields[s].Parse(p.provider, v) }
+}
+
+// intro names step s on a line of its own and says what it asks.
+func (p *plainRun) intro(s flow.Step) {
+	p.heading(s)
+	p.say(flow.Fields[s].Line())
 }
 
 // terminalIn is stdin when it is a terminal, else nil.

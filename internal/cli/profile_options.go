@@ -12,6 +12,7 @@ import (
 	"nestauth/auth"
 	"nestauth/internal/profile"
 	"nestauth/ui"
+	"nestauth/ui/flow"
 )
 
 // profileCommands take everything from a saved profile: no provider or
@@ -112,10 +113,10 @@ func (o *options) saveProfile(cfg auth.Config, tok *auth.Token, flow string) (pr
 // commandFlow is the flow exchange, refresh and device sign in with.
 var commandFlow = map[string]string{"exchange": profile.FlowCode, "device": profile.FlowDevice}
 
-// wizardFlow is the flow the wizard in mode signs in with for cfg, as
-// ui's useDevice and plain mode's decide it.
+// wizardFlow is the flow the wizard in mode signs in with for cfg, as both
+// front ends decide it.
 func wizardFlow(mode ui.DeviceMode, cfg auth.Config) string {
-	if mode == ui.DeviceAlways || mode == ui.DeviceAuto && cfg.DeviceURL != "" && cfg.RedirectURI == "" {
+	if flow.UseDevice(mode, cfg.Provider) {
 		return profile.FlowDevice
 	}
 	return profile.FlowCode

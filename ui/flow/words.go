@@ -1,0 +1,47 @@
+package flow
+
+import (
+	"net/url"
+	"strings"
+
+	"nestauth/auth"
+)
+
+// What both front ends say in the same words.
+
+// Sentence capitalizes s and ends it with one full stop.
+func Sentence(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + strings.TrimSuffix(s[1:], ".") + "."
+}
+
+// TookCode says what was taken out of a pasted text to get code, or "" when
+// the text was the code itself.
+func TookCode(code auth.Code, pasted string) string {
+	switch {
+	case code.FromURL && !code.StateChecked:
+		return "Took the code out of the URL (it carried no state to check)."
+	case code.Value != pasted:
+		return "Took the code out of what you pasted."
+	}
+	return ""
+}
+
+// Landing is the address a browser shows for a redirect URI: a bare host
+// gets its "/" (https://www.google.com becomes https://www.google.com/).
+func Landing(uri string) string {
+	if u, err := url.Parse(uri); err == nil && u.Host != "" && u.Path == "" {
+		u.Path = "/"
+		return u.String()
+	}
+	return uri
+}
+
+// Texts of the Authorize step.
+const (
+	AuthorizeIntro = "Open this URL in a browser, sign in and press Allow:"
+	NoRedirectNote = "No --redirect-uri was given: the server picks the client's registered one, and many refuse a request without it. Paste the code or the address you land on."
+	NestShutDown   = "Works with Nest was shut down in 2023: its servers no longer answer. Google Nest Device Access (--provider sdm) is today's API."
+)
