@@ -13,6 +13,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"nestauth/auth"
+	"nestauth/internal/testkit"
 )
 
 // demoRun is the wizard as --demo runs it: prefilled, Approve, no Saver.
@@ -163,7 +164,7 @@ func TestShrunkQRKeepsTheStart(t *testing.T) {
 	if strings.Contains(view(m), "does not fit") {
 		t.Errorf("the message stays in a window that holds the code:\n%s", view(m))
 	}
-	if got := decodeQR(t, qrPart(m)); got != m.authURL() {
+	if got := testkit.DecodeQR(t, qrPart(m)); got != m.authURL() {
 		t.Errorf("the redrawn QR code reads %q, want %q", got, m.authURL())
 	}
 }
@@ -230,7 +231,7 @@ func TestDeviceQR(t *testing.T) {
 		t.Fatalf("Q shows no QR code:\n%s", view(m))
 	}
 	wantView(t, m, "Scan it to open the verification page on a phone")
-	if got, want := decodeQR(t, qrPart(m)), verificationPage(m.device.code); got != want || !strings.Contains(want, "user_code=") {
+	if got, want := testkit.DecodeQR(t, qrPart(m)), verificationPage(m.device.code); got != want || !strings.Contains(want, "user_code=") {
 		t.Errorf("the QR code reads %q, want %q with the code", got, want)
 	}
 	m = deliver(t, m, char('z'))
@@ -249,7 +250,7 @@ func TestDeviceQR(t *testing.T) {
 	m, _ = atDevice(t, f)
 	m = deliver(t, m, tea.WindowSizeMsg{Width: 80, Height: 40})
 	m = deliver(t, m, char('Q'))
-	if got := decodeQR(t, qrPart(m)); got != m.device.code.VerificationURI {
+	if got := testkit.DecodeQR(t, qrPart(m)); got != m.device.code.VerificationURI {
 		t.Errorf("the QR code reads %q, want %q", got, m.device.code.VerificationURI)
 	}
 }

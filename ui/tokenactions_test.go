@@ -3,8 +3,6 @@ package ui
 import (
 	"context"
 	"encoding/json"
-	"image"
-	"image/color"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -13,11 +11,10 @@ import (
 	"testing"
 
 	tea "charm.land/bubbletea/v2"
-	"github.com/makiuchi-d/gozxing"
-	gozxingqr "github.com/makiuchi-d/gozxing/qrcode"
 
 	"nestauth/auth"
 	"nestauth/auth/fakenest"
+	"nestauth/internal/testkit"
 )
 
 // atFakeToken is the wizard on the Access token step with a token the fake
@@ -245,7 +242,7 @@ func TestQRCode(t *testing.T) {
 	if len(lines) > 23 || !strings.Contains(v, "any key goes back") {
 		t.Fatalf("the QR frame is %d lines, want at most 23 with its caption:\n%s", len(lines), v)
 	}
-	if got := decodeQR(t, qrPart(m)); got != m.authURL() {
+	if got := testkit.DecodeQR(t, qrPart(m)); got != m.authURL() {
 		t.Errorf("the QR code reads %q, want the URL %q", got, m.authURL())
 	}
 	m = send(t, m, esc)
@@ -278,7 +275,7 @@ func TestQRCodeTooLarge(t *testing.T) {
 	if !m.qr.shown {
 		t.Fatalf("no QR code in a 100×60 window:\n%s", view(m))
 	}
-	if got := decodeQR(t, qrPart(m)); got != m.authURL() {
+	if got := testkit.DecodeQR(t, qrPart(m)); got != m.authURL() {
 		t.Errorf("the QR code reads %q, want the URL", got)
 	}
 }
@@ -287,40 +284,4 @@ func TestQRCodeTooLarge(t *testing.T) {
 func qrPart(m Model) string {
 	lines := strings.Split(strings.TrimSuffix(view(m), "\n"), "\n")
 	return strings.Join(lines[:len(lines)-1], "\n")
-}
-
-// decodeQR draws half-block text as a terminal shows it, light on dark
-// with a dark margin, and reads it with ZXing.
-func decodeQR(t *testing.T, text string) string {
-	t.Helper()
-	const scale, margin = 4, 6
-	lines := strings.Split(text, "\n")
-	cols := len([]rune(lines[0]))
-	img := image.NewGray(image.Rect(0, 0, (cols+2*margin)*scale, (2*len(lines)+2*margin)*scale))
-	set := func(x, y int, light bool) {
-		c := color.Gray{}
-		if light {
-			c.Y = 255
-		}
-		for dy := range scale {
-			for dx := range scale {
-				img.SetGray((x+margin)*scale+dx, (y+margin)*scale+dy, c)
-			}
-		}
-	}
-	for row, line := range lines {
-		for x, r := range []rune(line) {
-			set(x, 2*row, r == '█' || r == '▀')
-			set(x, 2*row+1, r == '█' || r == '▄')
-		}
-	}
-	bmp, err := gozxing.NewBinaryBitmapFromImage(img)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := gozxingqr.NewQRCodeReader().Decode(bmp, map[gozxing.DecodeHintType]any{gozxing.DecodeHintType_TRY_HARDER: true})
-	if err != nil {
-		t.Fatalf("the QR code does not decode: %v\n%s", err, text)
-	}
-	return res.GetText()
 }

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"nestauth/auth/fakenest"
+	"nestauth/internal/testkit"
 )
 
 const sdmProject = "0a1b2c3d-1234-5678-9abc-0123456789ab"
@@ -145,7 +146,7 @@ func TestRunCheckRevokeUsage(t *testing.T) {
 
 func TestRunFormatAndOutput(t *testing.T) {
 	secret := map[string]string{"NESTAUTH_CLIENT_SECRET": "cs"}
-	_, tokenURL := newTokenEndpoint(t, 200, refreshedBody)
+	_, tokenURL := testkit.NewTokenEndpoint(t, 200, refreshedBody)
 	refresh := func(stdin string, extra ...string) runResult {
 		return runArgs(t, secret, stdin, append([]string{"refresh", "--provider", "custom", "--client-id", "cid", "--token-url", tokenURL}, extra...)...)
 	}
@@ -172,10 +173,10 @@ func TestRunFormatAndOutput(t *testing.T) {
 		t.Fatalf("--output: exit %d, stdout %q, stderr %q, file %q (%v)", r.code, r.stdout, r.stderr, b, err)
 	}
 	// It exists now: refused before any request, unless --force.
-	ep, tokenURL2 := newTokenEndpoint(t, 200, refreshedBody)
+	ep, tokenURL2 := testkit.NewTokenEndpoint(t, 200, refreshedBody)
 	r = runArgs(t, secret, "rt\n", "refresh", "--provider", "custom", "--client-id", "cid", "--token-url", tokenURL2, "--output", path)
-	if r.code != 2 || !strings.Contains(r.stderr, "exists") || ep.count() != 0 {
-		t.Errorf("existing --output: exit %d, stderr %q, %d requests; want 2 and none", r.code, r.stderr, ep.count())
+	if r.code != 2 || !strings.Contains(r.stderr, "exists") || ep.Count() != 0 {
+		t.Errorf("existing --output: exit %d, stderr %q, %d requests; want 2 and none", r.code, r.stderr, ep.Count())
 	}
 	r = refresh("rt\n", "--output", path, "--force", "--format", "token")
 	if b, _ := os.ReadFile(path); r.code != 0 || string(b) != "at-2\n" {

@@ -1,58 +1,12 @@
 package cli
 
 import (
-	"encoding/json"
-	"fmt"
-	"io"
-	"net/http"
-	"net/http/httptest"
-	"net/url"
 	"strings"
-	"sync"
 	"testing"
 
+	"nestauth/internal/testkit"
 	"nestauth/ui"
 )
-
-// metadataServer serves OpenID Connect metadata naming itself and its
-// /token and /device/code; edit changes the document (nil: 404). It counts
-// the requests.
-type metadataServer struct {
-	*httptest.Server
-	mu   sync.Mutex
-	hits int
-}
-
-func newMetadataServer(t *testing.T, edit func(d map[string]any)) *metadataServer {
-	t.Helper()
-	ms := &metadataServer{}
-	ms.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ms.mu.Lock()
-		ms.hits++
-		ms.mu.Unlock()
-		if r.URL.Path != "/.well-known/openid-configuration" || edit == nil {
-			http.NotFound(w, r)
-			return
-		}
-		d := map[string]any{
-			"issuer":                           ms.URL,
-			"authorization_endpoint":           ms.URL + "/auth",
-			"token_endpoint":                   ms.URL + "/token",
-			"device_authorization_endpoint":    ms.URL + "/device/code",
-			"code_challenge_methods_supported": []string{"S256"},
-		}
-		edit(d)
-		_ = json.NewEncoder(w).Encode(d)
-	}))
-	t.Cleanup(ms.Close)
-	return ms
-}
-
-func (ms *metadataServer) requests() int {
-	ms.mu.Lock()
-	defer ms.mu.Unlock()
-	return ms.hits
-}
 
 func TestRunIssuerAndDeviceFlags(t *testing.T) {
 	secret := map[string]string{"NESTAUTH_CLIENT_SECRET": "s3cret"}
@@ -97,7 +51,7 @@ func TestRunIssuerAndDeviceFlags(t *testing.T) {
 // The wizard discovers on its Issuer step, after the first frame: parsing
 // the flags fetches nothing, and --issuer alone chooses custom.
 func TestParseFlagsWizardIssuer(t *testing.T) {
-	ms := newMetadataServer(t, func(map[string]any) {})
+	ms := testkit.NewMetadataServer(t, func(map[string]any) {})
 	o, err := parseFlags("wizard", []string{"--issuer", ms.URL, "--scope", "openid read", "--redirect-uri", "http://127.0.0.1:8765/cb", "--no-device"}, fixedEnv(nil))
 	if err != nil {
 		t.Fatal(err)
@@ -106,7 +60,7 @@ func TestParseFlagsWizardIssuer(t *testing.T) {
 		o.redirectURI != "http://127.0.0.1:8765/cb" || o.device != ui.DeviceNever {
 		t.Errorf("options %+v", o)
 	}
-	if n := ms.requests(); n != 0 {
+	if n := ms.Requests(); n != 0 {
 		t.Errorf("parsing the flags sent %d requests", n)
 	}
 	// Custom without endpoints: the wizard asks for them.
@@ -121,28 +75,28 @@ func TestParseFlagsWizardIssuer(t *testing.T) {
 func TestRunExchangeWithIssuer(t *testing.T) {
 	secret := map[string]string{"NESTAUTH_CLIENT_SECRET": "cs"}
 	t.Run("the token endpoint comes from the metadata", func(t *testing.T) {
-		ep, tokenURL := newTokenEndpoint(t, 200, refreshedBody)
-		ms := newMetadataServer(t, func(d map[string]any) { d["token_endpoint"] = tokenURL })
+		ep, tokenURL := testkit.NewTokenEndpoint(t, 200, refreshedBody)
+		ms := testkit.NewMetadataServer(t, func(d map[string]any) { d["token_endpoint"] = tokenURL })
 		r := runArgs(t, secret, "", "exchange", "--no-pkce", "--issuer", ms.URL, "--client-id", "cid", "--code", "abc")
 		if r.code != 0 || !strings.Contains(r.stdout, `"access_token": "at-2"`) {
 			t.Fatalf("exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
 		}
-		if f := ep.only(t).form; f.Get("code") != "abc" {
+		if f := ep.Only(t).Form; f.Get("code") != "abc" {
 			t.Errorf("form %v", f)
 		}
 	})
 	t.Run("--token-url wins over the metadata", func(t *testing.T) {
-		discovered, discoveredURL := newTokenEndpoint(t, 200, refreshedBody)
-		given, givenURL := newTokenEndpoint(t, 200, refreshedBody)
-		ms := newMetadataServer(t, func(d map[string]any) { d["token_endpoint"] = discoveredURL })
+		discovered, discoveredURL := testkit.NewTokenEndpoint(t, 200, refreshedBody)
+		given, givenURL := testkit.NewTokenEndpoint(t, 200, refreshedBody)
+		ms := testkit.NewMetadataServer(t, func(d map[string]any) { d["token_endpoint"] = discoveredURL })
 		r := runArgs(t, secret, "rt\n", "refresh", "--provider", "custom", "--issuer", ms.URL, "--client-id", "cid", "--token-url", givenURL)
-		if r.code != 0 || given.count() != 1 || discovered.count() != 0 {
-			t.Fatalf("exit %d (stderr %q); given endpoint %d requests, discovered %d", r.code, r.stderr, given.count(), discovered.count())
+		if r.code != 0 || given.Count() != 1 || discovered.Count() != 0 {
+			t.Fatalf("exit %d (stderr %q); given endpoint %d requests, discovered %d", r.code, r.stderr, given.Count(), discovered.Count())
 		}
 	})
 	t.Run("no S256 stops no token request", func(t *testing.T) {
-		_, tokenURL := newTokenEndpoint(t, 200, refreshedBody)
-		ms := newMetadataServer(t, func(d map[string]any) { d["token_endpoint"] = tokenURL; delete(d, "code_challenge_methods_supported") })
+		_, tokenURL := testkit.NewTokenEndpoint(t, 200, refreshedBody)
+		ms := testkit.NewMetadataServer(t, func(d map[string]any) { d["token_endpoint"] = tokenURL; delete(d, "code_challenge_methods_supported") })
 		if r := runArgs(t, secret, "rt\n", "refresh", "--issuer", ms.URL, "--client-id", "cid"); r.code != 0 {
 			t.Fatalf("exit %d, stderr %q", r.code, r.stderr)
 		}
@@ -160,7 +114,7 @@ func TestRunExchangeWithIssuer(t *testing.T) {
 	}
 	for _, tt := range failures {
 		t.Run(tt.name, func(t *testing.T) {
-			ms := newMetadataServer(t, tt.edit)
+			ms := testkit.NewMetadataServer(t, tt.edit)
 			r := runArgs(t, secret, "", "exchange", "--no-pkce", "--issuer", ms.URL, "--client-id", "cid", "--code", "abc")
 			if r.code != tt.code || r.stdout != "" {
 				t.Errorf("exit %d, stdout %q; want %d", r.code, r.stdout, tt.code)
@@ -174,99 +128,33 @@ func TestRunExchangeWithIssuer(t *testing.T) {
 	}
 }
 
-// deviceServer is a device authorization server: /device/code issues
-// codes, /token answers polls from a script (then a token). form answers
-// as GitHub does without Accept: application/json.
-type deviceServer struct {
-	*httptest.Server
-	expiresIn int
-	polls     []string // the error of each poll; "" is the token
-	form      bool
-
-	mu     sync.Mutex
-	n      int
-	scopes []string
-	forms  []url.Values
-}
-
-func newDeviceServer(t *testing.T, ds *deviceServer) *deviceServer {
-	t.Helper()
-	if ds.expiresIn == 0 {
-		ds.expiresIn = 900
-	}
-	ds.Server = httptest.NewServer(ds)
-	t.Cleanup(ds.Close)
-	return ds
-}
-
-func (ds *deviceServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	_ = r.ParseForm()
-	ds.mu.Lock()
-	defer ds.mu.Unlock()
-	ds.forms = append(ds.forms, r.PostForm)
-	answer := func(status int, v url.Values) {
-		if ds.form {
-			w.Header().Set("Content-Type", "application/x-www-form-urlencoded")
-			w.WriteHeader(status)
-			io.WriteString(w, v.Encode())
-			return
-		}
-		m := map[string]any{}
-		for k := range v {
-			m[k] = v.Get(k)
-		}
-		w.Header().Set("Content-Type", "application/json")
-		w.WriteHeader(status)
-		_ = json.NewEncoder(w).Encode(m)
-	}
-	switch r.URL.Path {
-	case "/device/code":
-		ds.scopes = append(ds.scopes, r.PostForm.Get("scope"))
-		answer(200, url.Values{"device_code": {"dc-1"}, "user_code": {"WDJB-MJHT"}, "verification_uri": {ds.URL + "/login/device"},
-			"expires_in": {fmt.Sprint(ds.expiresIn)}, "interval": {"1"}})
-	case "/token":
-		if r.PostForm.Get("grant_type") != "urn:ietf:params:oauth:grant-type:device_code" || r.PostForm.Get("device_code") != "dc-1" {
-			answer(400, url.Values{"error": {"invalid_request"}})
-			return
-		}
-		ds.n++
-		if ds.n <= len(ds.polls) && ds.polls[ds.n-1] != "" {
-			answer(400, url.Values{"error": {ds.polls[ds.n-1]}})
-			return
-		}
-		answer(200, url.Values{"access_token": {"gho_DEVICE"}, "token_type": {"bearer"}, "scope": {"repo"}})
-	default:
-		http.NotFound(w, r)
-	}
-}
-
 func TestRunDevice(t *testing.T) {
 	tests := []struct {
 		name      string
-		ds        *deviceServer
+		ds        *testkit.DeviceServer
 		code      int
 		stderrHas []string
 		polls     int
 	}{
-		{name: "pending, then the token (GitHub's form-encoded answers)", ds: &deviceServer{polls: []string{"authorization_pending"}, form: true}, code: 0,
+		{name: "pending, then the token (GitHub's form-encoded answers)", ds: &testkit.DeviceServer{Polls: []string{"authorization_pending"}, FormReply: true}, code: 0,
 			stderrHas: []string{"/login/device", "WDJB-MJHT", "expires in 15 minutes"}, polls: 2},
-		{name: "pending, then the token (JSON)", ds: &deviceServer{polls: []string{"authorization_pending"}}, code: 0, polls: 2},
-		{name: "denied", ds: &deviceServer{polls: []string{"access_denied"}}, code: 3, stderrHas: []string{"denied: access_denied", "refused on the verification page"}, polls: 1},
-		{name: "expired by the server", ds: &deviceServer{polls: []string{"expired_token"}}, code: 3, stderrHas: []string{"expired: expired_token", "not approved in time"}, polls: 1},
-		{name: "expired before the first poll", ds: &deviceServer{expiresIn: 1}, code: 3, stderrHas: []string{"expired", "not approved in time"}, polls: 0},
-		{name: "device flow disabled", ds: &deviceServer{polls: []string{"device_flow_disabled"}}, code: 4, stderrHas: []string{"device_flow_disabled", "Enable Device Flow"}, polls: 1},
+		{name: "pending, then the token (JSON)", ds: &testkit.DeviceServer{Polls: []string{"authorization_pending"}}, code: 0, polls: 2},
+		{name: "denied", ds: &testkit.DeviceServer{Polls: []string{"access_denied"}}, code: 3, stderrHas: []string{"denied: access_denied", "refused on the verification page"}, polls: 1},
+		{name: "expired by the server", ds: &testkit.DeviceServer{Polls: []string{"expired_token"}}, code: 3, stderrHas: []string{"expired: expired_token", "not approved in time"}, polls: 1},
+		{name: "expired before the first poll", ds: &testkit.DeviceServer{ExpiresIn: 1}, code: 3, stderrHas: []string{"expired", "not approved in time"}, polls: 0},
+		{name: "device flow disabled", ds: &testkit.DeviceServer{Polls: []string{"device_flow_disabled"}}, code: 4, stderrHas: []string{"device_flow_disabled", "Enable Device Flow"}, polls: 1},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			ds := newDeviceServer(t, tt.ds)
+			ds := testkit.NewDeviceServer(t, tt.ds)
 			r := runArgs(t, nil, "", "device", "--provider", "github", "--client-id", "Iv1.cid", "--scope", "repo",
 				"--device-url", ds.URL+"/device/code", "--token-url", ds.URL+"/token")
 			if r.code != tt.code {
 				t.Errorf("exit %d, want %d; stderr:\n%s", r.code, tt.code, r.stderr)
 			}
 			if tt.code == 0 {
-				tok := decodeTokenJSON(t, r.stdout)
+				tok := testkit.DecodeJSON(t, r.stdout)
 				if tok["access_token"] != "gho_DEVICE" || tok["scope"] != "repo" {
 					t.Errorf("token %v", tok)
 				}
@@ -278,12 +166,12 @@ func TestRunDevice(t *testing.T) {
 					t.Errorf("stderr lacks %q:\n%s", s, r.stderr)
 				}
 			}
-			ds.mu.Lock()
-			defer ds.mu.Unlock()
-			if ds.n != tt.polls || len(ds.scopes) != 1 || ds.scopes[0] != "repo" {
-				t.Errorf("%d polls, scopes %q; want %d polls and one code for repo", ds.n, ds.scopes, tt.polls)
+			ds.Mu.Lock()
+			defer ds.Mu.Unlock()
+			if ds.N != tt.polls || len(ds.Scopes) != 1 || ds.Scopes[0] != "repo" {
+				t.Errorf("%d polls, scopes %q; want %d polls and one code for repo", ds.N, ds.Scopes, tt.polls)
 			}
-			for _, f := range ds.forms {
+			for _, f := range ds.Forms {
 				if f.Get("client_id") != "Iv1.cid" || f.Has("client_secret") {
 					t.Errorf("request %v: want client_id alone (a public client)", f)
 				}
@@ -293,26 +181,17 @@ func TestRunDevice(t *testing.T) {
 }
 
 func TestRunDeviceWithIssuer(t *testing.T) {
-	ds := newDeviceServer(t, &deviceServer{})
-	ms := newMetadataServer(t, func(d map[string]any) {
+	ds := testkit.NewDeviceServer(t, &testkit.DeviceServer{})
+	ms := testkit.NewMetadataServer(t, func(d map[string]any) {
 		d["token_endpoint"], d["device_authorization_endpoint"] = ds.URL+"/token", ds.URL+"/device/code"
 	})
 	r := runArgs(t, map[string]string{"NESTAUTH_CLIENT_SECRET": "cs"}, "", "device", "--issuer", ms.URL, "--client-id", "cid", "--scope", "repo")
-	if r.code != 0 || decodeTokenJSON(t, r.stdout)["access_token"] != "gho_DEVICE" {
+	if r.code != 0 || testkit.DecodeJSON(t, r.stdout)["access_token"] != "gho_DEVICE" {
 		t.Fatalf("exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
 	}
-	ds.mu.Lock()
-	defer ds.mu.Unlock()
-	if f := ds.forms[0]; f.Get("client_secret") != "cs" {
+	ds.Mu.Lock()
+	defer ds.Mu.Unlock()
+	if f := ds.Forms[0]; f.Get("client_secret") != "cs" {
 		t.Errorf("device request %v: a confidential client authenticates there too (RFC 8628 §3.1)", f)
 	}
-}
-
-func decodeTokenJSON(t *testing.T, out string) map[string]any {
-	t.Helper()
-	var tok map[string]any
-	if err := json.Unmarshal([]byte(out), &tok); err != nil {
-		t.Fatalf("stdout is not JSON: %v\n%s", err, out)
-	}
-	return tok
 }

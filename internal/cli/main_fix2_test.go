@@ -9,15 +9,16 @@ import (
 	"nestauth/auth"
 	"nestauth/internal/profile"
 	"nestauth/internal/profile/profiletest"
+	"nestauth/internal/testkit"
 	"nestauth/ui"
 )
 
 // A profile saved from the device flow keeps its endpoints, issuer and
 // flow: device --profile and the wizard start from it.
 func TestDeviceProfileSignsInAgain(t *testing.T) {
-	env, st := profileEnv(t)
-	ds := newDeviceServer(t, &deviceServer{})
-	ms := newMetadataServer(t, func(d map[string]any) {
+	env, st := profiletest.Env(t)
+	ds := testkit.NewDeviceServer(t, &testkit.DeviceServer{})
+	ms := testkit.NewMetadataServer(t, func(d map[string]any) {
 		d["token_endpoint"], d["device_authorization_endpoint"] = ds.URL+"/token", ds.URL+"/device/code"
 		d["userinfo_endpoint"], d["revocation_endpoint"] = ds.URL+"/me", ds.URL+"/revoke"
 	})
@@ -35,19 +36,19 @@ func TestDeviceProfileSignsInAgain(t *testing.T) {
 		t.Errorf("saved settings %+v: want the issuer, every endpoint and flow device", s)
 	}
 
-	hits := ms.requests()
+	hits := ms.Requests()
 	r = runArgs(t, env, "", "device", "--profile", "d")
-	if r.code != 0 || decodeTokenJSON(t, r.stdout)["access_token"] != "gho_DEVICE" {
+	if r.code != 0 || testkit.DecodeJSON(t, r.stdout)["access_token"] != "gho_DEVICE" {
 		t.Fatalf("device --profile d: exit %d, stdout %q, stderr:\n%s", r.code, r.stdout, r.stderr)
 	}
-	if ms.requests() != hits {
+	if ms.Requests() != hits {
 		t.Errorf("device --profile d read the metadata again: the profile has the endpoints")
 	}
-	ds.mu.Lock()
-	if got := ds.scopes[len(ds.scopes)-1]; got != "openid" {
+	ds.Mu.Lock()
+	if got := ds.Scopes[len(ds.Scopes)-1]; got != "openid" {
 		t.Errorf("device --profile d asked for scope %q; want the saved openid", got)
 	}
-	ds.mu.Unlock()
+	ds.Mu.Unlock()
 
 	o, err := parseFlags("wizard", []string{"--profile", "d"}, fixedEnv(env))
 	if err != nil {
@@ -68,7 +69,7 @@ func TestDeviceProfileSignsInAgain(t *testing.T) {
 }
 
 func TestDeviceProfileFlags(t *testing.T) {
-	env, _ := profileEnv(t)
+	env, _ := profiletest.Env(t)
 	for _, tt := range []struct {
 		args []string
 		want string
@@ -98,15 +99,15 @@ func TestDeviceDefaultScope(t *testing.T) {
 		{name: "openid not listed", listed: []string{"email"}, scope: "", hint: true},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			ds := newDeviceServer(t, &deviceServer{polls: []string{"access_denied"}})
-			ms := newMetadataServer(t, func(d map[string]any) {
+			ds := testkit.NewDeviceServer(t, &testkit.DeviceServer{Polls: []string{"access_denied"}})
+			ms := testkit.NewMetadataServer(t, func(d map[string]any) {
 				d["token_endpoint"], d["device_authorization_endpoint"] = ds.URL+"/token", ds.URL+"/device/code"
 				d["scopes_supported"] = tt.listed
 			})
 			r := runArgs(t, nil, "", "device", "--issuer", ms.URL, "--client-id", "cid")
-			ds.mu.Lock()
-			got := ds.scopes
-			ds.mu.Unlock()
+			ds.Mu.Lock()
+			got := ds.Scopes
+			ds.Mu.Unlock()
 			if r.code != exitRejectedCode || len(got) != 1 || got[0] != tt.scope {
 				t.Errorf("exit %d, scopes sent %q; want 3 and %q; stderr:\n%s", r.code, got, tt.scope, r.stderr)
 			}
@@ -120,7 +121,7 @@ func TestDeviceDefaultScope(t *testing.T) {
 // token --min-valid longer than the server's tokens live refreshes every
 // call: it says so on stderr, and still succeeds.
 func TestRunTokenMinValidLongerThanTokens(t *testing.T) {
-	env, st := profileEnv(t)
+	env, st := profiletest.Env(t)
 	ts := profiletest.NewTokenServer(t, "client", "client-secret", "refresh-0")
 	saveCustom(t, st, "p", ts, auth.Custom(), profile.Keyring, time.Now().Add(time.Hour))
 	r := runArgs(t, env, "", "token", "--profile", "p", "--min-valid", "10h")

@@ -2,13 +2,14 @@ package cli
 
 import (
 	"bytes"
-	"nestauth/internal/testkit"
 	"net"
 	"strings"
 	"testing"
 	"time"
 
 	"nestauth/auth"
+	"nestauth/internal/profile/profiletest"
+	"nestauth/internal/testkit"
 )
 
 // RFC 6749 §A.12: an access token is 1*VSCHAR, and VSCHAR (%x20-7E) has the
@@ -17,7 +18,7 @@ func TestRunExchangeTokenWithSpace(t *testing.T) {
 	secret := map[string]string{"NESTAUTH_CLIENT_SECRET": "x"}
 	for format, want := range map[string]string{"token": "a b\n", "header": "Authorization: Bearer a b\n"} {
 		t.Run(format, func(t *testing.T) {
-			_, tokenURL := newTokenEndpoint(t, 200, `{"access_token":"a b","token_type":"Bearer"}`)
+			_, tokenURL := testkit.NewTokenEndpoint(t, 200, `{"access_token":"a b","token_type":"Bearer"}`)
 			r := runArgs(t, secret, "", "exchange", "--provider", "nest", "--client-id", "X", "--code", "abc", "--token-url", tokenURL, "--format", format)
 			if r.code != 0 || r.stdout != want || r.stderr != "" {
 				t.Errorf("exit %d, stdout %q, stderr %q; want 0 and %q", r.code, r.stdout, r.stderr, want)
@@ -29,10 +30,10 @@ func TestRunExchangeTokenWithSpace(t *testing.T) {
 // A token the format cannot show goes out as JSON with a note: its code is
 // spent, so losing it would cost the person a new one.
 func TestRunExchangeFormatFallsBackToJSON(t *testing.T) {
-	_, tokenURL := newTokenEndpoint(t, 200, `{"access_token":"mac-1","token_type":"mac","expires_in":60}`)
+	_, tokenURL := testkit.NewTokenEndpoint(t, 200, `{"access_token":"mac-1","token_type":"mac","expires_in":60}`)
 	r := runArgs(t, map[string]string{"NESTAUTH_CLIENT_SECRET": "x"}, "", "exchange", "--provider", "nest", "--client-id", "X",
 		"--code", "abc", "--token-url", tokenURL, "--format", "header")
-	if r.code != 0 || decodeTokenJSON(t, r.stdout)["access_token"] != "mac-1" {
+	if r.code != 0 || testkit.DecodeJSON(t, r.stdout)["access_token"] != "mac-1" {
 		t.Fatalf("exit %d, stdout %q, stderr %q; want 0 and the JSON", r.code, r.stdout, r.stderr)
 	}
 	for _, want := range []string{"--format header cannot show this token", "not a Bearer token", "went to stdout as JSON instead"} {
@@ -85,10 +86,10 @@ func TestRunExchangePKCENeedsVerifier(t *testing.T) {
 		"custom": {"--provider", "custom"},
 	} {
 		t.Run(name, func(t *testing.T) {
-			ep, tokenURL := newTokenEndpoint(t, 200, `{"access_token":"at"}`)
+			ep, tokenURL := testkit.NewTokenEndpoint(t, 200, `{"access_token":"at"}`)
 			r := runArgs(t, secret, "", append([]string{"exchange", "--client-id", "X", "--code", "abc", "--token-url", tokenURL}, args...)...)
-			if r.code != exitUsage || ep.count() != 0 || r.stdout != "" {
-				t.Fatalf("exit %d, %d requests, stdout %q; want 2 and nothing sent", r.code, ep.count(), r.stdout)
+			if r.code != exitUsage || ep.Count() != 0 || r.stdout != "" {
+				t.Fatalf("exit %d, %d requests, stdout %q; want 2 and nothing sent", r.code, ep.Count(), r.stdout)
 			}
 			for _, want := range []string{"PKCE challenge", "--code-verifier-file", "--no-pkce", "Nothing was sent"} {
 				if !strings.Contains(testkit.SquashSpace(r.stderr), want) {
@@ -96,7 +97,7 @@ func TestRunExchangePKCENeedsVerifier(t *testing.T) {
 				}
 			}
 			r = runArgs(t, secret, "", append([]string{"exchange", "--client-id", "X", "--code", "abc", "--token-url", tokenURL, "--code-verifier", "v"}, args...)...)
-			if r.code != 0 || ep.only(t).form.Get("code_verifier") != "v" {
+			if r.code != 0 || ep.Only(t).Form.Get("code_verifier") != "v" {
 				t.Errorf("with the verifier: exit %d, stderr %q", r.code, r.stderr)
 			}
 		})
@@ -134,8 +135,8 @@ func TestRunCheckNestShutDown(t *testing.T) {
 
 // device --save saves the profile its token came with.
 func TestRunDeviceSave(t *testing.T) {
-	env, st := profileEnv(t)
-	ds := newDeviceServer(t, &deviceServer{})
+	env, st := profiletest.Env(t)
+	ds := testkit.NewDeviceServer(t, &testkit.DeviceServer{})
 	r := runArgs(t, env, "", "device", "--provider", "github", "--client-id", "Iv1.cid", "--scope", "repo",
 		"--device-url", ds.URL+"/device/code", "--token-url", ds.URL+"/token", "--save", "--profile", "gh")
 	if r.code != 0 || !strings.Contains(r.stderr, "saved profile gh") {

@@ -8,12 +8,13 @@ import (
 	"nestauth/auth"
 	"nestauth/auth/fakenest"
 	"nestauth/internal/profile"
+	"nestauth/internal/profile/profiletest"
 )
 
 // check and revoke with --profile (and no --token-file) work on the saved
 // profile's token, as issue 9 asks of every command.
 func TestCheckAndRevokeFromProfile(t *testing.T) {
-	env, st := profileEnv(t)
+	env, st := profiletest.Env(t)
 	fake := fakenest.NewTest(t, "pid", "psecret")
 	p := auth.Nest()
 	p.AuthURL, p.TokenURL, p.RevokeURL = fake.AuthURL(), fake.TokenURL(), fake.RevokeURL()

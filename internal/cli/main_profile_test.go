@@ -2,7 +2,6 @@ package cli
 
 import (
 	"errors"
-	"nestauth/internal/testkit"
 	"os"
 	"path/filepath"
 	"strings"
@@ -14,18 +13,11 @@ import (
 	"nestauth/auth"
 	"nestauth/internal/profile"
 	"nestauth/internal/profile/profiletest"
+	"nestauth/internal/testkit"
 )
 
 // These tests run in-process with go-keyring's in-memory mock. The real
 // Secret Service is e2e_profile_test.go's, in other processes.
-
-// profileEnv is a fresh settings directory with the keyring mocked.
-func profileEnv(t *testing.T) (map[string]string, profile.Store) {
-	t.Helper()
-	keyring.MockInit()
-	dir := filepath.Join(t.TempDir(), "nestauth")
-	return map[string]string{"NESTAUTH_CONFIG_DIR": dir}, profile.Store{Dir: dir}
-}
 
 // saveCustom saves a custom-provider profile whose token endpoint is ts.
 func saveCustom(t *testing.T, st profile.Store, name string, ts *profiletest.TokenServer, p auth.Provider, in profile.Backend, expiry time.Time) {
@@ -42,7 +34,7 @@ func saveCustom(t *testing.T, st profile.Store, name string, ts *profiletest.Tok
 }
 
 func TestRunToken(t *testing.T) {
-	env, st := profileEnv(t)
+	env, st := profiletest.Env(t)
 	ts := profiletest.NewTokenServer(t, "client", "client-secret", "refresh-0")
 	saveCustom(t, st, "p", ts, auth.Custom(), profile.Keyring, time.Now().Add(time.Hour))
 
@@ -67,7 +59,7 @@ func TestRunToken(t *testing.T) {
 }
 
 func TestRunTokenDeadRefreshToken(t *testing.T) {
-	env, st := profileEnv(t)
+	env, st := profiletest.Env(t)
 	ts := profiletest.NewTokenServer(t, "123-abc.apps.googleusercontent.com", "GOCSPX-secret", "refresh-0")
 	saveCustom(t, st, "home", ts, auth.SDM(), profile.Keyring, time.Now().Add(-time.Minute))
 	ts.Revoke()
@@ -86,7 +78,7 @@ func TestRunTokenDeadRefreshToken(t *testing.T) {
 }
 
 func TestRunTokenFailures(t *testing.T) {
-	env, st := profileEnv(t)
+	env, st := profiletest.Env(t)
 	r := runArgs(t, env, "", "token", "--profile", "nope")
 	if r.code != exitUsage || !strings.Contains(r.stderr, `no saved profile "nope"`) || !strings.Contains(r.stderr, "nestauth --profile nope") || !strings.Contains(r.stderr, "press s") {
 		t.Errorf("no profile: exit %d, stderr %s", r.code, r.stderr)
@@ -108,13 +100,13 @@ func TestRunTokenFailures(t *testing.T) {
 }
 
 func TestRunExchangeSave(t *testing.T) {
-	env, st := profileEnv(t)
+	env, st := profiletest.Env(t)
 	env["NESTAUTH_CLIENT_SECRET"] = "cs-exchange"
-	ep, tokenURL := newTokenEndpoint(t, 200, `{"access_token":"at-1","token_type":"Bearer","expires_in":3600,"refresh_token":"rt-1"}`)
+	ep, tokenURL := testkit.NewTokenEndpoint(t, 200, `{"access_token":"at-1","token_type":"Bearer","expires_in":3600,"refresh_token":"rt-1"}`)
 	r := runArgs(t, env, "", "exchange", "--no-pkce", "--provider", "custom", "--client-id", "id", "--token-url", tokenURL,
 		"--code", "c0de", "--save", "--profile", "scripts", "--store", "file")
-	if r.code != 0 || ep.count() != 1 || testkit.DecodeToken(t, r.stdout).AccessToken != "at-1" {
-		t.Fatalf("exit %d, %d requests, stdout %q, stderr %s", r.code, ep.count(), r.stdout, r.stderr)
+	if r.code != 0 || ep.Count() != 1 || testkit.DecodeToken(t, r.stdout).AccessToken != "at-1" {
+		t.Fatalf("exit %d, %d requests, stdout %q, stderr %s", r.code, ep.Count(), r.stdout, r.stderr)
 	}
 	dir := env["NESTAUTH_CONFIG_DIR"]
 	for _, want := range []string{"saved profile scripts", filepath.Join(dir, profile.SettingsFile), filepath.Join(dir, profile.SecretsFile), "not encrypted", "nestauth token --profile scripts"} {
@@ -138,16 +130,16 @@ func TestRunExchangeSave(t *testing.T) {
 		t.Errorf("saved %+v, %v", p, err)
 	}
 	// The token command now works from it, with no request.
-	if r = runArgs(t, env, "", "token", "--profile", "scripts"); r.stdout != "at-1\n" || ep.count() != 1 {
-		t.Errorf("token: %q, %d requests", r.stdout, ep.count())
+	if r = runArgs(t, env, "", "token", "--profile", "scripts"); r.stdout != "at-1\n" || ep.Count() != 1 {
+		t.Errorf("token: %q, %d requests", r.stdout, ep.Count())
 	}
 }
 
 func TestRunExchangeSaveNoKeyring(t *testing.T) {
-	env, _ := profileEnv(t)
+	env, _ := profiletest.Env(t)
 	keyring.MockInitWithError(errors.New("exec: \"dbus-launch\": executable file not found in $PATH"))
 	env["NESTAUTH_CLIENT_SECRET"] = "cs"
-	_, tokenURL := newTokenEndpoint(t, 200, `{"access_token":"at-1","token_type":"Bearer","expires_in":3600}`)
+	_, tokenURL := testkit.NewTokenEndpoint(t, 200, `{"access_token":"at-1","token_type":"Bearer","expires_in":3600}`)
 	r := runArgs(t, env, "", "exchange", "--no-pkce", "--provider", "custom", "--client-id", "id", "--token-url", tokenURL, "--code", "c", "--save")
 	// The code is spent: the token is printed even though saving failed.
 	if r.code != exitFailure || testkit.DecodeToken(t, r.stdout).AccessToken != "at-1" {
@@ -166,10 +158,10 @@ func TestRunExchangeSaveNoKeyring(t *testing.T) {
 }
 
 func TestRunRefreshSaveKeepsTheRefreshToken(t *testing.T) {
-	env, st := profileEnv(t)
+	env, st := profiletest.Env(t)
 	env["NESTAUTH_CLIENT_SECRET"] = "cs"
 	// Google answers a refresh without a refresh token: the one given stays.
-	_, tokenURL := newTokenEndpoint(t, 200, `{"access_token":"at-2","token_type":"Bearer","expires_in":3600}`)
+	_, tokenURL := testkit.NewTokenEndpoint(t, 200, `{"access_token":"at-2","token_type":"Bearer","expires_in":3600}`)
 	r := runArgs(t, env, "rt-given\n", "refresh", "--provider", "custom", "--client-id", "id", "--token-url", tokenURL, "--save", "--profile", "r")
 	if r.code != 0 || !strings.Contains(r.stderr, "saved profile r") {
 		t.Fatalf("exit %d, stderr %s", r.code, r.stderr)
@@ -183,7 +175,7 @@ func TestRunRefreshSaveKeepsTheRefreshToken(t *testing.T) {
 }
 
 func TestRunProfilesAndForget(t *testing.T) {
-	env, st := profileEnv(t)
+	env, st := profiletest.Env(t)
 	ts := profiletest.NewTokenServer(t, "client-k", "secret-k", "refresh-k")
 	saveCustom(t, st, "k", ts, auth.Custom(), profile.Keyring, time.Now().Add(30*time.Minute))
 	tf := profiletest.NewTokenServer(t, "client-f", "secret-f", "refresh-f")
@@ -254,14 +246,14 @@ func TestRunProfilesAndForget(t *testing.T) {
 }
 
 func TestRunForgetRevoke(t *testing.T) {
-	env, st := profileEnv(t)
+	env, st := profiletest.Env(t)
 	ts := profiletest.NewTokenServer(t, "client", "secret", "refresh-0")
-	revoke, revokeURL := newTokenEndpoint(t, 200, "")
+	revoke, revokeURL := testkit.NewTokenEndpoint(t, 200, "")
 	p := auth.Custom()
 	p.RevokeURL = revokeURL
 	saveCustom(t, st, "p", ts, p, profile.Keyring, time.Now().Add(time.Hour))
 
-	revoke.status = 503
+	revoke.Status = 503
 	r := runArgs(t, env, "", "forget", "--profile", "p", "--revoke")
 	if r.code != exitServer || !strings.Contains(r.stderr, "was not deleted") {
 		t.Errorf("a failed revocation: exit %d, stderr %s", r.code, r.stderr)
@@ -273,27 +265,27 @@ func TestRunForgetRevoke(t *testing.T) {
 	// A token the server calls already dead leaves nothing to revoke: the
 	// profile goes, with the server's word for it.
 	saveCustom(t, st, "dead", ts, p, profile.Keyring, time.Now().Add(time.Hour))
-	revoke.mu.Lock()
-	revoke.status, revoke.body = 400, `{"error":"invalid_token","error_description":"token expired"}`
-	revoke.mu.Unlock()
+	revoke.Mu.Lock()
+	revoke.Status, revoke.Body = 400, `{"error":"invalid_token","error_description":"token expired"}`
+	revoke.Mu.Unlock()
 	r = runArgs(t, env, "", "forget", "--profile", "dead", "--revoke")
 	if r.code != 0 || strings.Contains(r.stderr, "Codes are single-use") || !strings.Contains(r.stdout, "deleted settings [profile dead]") {
 		t.Errorf("an already dead token: exit %d, stdout %q, stderr %s", r.code, r.stdout, r.stderr)
 	}
 
-	revoke.mu.Lock()
-	revoke.status, revoke.body = 200, ""
-	revoke.mu.Unlock()
+	revoke.Mu.Lock()
+	revoke.Status, revoke.Body = 200, ""
+	revoke.Mu.Unlock()
 	r = runArgs(t, env, "", "forget", "--profile", "p", "--revoke")
 	if r.code != 0 || !strings.Contains(r.stdout, "revoked the tokens of profile p") || !strings.Contains(r.stdout, "deleted settings [profile p]") {
 		t.Fatalf("exit %d, stdout %q, stderr %s", r.code, r.stdout, r.stderr)
 	}
 	var sent []string
-	revoke.mu.Lock()
-	for _, req := range revoke.requests[len(revoke.requests)-2:] {
-		sent = append(sent, req.form.Get("token_type_hint")+"="+req.form.Get("token"))
+	revoke.Mu.Lock()
+	for _, req := range revoke.Requests[len(revoke.Requests)-2:] {
+		sent = append(sent, req.Form.Get("token_type_hint")+"="+req.Form.Get("token"))
 	}
-	revoke.mu.Unlock()
+	revoke.Mu.Unlock()
 	if strings.Join(sent, " ") != "refresh_token=refresh-0 access_token=access-0" {
 		t.Errorf("revoked %q; want the refresh token, then the access token", sent)
 	}
@@ -330,7 +322,7 @@ func TestRunProfileFlags(t *testing.T) {
 			args := tt.args
 			if args == nil { // a saved custom profile, asked for with --provider sdm
 				var st profile.Store
-				env, st = profileEnv(t)
+				env, st = profiletest.Env(t)
 				ts := profiletest.NewTokenServer(t, "client", "secret", "refresh-0")
 				saveCustom(t, st, "c", ts, auth.Custom(), profile.Keyring, time.Now())
 				args = []string{"--profile", "c", "--provider", "sdm"}
@@ -349,9 +341,9 @@ func TestRunProfileFlags(t *testing.T) {
 }
 
 func TestSavedAgainKeepsItsStore(t *testing.T) {
-	env, st := profileEnv(t)
+	env, st := profiletest.Env(t)
 	env["NESTAUTH_CLIENT_SECRET"] = "cs"
-	_, tokenURL := newTokenEndpoint(t, 200, `{"access_token":"at","token_type":"Bearer","expires_in":3600}`)
+	_, tokenURL := testkit.NewTokenEndpoint(t, 200, `{"access_token":"at","token_type":"Bearer","expires_in":3600}`)
 	args := []string{"refresh", "--provider", "custom", "--client-id", "id", "--token-url", tokenURL, "--save", "--profile", "f"}
 	for i, extra := range [][]string{{"--store", "file"}, nil, {"--store", "keyring"}} {
 		want := []profile.Backend{profile.File, profile.File, profile.Keyring}[i]

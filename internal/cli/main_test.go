@@ -15,12 +15,12 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"nestauth/auth"
 	"nestauth/auth/fakenest"
+	"nestauth/internal/testkit"
 )
 
 // env returns a getenv over a fixed map: nothing leaks in from the real environment.
@@ -232,59 +232,6 @@ func TestRunExchangeFake(t *testing.T) {
 	})
 }
 
-// tokenEndpoint is an httptest token endpoint that records each request.
-type tokenEndpoint struct {
-	mu       sync.Mutex
-	requests []recorded
-	status   int
-	body     string
-}
-
-type recorded struct {
-	method, contentType, authorization, rawQuery string
-	form                                         url.Values
-}
-
-func (e *tokenEndpoint) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	b, _ := io.ReadAll(r.Body)
-	form, _ := url.ParseQuery(string(b))
-	e.mu.Lock()
-	e.requests = append(e.requests, recorded{r.Method, r.Header.Get("Content-Type"), r.Header.Get("Authorization"), r.URL.RawQuery, form})
-	status, body := e.status, e.body
-	e.mu.Unlock()
-	w.Header().Set("Content-Type", "application/json")
-	if status == 0 {
-		status = http.StatusOK
-	}
-	w.WriteHeader(status)
-	io.WriteString(w, body)
-}
-
-func (e *tokenEndpoint) only(t *testing.T) recorded {
-	t.Helper()
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	if len(e.requests) != 1 {
-		t.Fatalf("token endpoint got %d requests, want 1", len(e.requests))
-	}
-	return e.requests[0]
-}
-
-// count is the number of requests so far.
-func (e *tokenEndpoint) count() int {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	return len(e.requests)
-}
-
-func newTokenEndpoint(t *testing.T, status int, body string) (*tokenEndpoint, string) {
-	t.Helper()
-	e := &tokenEndpoint{status: status, body: body}
-	srv := httptest.NewServer(e)
-	t.Cleanup(srv.Close)
-	return e, srv.URL + "/token"
-}
-
 const refreshedBody = `{"access_token":"at-2","token_type":"Bearer","expires_in":3600,"refresh_token":"rt-2","scope":"read"}`
 
 func TestRunRefresh(t *testing.T) {
@@ -307,7 +254,7 @@ func TestRunRefresh(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			ep, tokenURL := newTokenEndpoint(t, 200, refreshedBody)
+			ep, tokenURL := testkit.NewTokenEndpoint(t, 200, refreshedBody)
 			args := append([]string{"refresh", "--provider", "sdm", "--client-id", "cid", "--token-url", tokenURL}, tt.extra...)
 			before := time.Now()
 			r := runArgs(t, secret, tt.stdin, args...)
@@ -330,41 +277,41 @@ func TestRunRefresh(t *testing.T) {
 				t.Errorf("printed token %+v", tok)
 			}
 
-			req := ep.only(t)
-			f := req.form
-			if req.method != http.MethodPost || req.contentType != "application/x-www-form-urlencoded" || req.rawQuery != "" {
-				t.Errorf("request %s %q query %q: want a form POST with nothing in the URL", req.method, req.contentType, req.rawQuery)
+			req := ep.Only(t)
+			f := req.Form
+			if req.Method != http.MethodPost || req.ContentType != "application/x-www-form-urlencoded" || req.RawQuery != "" {
+				t.Errorf("request %s %q query %q: want a form POST with nothing in the URL", req.Method, req.ContentType, req.RawQuery)
 			}
 			if f.Get("grant_type") != "refresh_token" || f.Get("refresh_token") != tt.wantRT {
 				t.Errorf("form %v: want grant_type=refresh_token refresh_token=%s", f, tt.wantRT)
 			}
 			if tt.wantBasic {
 				want := "Basic " + base64.StdEncoding.EncodeToString([]byte("cid:cs"))
-				if req.authorization != want || f.Has("client_secret") {
-					t.Errorf("basic: Authorization %q, form %v; want %q and no client_secret in the body", req.authorization, f, want)
+				if req.Authorization != want || f.Has("client_secret") {
+					t.Errorf("basic: Authorization %q, form %v; want %q and no client_secret in the body", req.Authorization, f, want)
 				}
-			} else if f.Get("client_id") != "cid" || f.Get("client_secret") != "cs" || req.authorization != "" {
-				t.Errorf("post: form %v, Authorization %q; want client_id and client_secret in the body only", f, req.authorization)
+			} else if f.Get("client_id") != "cid" || f.Get("client_secret") != "cs" || req.Authorization != "" {
+				t.Errorf("post: form %v, Authorization %q; want client_id and client_secret in the body only", f, req.Authorization)
 			}
 		})
 	}
 
 	t.Run("rejected", func(t *testing.T) {
-		_, tokenURL := newTokenEndpoint(t, 400, `{"error":"invalid_grant","error_description":"Token has been expired or revoked."}`)
+		_, tokenURL := testkit.NewTokenEndpoint(t, 400, `{"error":"invalid_grant","error_description":"Token has been expired or revoked."}`)
 		r := runArgs(t, secret, "rt\n", "refresh", "--provider", "sdm", "--client-id", "cid", "--token-url", tokenURL)
 		if r.code != 3 || r.stdout != "" || strings.Count(r.stderr, "\n") != 1 || !strings.Contains(r.stderr, "expired or revoked") {
 			t.Errorf("exit %d, stdout %q, stderr %q; want 3 and one line", r.code, r.stdout, r.stderr)
 		}
 	})
 	t.Run("client rejected", func(t *testing.T) {
-		_, tokenURL := newTokenEndpoint(t, 401, `{"error":"invalid_client"}`)
+		_, tokenURL := testkit.NewTokenEndpoint(t, 401, `{"error":"invalid_client"}`)
 		r := runArgs(t, secret, "rt\n", "refresh", "--provider", "sdm", "--client-id", "cid", "--token-url", tokenURL)
 		if r.code != 4 {
 			t.Errorf("exit %d, stderr %q; want 4", r.code, r.stderr)
 		}
 	})
 	t.Run("server error", func(t *testing.T) {
-		_, tokenURL := newTokenEndpoint(t, 502, `<html>Bad Gateway</html>`)
+		_, tokenURL := testkit.NewTokenEndpoint(t, 502, `<html>Bad Gateway</html>`)
 		r := runArgs(t, secret, "rt\n", "refresh", "--provider", "sdm", "--client-id", "cid", "--token-url", tokenURL)
 		if r.code != 5 || !strings.Contains(r.stderr, "502") {
 			t.Errorf("exit %d, stderr %q; want 5 naming HTTP 502", r.code, r.stderr)
@@ -373,7 +320,7 @@ func TestRunRefresh(t *testing.T) {
 }
 
 func TestRunExchangeRequest(t *testing.T) {
-	ep, tokenURL := newTokenEndpoint(t, 200, refreshedBody)
+	ep, tokenURL := testkit.NewTokenEndpoint(t, 200, refreshedBody)
 	verifier := strings.Repeat("v", 43)
 	r := runArgs(t, map[string]string{"NESTAUTH_CLIENT_SECRET": "cs"}, "",
 		"exchange", "--provider", "sdm", "--project-id", "0a1b2c3d-1234-5678-9abc-0123456789ab", "--client-id", "cid",
@@ -382,7 +329,7 @@ func TestRunExchangeRequest(t *testing.T) {
 	if r.code != 0 {
 		t.Fatalf("exit %d, stderr %q", r.code, r.stderr)
 	}
-	req := ep.only(t)
+	req := ep.Only(t)
 	want := url.Values{
 		"grant_type":    {"authorization_code"},
 		"code":          {"4/0AX4XfWh-abc"},
@@ -391,8 +338,8 @@ func TestRunExchangeRequest(t *testing.T) {
 		"client_secret": {"cs"},
 		"code_verifier": {verifier},
 	}
-	if req.form.Encode() != want.Encode() || req.rawQuery != "" || req.authorization != "" {
-		t.Errorf("form %v (query %q, Authorization %q), want exactly %v", req.form, req.rawQuery, req.authorization, want)
+	if req.Form.Encode() != want.Encode() || req.RawQuery != "" || req.Authorization != "" {
+		t.Errorf("form %v (query %q, Authorization %q), want exactly %v", req.Form, req.RawQuery, req.Authorization, want)
 	}
 }
 
@@ -401,23 +348,23 @@ func TestRunExchangeRequest(t *testing.T) {
 func TestRunCustomWithoutAuthURL(t *testing.T) {
 	secret := map[string]string{"NESTAUTH_CLIENT_SECRET": "cs"}
 	t.Run("refresh", func(t *testing.T) {
-		ep, tokenURL := newTokenEndpoint(t, 200, refreshedBody)
+		ep, tokenURL := testkit.NewTokenEndpoint(t, 200, refreshedBody)
 		r := runArgs(t, secret, "rt-1\n", "refresh", "--provider", "custom", "--client-id", "cid", "--token-url", tokenURL)
 		if r.code != 0 || !strings.Contains(r.stdout, `"access_token": "at-2"`) {
 			t.Fatalf("exit %d, stdout %q, stderr %q; want 0 and the token JSON", r.code, r.stdout, r.stderr)
 		}
-		if f := ep.only(t).form; f.Get("refresh_token") != "rt-1" {
+		if f := ep.Only(t).Form; f.Get("refresh_token") != "rt-1" {
 			t.Errorf("form %v", f)
 		}
 	})
 	t.Run("exchange", func(t *testing.T) {
-		ep, tokenURL := newTokenEndpoint(t, 200, refreshedBody)
+		ep, tokenURL := testkit.NewTokenEndpoint(t, 200, refreshedBody)
 		r := runArgs(t, secret, "", "exchange", "--no-pkce", "--provider", "custom", "--client-id", "cid", "--token-url", tokenURL,
 			"--redirect-uri", "http://127.0.0.1:8765/callback", "--code", "abc")
 		if r.code != 0 || !strings.Contains(r.stdout, `"access_token": "at-2"`) {
 			t.Fatalf("exit %d, stdout %q, stderr %q; want 0 and the token JSON", r.code, r.stdout, r.stderr)
 		}
-		if f := ep.only(t).form; f.Get("code") != "abc" || f.Get("redirect_uri") != "http://127.0.0.1:8765/callback" {
+		if f := ep.Only(t).Form; f.Get("code") != "abc" || f.Get("redirect_uri") != "http://127.0.0.1:8765/callback" {
 			t.Errorf("form %v", f)
 		}
 	})
@@ -531,19 +478,19 @@ func TestRunExchangeCodeSources(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			ep, tokenURL := newTokenEndpoint(t, 200, refreshedBody)
+			ep, tokenURL := testkit.NewTokenEndpoint(t, 200, refreshedBody)
 			args := append([]string{"exchange", "--no-pkce", "--provider", "custom", "--client-id", "cid", "--token-url", tokenURL}, tt.extra...)
 			r := runArgs(t, secret, tt.stdin, args...)
 			if r.code != tt.exit || !strings.Contains(r.stderr, tt.stderrHas) {
 				t.Fatalf("exit %d, stderr %q; want %d and %q", r.code, r.stderr, tt.exit, tt.stderrHas)
 			}
 			if tt.exit != 0 {
-				if n := ep.count(); n != 0 {
+				if n := ep.Count(); n != 0 {
 					t.Errorf("%d token requests, want none", n)
 				}
 				return
 			}
-			f := ep.only(t).form
+			f := ep.Only(t).Form
 			if f.Get("code") != tt.wantCode || f.Get("code_verifier") != tt.wantVerifier {
 				t.Errorf("sent code %q verifier %q; want %q and %q", f.Get("code"), f.Get("code_verifier"), tt.wantCode, tt.wantVerifier)
 			}
@@ -554,21 +501,21 @@ func TestRunExchangeCodeSources(t *testing.T) {
 // An error redirect given to exchange is the server's refusal: exit 3 with
 // what it means, nothing sent.
 func TestRunExchangeErrorRedirect(t *testing.T) {
-	ep, tokenURL := newTokenEndpoint(t, 200, refreshedBody)
+	ep, tokenURL := testkit.NewTokenEndpoint(t, 200, refreshedBody)
 	r := runArgs(t, map[string]string{"NESTAUTH_CLIENT_SECRET": "cs"}, "", "exchange", "--no-pkce", "--provider", "custom", "--client-id", "cid",
 		"--token-url", tokenURL, "--code", "http://127.0.0.1:8085/callback?error=access_denied&error_description=The+user+said+no&state=S")
 	if r.code != 3 || r.stdout != "" || !strings.Contains(r.stderr, "access was denied on the consent page") ||
 		!strings.Contains(r.stderr, "The user said no") || strings.Count(r.stderr, "\n") != 1 {
 		t.Errorf("exit %d, stdout %q, stderr %q; want 3 and one line saying access was denied", r.code, r.stdout, r.stderr)
 	}
-	if n := ep.count(); n != 0 {
+	if n := ep.Count(); n != 0 {
 		t.Errorf("%d token requests, want none", n)
 	}
 }
 
 // Google's out-of-band redirect is refused before anything is sent.
 func TestRunRefusesOOBRedirect(t *testing.T) {
-	ep, tokenURL := newTokenEndpoint(t, 200, refreshedBody)
+	ep, tokenURL := testkit.NewTokenEndpoint(t, 200, refreshedBody)
 	env := map[string]string{"NESTAUTH_CLIENT_SECRET": "cs"}
 	oob := []string{"--provider", "sdm", "--project-id", "0a1b2c3d-1234-5678-9abc-0123456789ab", "--client-id", "cid",
 		"--token-url", tokenURL, "--redirect-uri", "urn:ietf:wg:oauth:2.0:oob"}
@@ -585,18 +532,18 @@ func TestRunRefusesOOBRedirect(t *testing.T) {
 			}
 		})
 	}
-	if n := ep.count(); n != 0 {
+	if n := ep.Count(); n != 0 {
 		t.Errorf("%d token requests, want none", n)
 	}
 }
 
 func TestRunRefreshNest(t *testing.T) {
-	ep, tokenURL := newTokenEndpoint(t, 200, refreshedBody)
+	ep, tokenURL := testkit.NewTokenEndpoint(t, 200, refreshedBody)
 	r := runArgs(t, map[string]string{"NESTAUTH_CLIENT_SECRET": "cs"}, "rt\n", "refresh", "--provider", "nest", "--client-id", "cid", "--token-url", tokenURL)
 	if r.code != 2 || !strings.Contains(r.stderr, "Works with Nest never issued refresh tokens") {
 		t.Errorf("exit %d, stderr %q; want 2 and why", r.code, r.stderr)
 	}
-	if n := ep.count(); n != 0 {
+	if n := ep.Count(); n != 0 {
 		t.Errorf("%d token requests, want none", n)
 	}
 }
@@ -606,7 +553,7 @@ func TestRunRefreshNest(t *testing.T) {
 func TestRunJSONEscapesInvisible(t *testing.T) {
 	scope := "read\u202e\u2066evil\u2069\u0085\u009b31m\u200b\U000e0041 write"
 	body, _ := json.Marshal(map[string]any{"access_token": "at", "token_type": "Bearer\u202d", "scope": scope, "expires_in": 60})
-	_, tokenURL := newTokenEndpoint(t, 200, string(body))
+	_, tokenURL := testkit.NewTokenEndpoint(t, 200, string(body))
 	r := runArgs(t, map[string]string{"NESTAUTH_CLIENT_SECRET": "cs"}, "rt\n", "refresh", "--provider", "custom", "--client-id", "cid", "--token-url", tokenURL)
 	if r.code != 0 {
 		t.Fatalf("exit %d, stderr %q", r.code, r.stderr)

@@ -1,13 +1,14 @@
 package cli
 
 import (
-	"nestauth/internal/testkit"
 	"net/url"
 	"regexp"
 	"strings"
 	"testing"
 
 	"nestauth/auth"
+	"nestauth/internal/profile/profiletest"
+	"nestauth/internal/testkit"
 )
 
 // wantStderr fails for each of wants stderr lacks.
@@ -25,8 +26,8 @@ var plainAuthURLRE = regexp.MustCompile(`(?m)^http://127\.0\.0\.1:\d+/auth\?\S+$
 // Custom from the list asks what the wizard asks: the issuer (its metadata
 // gives the endpoints and the openid scope), the scopes, the redirect URI.
 func TestPlainCustomDiscovers(t *testing.T) {
-	ep, tokenURL := newTokenEndpoint(t, 200, `{"access_token":"at-1","token_type":"Bearer"}`)
-	ms := newMetadataServer(t, func(d map[string]any) {
+	ep, tokenURL := testkit.NewTokenEndpoint(t, 200, `{"access_token":"at-1","token_type":"Bearer"}`)
+	ms := testkit.NewMetadataServer(t, func(d map[string]any) {
 		d["token_endpoint"], d["scopes_supported"] = tokenURL, []string{"openid", "email"}
 	})
 	r := runArgs(t, nil, "5\n"+ms.URL+"\n\nhttps://example.com/cb\ncid\ncs\nabc\n", "--plain")
@@ -43,7 +44,7 @@ func TestPlainCustomDiscovers(t *testing.T) {
 	if err != nil || u.Query().Get("scope") != "openid" || u.Query().Get("redirect_uri") != "https://example.com/cb" || u.Query().Get("code_challenge") == "" {
 		t.Errorf("authorization URL %v (%v): want the scope, the redirect URI and a PKCE challenge", u, err)
 	}
-	f := ep.only(t).form
+	f := ep.Only(t).Form
 	if f.Get("code") != "abc" || f.Get("redirect_uri") != "https://example.com/cb" || f.Get("code_verifier") == "" {
 		t.Errorf("token request %v", f)
 	}
@@ -55,8 +56,8 @@ func TestPlainCustomDiscovers(t *testing.T) {
 // No metadata: an empty line at the Issuer types the endpoints; a failed
 // discovery asks again.
 func TestPlainCustomTypedEndpoints(t *testing.T) {
-	ep, tokenURL := newTokenEndpoint(t, 200, `{"access_token":"at-2","token_type":"Bearer"}`)
-	ms := newMetadataServer(t, nil) // 404
+	ep, tokenURL := testkit.NewTokenEndpoint(t, 200, `{"access_token":"at-2","token_type":"Bearer"}`)
+	ms := testkit.NewMetadataServer(t, nil) // 404
 	stdin := strings.Join([]string{ms.URL, "", "ftp://x", "https://login.example.com/authorize", tokenURL, "read write", "", "cid", "cs", "abc"}, "\n") + "\n"
 	r := runArgs(t, nil, stdin, "--plain", "--provider", "custom")
 	if r.code != 0 || r.stdout != "at-2\n" {
@@ -71,16 +72,16 @@ func TestPlainCustomTypedEndpoints(t *testing.T) {
 	if u := regexp.MustCompile(`(?m)^https://login\.example\.com/authorize\?\S+$`).FindString(r.stderr); !strings.Contains(u, "scope=read+write") {
 		t.Errorf("authorization URL %q: want the scopes", u)
 	}
-	ep.only(t)
+	ep.Only(t)
 }
 
 // The device flow in plain mode (the step count follows what is known, as
 // the wizard's does): the server offers it and there is no
 // redirect URI, so the user code is shown and polled for; --save keeps it.
 func TestPlainDeviceFlow(t *testing.T) {
-	env, st := profileEnv(t)
-	ds := newDeviceServer(t, &deviceServer{polls: []string{"authorization_pending"}})
-	ms := newMetadataServer(t, func(d map[string]any) {
+	env, st := profiletest.Env(t)
+	ds := testkit.NewDeviceServer(t, &testkit.DeviceServer{Polls: []string{"authorization_pending"}})
+	ms := testkit.NewMetadataServer(t, func(d map[string]any) {
 		d["token_endpoint"], d["device_authorization_endpoint"] = ds.URL+"/token", ds.URL+"/device/code"
 		d["grant_types_supported"] = []string{"authorization_code", auth.GrantDeviceCode}
 	})
@@ -98,10 +99,10 @@ func TestPlainDeviceFlow(t *testing.T) {
 	if p, err := st.Load("dev"); err != nil || p.Secrets.AccessToken != "gho_DEVICE" {
 		t.Errorf("profile %+v, %v", p, err)
 	}
-	ds.mu.Lock()
-	defer ds.mu.Unlock()
-	if ds.n != 2 || ds.scopes[0] != "repo" {
-		t.Errorf("%d polls, scopes %q", ds.n, ds.scopes)
+	ds.Mu.Lock()
+	defer ds.Mu.Unlock()
+	if ds.N != 2 || ds.Scopes[0] != "repo" {
+		t.Errorf("%d polls, scopes %q", ds.N, ds.Scopes)
 	}
 }
 
@@ -116,10 +117,10 @@ func TestPlainSecretIntro(t *testing.T) {
 
 // Plain mode keeps a token --format cannot show: JSON on stdout, a note.
 func TestPlainFormatFallsBackToJSON(t *testing.T) {
-	_, tokenURL := newTokenEndpoint(t, 200, `{"access_token":"mac-1","token_type":"mac"}`)
+	_, tokenURL := testkit.NewTokenEndpoint(t, 200, `{"access_token":"mac-1","token_type":"mac"}`)
 	r := runArgs(t, nil, "cid\ncs\nabc\n", "--plain", "--provider", "custom", "--auth-url", "https://login.example.com/authorize",
 		"--token-url", tokenURL, "--redirect-uri", "https://example.com/cb", "--format", "header")
-	if r.code != 0 || decodeTokenJSON(t, r.stdout)["access_token"] != "mac-1" {
+	if r.code != 0 || testkit.DecodeJSON(t, r.stdout)["access_token"] != "mac-1" {
 		t.Fatalf("exit %d, stdout %q; stderr:\n%s", r.code, r.stdout, r.stderr)
 	}
 	wantStderr(t, testkit.SquashSpace(r.stderr), "Note: --format header cannot show this token", "went to stdout as JSON instead")

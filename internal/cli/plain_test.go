@@ -3,7 +3,6 @@ package cli
 import (
 	"fmt"
 	"io"
-	"nestauth/internal/testkit"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -14,6 +13,7 @@ import (
 
 	"nestauth/auth"
 	"nestauth/auth/fakenest"
+	"nestauth/internal/testkit"
 )
 
 // plainSession is plain mode run in-process, its stdin a pipe the test
@@ -303,16 +303,16 @@ func TestPlainLoopback(t *testing.T) {
 // A server that wants the code again after a network failure gets it from
 // an empty line: nothing typed is lost.
 func TestPlainRetryAfterServerError(t *testing.T) {
-	ep, tokenURL := newTokenEndpoint(t, http.StatusServiceUnavailable, `oops`)
+	ep, tokenURL := testkit.NewTokenEndpoint(t, http.StatusServiceUnavailable, `oops`)
 	r := runArgs(t, map[string]string{"NESTAUTH_CLIENT_SECRET": "cs"}, "CODE1\n\n",
 		"--plain", "--provider", "custom", "--client-id", "cid", "--auth-url", "https://a.example/auth", "--token-url", tokenURL)
 	if r.code != 1 || !strings.Contains(r.stderr, "Press Enter to retry.\nAuthorization code (Enter tries the same code again): ") {
 		t.Errorf("exit %d; stderr:\n%s", r.code, r.stderr)
 	}
-	ep.mu.Lock()
-	defer ep.mu.Unlock()
-	if len(ep.requests) != 2 || ep.requests[0].form.Get("code") != "CODE1" || ep.requests[1].form.Get("code") != "CODE1" {
-		t.Errorf("requests %+v, want CODE1 twice", ep.requests)
+	ep.Mu.Lock()
+	defer ep.Mu.Unlock()
+	if len(ep.Requests) != 2 || ep.Requests[0].Form.Get("code") != "CODE1" || ep.Requests[1].Form.Get("code") != "CODE1" {
+		t.Errorf("requests %+v, want CODE1 twice", ep.Requests)
 	}
 }
 

@@ -1,6 +1,7 @@
 // Package testkit holds the helpers that nestauth's command tests and its
 // end-to-end tests share: buffers, ports, files and the token JSON that
-// exchange and refresh print. Only tests import it.
+// exchange and refresh print, and the servers the command tests run
+// nestauth against (servers.go). Only tests import it.
 package testkit
 
 import (

@@ -15,6 +15,10 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/zalando/go-keyring"
+
+	"nestauth/internal/profile"
 )
 
 // TokenServer answers refresh requests at /token. With Rotate, each refresh
@@ -185,4 +189,13 @@ func RunHelpers(t testing.TB, n int, helper string, env ...string) []Result {
 		results[i].Stdout, results[i].Stderr = outs[i][0].String(), outs[i][1].String()
 	}
 	return results
+}
+
+// Env is a fresh settings directory with the keyring mocked: the
+// environment that points nestauth at it, and its store.
+func Env(t testing.TB) (map[string]string, profile.Store) {
+	t.Helper()
+	keyring.MockInit()
+	dir := filepath.Join(t.TempDir(), "nestauth")
+	return map[string]string{"NESTAUTH_CONFIG_DIR": dir}, profile.Store{Dir: dir}
 }
