@@ -2,6 +2,8 @@ package ui
 
 import (
 	tea "charm.land/bubbletea/v2"
+
+	"nestauth/ui/tty"
 )
 
 // esc on the token step gets another code. A token that went nowhere yet
@@ -53,5 +55,5 @@ func (m *wizard) abortNote() string {
 	case m.tokens > 0:
 		note = "Aborted: no new token was fetched."
 	}
-	return wrapWords(note, max(m.width, 10))
+	return tty.Wrap(note, max(m.width, 10))
 }

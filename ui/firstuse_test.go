@@ -14,6 +14,7 @@ import (
 
 	"nestauth/auth"
 	"nestauth/internal/testkit"
+	"nestauth/ui/tty"
 )
 
 // demoRun is the wizard as --demo runs it: prefilled, Approve, no Saver.
@@ -259,7 +260,7 @@ func TestDeviceQR(t *testing.T) {
 func TestOSC52StaysTogether(t *testing.T) {
 	for _, err := range []error{nil, errors.New("install xclip, xsel or wl-clipboard for it")} {
 		for w := 40; w <= 100; w++ {
-			got := wrapWords(copiedMsg{what: "the access token", err: err}.status(), w)
+			got := tty.Wrap(copiedMsg{what: "the access token", err: err}.status(), w)
 			if !strings.Contains(got, "(OSC\u00a052)") {
 				t.Errorf("at %d columns: %q", w, got)
 			}

@@ -570,25 +570,6 @@ func TestProjectIDTakenOutOfAPaste(t *testing.T) {
 	}
 }
 
-func TestWrapWords(t *testing.T) {
-	tests := []struct {
-		in    string
-		width int
-		want  string
-	}{
-		{"a UUID 0a1b2c3d-1234-5678-9abc-0123456789ab here", 40, "a UUID\n0a1b2c3d-1234-5678-9abc-0123456789ab\nhere"},
-		{"one two three", 7, "one two\nthree"},
-		{"abcdefghij", 4, "abcd\nefgh\nij"},
-		{"x abcdefghij y", 4, "x\nabcd\nefgh\nij y"},
-		{"line one\nline two", 80, "line one\nline two"},
-	}
-	for _, tt := range tests {
-		if got := wrapWords(tt.in, tt.width); got != tt.want {
-			t.Errorf("wrapWords(%q, %d) = %q, want %q", tt.in, tt.width, got, tt.want)
-		}
-	}
-}
-
 func TestTallFrameIsCondensedToTheWindow(t *testing.T) {
 	m, _, _ := newModel(t, Options{Providers: []auth.Provider{sdmProvider()}, ClientID: "123-abc.apps.googleusercontent.com",
 		ClientSecret: "s", ProjectID: "0a1b2c3d-1234-5678-9abc-0123456789ab"})

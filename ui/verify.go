@@ -9,6 +9,7 @@ import (
 
 	"nestauth/auth"
 	"nestauth/ui/flow"
+	"nestauth/ui/tty"
 )
 
 // checkedMsg is what a verification ended with, tagged with its attempt.
@@ -81,7 +82,7 @@ func (m *wizard) writeChecked(b *strings.Builder, r *auth.CheckResult) {
 		if line == r.Note {
 			continue
 		}
-		text := wrapWords(auth.Sanitize(line), max(m.width-2, 10))
+		text := tty.Wrap(auth.Sanitize(line), max(m.width-2, 10))
 		b.WriteString(m.styles.Text.Render("  "+strings.ReplaceAll(text, "\n", "\n  ")) + "\n")
 	}
 	if r.Note != "" {

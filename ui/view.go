@@ -9,6 +9,7 @@ import (
 
 	"nestauth/auth"
 	"nestauth/ui/flow"
+	"nestauth/ui/tty"
 )
 
 func (m *wizard) view() tea.View {
@@ -112,7 +113,7 @@ func (m *wizard) viewProvider(b *strings.Builder) {
 		} else {
 			b.WriteString("  " + name + "\n")
 		}
-		summary := wrapWords(p.Summary, max(m.width-5, 10))
+		summary := tty.Wrap(p.Summary, max(m.width-5, 10))
 		b.WriteString(m.styles.Faint.PaddingLeft(5).Render(summary) + "\n")
 	}
 }

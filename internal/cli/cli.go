@@ -21,6 +21,7 @@ import (
 	"nestauth/auth"
 	"nestauth/auth/fakenest"
 	"nestauth/ui"
+	"nestauth/ui/plain"
 )
 
 // Demo credentials for the built-in server; they open nothing real.
@@ -122,8 +123,8 @@ func runWizard(o *options, stdin io.Reader, stdout, stderr io.Writer, getenv fun
 	}
 	o.wizardSave(&uo)
 	uo.TokenNote, uo.Deliver = tokenDelivery(stdout, o.sink)
-	if plainWanted(o.plain, stdin, getenv) {
-		return runPlain(uo, o.sink, stdin, stdout, stderr)
+	if plain.Wanted(o.plain, stdin, getenv) {
+		return plain.Run(uo, plainSink{o.sink}, stdin, stdout, stderr)
 	}
 	screen, closeScreen, err := wizardScreen(stderr)
 	if err != nil {

@@ -3,20 +3,16 @@ package cli
 import (
 	"context"
 	"errors"
-	"fmt"
 	"io"
 	"net/http"
 	"os"
 	"os/signal"
 	"syscall"
-	"time"
 
 	"nestauth/auth"
+	"nestauth/ui/flow"
+	"nestauth/ui/plain"
 )
-
-// noExpiryWait bounds the wait for a device code that came without
-// expires_in (RFC 8628 §3.2 requires it; GitHub's codes live 15 minutes).
-const noExpiryWait = 15 * time.Minute
 
 // runDevice runs the device authorization grant (RFC 8628) for scripts:
 // the user code and page on stderr, the token on stdout as exchange prints
@@ -31,7 +27,7 @@ func runDevice(o *options, stdout, stderr io.Writer) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 	defer stop()
 
-	tok, err := deviceToken(ctx, cfg, o.timeout, stderr)
+	tok, err := plain.DeviceToken(ctx, cfg, o.timeout, stderr)
 	if err != nil {
 		return printDeviceError(stderr, err, cfg)
 	}
@@ -40,45 +36,6 @@ func runDevice(o *options, stdout, stderr io.Writer) int {
 		return o.saveAndSay(stderr, "device", cfg, tok)
 	}
 	return status
-}
-
-// deviceToken asks for a device code, shows it on w, and polls for the
-// token until it is approved or refused, or the code expires. Each request
-// is bounded by timeout, the wait by the code's lifetime and ctx.
-func deviceToken(ctx context.Context, cfg auth.Config, timeout time.Duration, w io.Writer) (*auth.Token, error) {
-	ask, cancel := context.WithTimeout(ctx, timeout)
-	dc, err := cfg.DeviceAuth(ask, cfg.DeviceURL, cfg.Scopes)
-	cancel()
-	if err != nil {
-		return nil, err
-	}
-	printDeviceCode(w, dc)
-
-	deadline := dc.Expiry
-	if deadline.IsZero() {
-		deadline = time.Now().Add(noExpiryWait)
-	}
-	wait, cancel := context.WithDeadline(ctx, deadline)
-	defer cancel()
-	tok, err := cfg.PollDevice(wait, dc, nil)
-	if err != nil && ctx.Err() == nil && errors.Is(wait.Err(), context.DeadlineExceeded) {
-		err = &auth.Error{Kind: auth.KindCode, Err: auth.ErrExpiredToken} // the wait ended with the code
-	}
-	return tok, err
-}
-
-// printDeviceCode tells the person where to go and what to type.
-func printDeviceCode(stderr io.Writer, dc *auth.DeviceCode) {
-	say(stderr, "To sign in, open "+dc.VerificationURI+" on any device and enter the code:")
-	fmt.Fprintf(stderr, "\n    %s\n\n", dc.UserCode)
-	if dc.VerificationURIComplete != "" {
-		say(stderr, "Or open "+dc.VerificationURIComplete+", which has the code filled in.")
-	}
-	wait := "Waiting for approval"
-	if !dc.Expiry.IsZero() {
-		wait += "; the code expires in " + auth.Duration(time.Until(dc.Expiry).Round(time.Second))
-	}
-	say(stderr, wait+" (ctrl+c cancels)…")
 }
 
 // printDeviceError prints a failed device flow as one line with what to do
@@ -95,15 +52,5 @@ func printDeviceError(stderr io.Writer, err error, cfg auth.Config) int {
 	case errors.Is(err, auth.ErrExpiredToken):
 		what = "expired"
 	}
-	return printFailure(stderr, err, what, func(*auth.Error) string { return deviceHint(err, cfg) })
-}
-
-// deviceHint is auth.DeviceHint, and for a refusal of a request that
-// sent no scope, that a scope may be what the server wanted.
-func deviceHint(err error, cfg auth.Config) string {
-	hint := auth.DeviceHint(err)
-	if errors.Is(err, auth.ErrAccessDenied) && len(cfg.Scopes) == 0 {
-		hint += " No scope was sent, and some servers refuse a request without one: a scope may be needed (--scope openid, say)."
-	}
-	return hint
+	return printFailure(stderr, err, what, func(*auth.Error) string { return flow.DeviceHint(err, cfg.Scopes) })
 }

@@ -6,25 +6,20 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
 	"strings"
-	"syscall"
 
 	"github.com/charmbracelet/x/term"
 
 	"nestauth/auth"
 	"nestauth/internal/output"
+	"nestauth/ui/tty"
 )
 
-// maxValue bounds a value read from a file or stdin: a device or a wrong
-// path must not fill memory.
-const maxValue = 64 << 10
+// maxValue and trimValue are tty's rules for a value read from a file or
+// stdin (trimValue: also the environment's).
+const maxValue = tty.MaxValue
 
-// trimValue is the one rule for a value from the environment, a file or
-// stdin: white space and a byte order mark (an editor's) around it dropped.
-func trimValue(s string) string {
-	return strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(s), "\uFEFF"))
-}
+func trimValue(s string) string { return tty.TrimValue(s) }
 
 // readSmallFile reads a secret, code or token file: at most maxValue, trimmed.
 func readSmallFile(path string) (string, error) {
@@ -48,7 +43,7 @@ func readSmallFile(path string) (string, error) {
 func readLine(stdin io.Reader, stderr io.Writer, prompt string) (string, error) {
 	if f, ok := stdin.(*os.File); ok && term.IsTerminal(f.Fd()) {
 		fmt.Fprint(stderr, prompt+" (input hidden): ")
-		b, err := readHidden(f)
+		b, err := tty.ReadHidden(f)
 		fmt.Fprintln(stderr)
 		return trimValue(string(b)), err
 	}
@@ -57,27 +52,6 @@ func readLine(stdin io.Reader, stderr io.Writer, prompt string) (string, error) 
 		return "", err
 	}
 	return trimValue(line), nil
-}
-
-// readHidden reads a line without echo. ctrl+c, or a hangup, quit or
-// termination signal, ends the program with the terminal's echo restored,
-// which term.ReadPassword alone would leave off.
-func readHidden(f *os.File) ([]byte, error) {
-	state, err := term.GetState(f.Fd())
-	if err != nil {
-		return nil, err
-	}
-	sigs := make(chan os.Signal, 1)
-	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT)
-	defer func() { signal.Stop(sigs); close(sigs) }()
-	go func() {
-		if _, ok := <-sigs; ok {
-			_ = term.Restore(f.Fd(), state)
-			fmt.Fprintln(os.Stderr)
-			os.Exit(exitAbort)
-		}
-	}()
-	return term.ReadPassword(f.Fd())
 }
 
 // readToken reads the token check and revoke use: from the --token-file

@@ -121,3 +121,15 @@ func (s tokenSink) where() string {
 	}
 	return s.path
 }
+
+// plainSink is the sink as plain mode takes it (plain.Sink).
+type plainSink struct{ s tokenSink }
+
+func (p plainSink) Render(tok *auth.Token) ([]byte, string, error) { return p.s.render(tok) }
+
+func (p plainSink) Write(tok *auth.Token, stdout io.Writer) error {
+	_, err := p.s.write(tok, stdout)
+	return err
+}
+
+func (p plainSink) Where() string { return p.s.where() }

@@ -10,7 +10,8 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/colorprofile"
-	"github.com/charmbracelet/x/term"
+
+	"nestauth/ui/tty"
 )
 
 const useExchange = "without one, use 'nestauth exchange' (see 'nestauth exchange --help')"
@@ -18,34 +19,18 @@ const useExchange = "without one, use 'nestauth exchange' (see 'nestauth exchang
 // errNoTerminal: the wizard has nowhere to draw.
 var errNoTerminal = errors.New("the wizard needs a terminal; " + useExchange)
 
-func isTerminal(w io.Writer) bool {
-	f, ok := w.(*os.File)
-	return ok && term.IsTerminal(f.Fd())
-}
+// isTerminal and terminalWidth are tty's, under the names the commands use.
+func isTerminal(w io.Writer) bool { return tty.IsTerminal(w) }
 
-// terminalWidth is the width of the terminal w is; 0 when w is none.
-func terminalWidth(w io.Writer) int {
-	if !isTerminal(w) {
-		return 0
-	}
-	width, _, err := term.GetSize(w.(*os.File).Fd())
-	if err != nil {
-		return 0
-	}
-	return width
-}
+func terminalWidth(w io.Writer) int { return tty.Width(w) }
 
 // wizardScreen is where the wizard draws: stderr, or the terminal itself
 // when stderr is redirected. closeScreen releases what it opened.
 func wizardScreen(stderr io.Writer) (screen io.Writer, closeScreen func(), err error) {
-	if isTerminal(stderr) {
-		return stderr, func() {}, nil
-	}
-	tty, err := os.OpenFile("/dev/tty", os.O_WRONLY, 0)
-	if err != nil {
+	if screen, closeScreen, err = tty.Screen(stderr); err != nil {
 		return nil, nil, errNoTerminal
 	}
-	return tty, func() { _ = tty.Close() }, nil
+	return screen, closeScreen, nil
 }
 
 // colorProfile is what Bubble Tea would detect, minus its `tmux info` call:

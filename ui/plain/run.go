@@ -1,31 +1,46 @@
-package cli
+package plain
 
 // A plain-mode run: its state, its steps and how it asks and tells.
-// plain.go, plain_custom.go and plain_device.go drive it.
+// plain.go walks the steps; a file per step drives each.
 
 import (
-	"bufio"
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 	"time"
 
-	"github.com/charmbracelet/x/term"
-
 	"nestauth/auth"
 	"nestauth/ui/flow"
+	"nestauth/ui/tty"
 )
 
 // errStopped: stdin ended before a token was fetched.
 var errStopped = errors.New("stopped before a token was fetched")
 
+// Run's exit statuses, as nestauth's usage lists them.
+const (
+	exitOK      = 0
+	exitFailure = 1 // no token, or it could not be written or saved
+)
+
+// Sink is where the token goes and how it is written: the command's
+// --format, and --output instead of stdout.
+type Sink interface {
+	// Render is tok as it is written; note says why it is JSON when the
+	// format could not show it.
+	Render(tok *auth.Token) (b []byte, note string, err error)
+	// Write writes tok where it goes, stdout or the file.
+	Write(tok *auth.Token, stdout io.Writer) error
+	// Where says where that is, for messages: "stdout", or the file.
+	Where() string
+}
+
 // plainRun is one run of plain mode: the values gathered so far and the
 // authorization request they belong to.
 type plainRun struct {
 	opts           flow.Options
-	sink           tokenSink // --format, --output
+	sink           Sink // --format, --output
 	stdout, stderr io.Writer
 	in             *lineReader
 
@@ -63,7 +78,7 @@ func (p *plainRun) heading(s flow.Step) {
 // (where a screen reader reads what shows, line by line), not in a log.
 func (p *plainRun) say(lines ...string) {
 	for _, l := range lines {
-		say(p.stderr, l)
+		tty.Say(p.stderr, l)
 	}
 }
 
@@ -140,99 +155,6 @@ func fieldHint(err error) string {
 	return ""
 }
 
-func (p *plainRun) config() auth.Config {
-	return auth.Config{Provider: p.provider, ClientID: p.clientID, ClientSecret: p.secret,
-		ProjectID: p.projectID, Now: p.opts.Now}
-}
-
-func (p *plainRun) pkceVerifier() string {
-	if p.provider.PKCE {
-		return p.verifier
-	}
-	return ""
-}
-
-func (p *plainRun) now() time.Time {
-	if p.opts.Now != nil {
-		return p.opts.Now()
-	}
-	return time.Now()
-}
-
-// errLineTooLong: a line over maxValue was dropped whole.
-var errLineTooLong = fmt.Errorf("that line is over %d KiB, so nothing of it was taken", maxValue>>10)
-
-// lineReader reads stdin one line at a time, on request, in the background:
-// a redirect caught on loopback can then win over a code not yet typed.
-type lineReader struct {
-	tty     *os.File // stdin when it is a terminal: hidden reads turn its echo off
-	buf     *bufio.Reader
-	asks    chan bool // a read is wanted; true: without echo
-	answers chan lineAnswer
-
-	pending, pendingHidden bool // a read was asked for and not yet taken
-}
-
-type lineAnswer struct {
-	text string
-	err  error
-}
-
-func newLineReader(stdin io.Reader) *lineReader {
-	r := &lineReader{tty: terminalIn(stdin), buf: bufio.NewReader(stdin), asks: make(chan bool), answers: make(chan lineAnswer, 1)}
-	go func() {
-		for hidden := range r.asks {
-			r.answers <- r.read(hidden)
-		}
-	}()
-	return r
-}
-
-// request starts a read unless one is under way.
-func (r *lineReader) request(hidden bool) {
-	if !r.pending {
-		r.pending, r.pendingHidden = true, hidden
-		r.asks <- hidden
-	}
-}
-
-// wait takes the answer to the read under way.
-func (r *lineReader) wait() lineAnswer {
-	a := <-r.answers
-	r.pending = false
-	return a
-}
-
-func (r *lineReader) close() { close(r.asks) }
-
-// read reads one line: without echo from a terminal when hidden. A last
-// line without a newline counts; after it, io.EOF.
-func (r *lineReader) read(hidden bool) lineAnswer {
-	if hidden && r.tty != nil {
-		b, err := readHidden(r.tty)
-		return lineAnswer{trimValue(string(b)), err}
-	}
-	var line []byte
-	tooLong := false
-	for {
-		chunk, err := r.buf.ReadSlice('\n')
-		if len(line)+len(chunk) > maxValue {
-			tooLong, line = true, nil
-		} else if !tooLong {
-			line = append(line, chunk...)
-		}
-		switch {
-		case errors.Is(err, bufio.ErrBufferFull):
-			continue
-		case tooLong && (err == nil || errors.Is(err, io.EOF)):
-			return lineAnswer{err: errLineTooLong}
-		case errors.Is(err, io.EOF) && len(line) > 0:
-			return lineAnswer{text: trimValue(string(line))}
-		}
-		return lineAnswer{trimValue(string(line)), err}
-	}
-}
-
 // plan is what decides the steps now: the provider as chosen, and with
 // the answers so far.
 func (p *plainRun) plan() flow.Plan {
@@ -283,10 +205,27 @@ func (p *plainRun) intro(s flow.Step) {
 	p.say(flow.Fields[s].Line())
 }
 
-// terminalIn is stdin when it is a terminal, else nil.
-func terminalIn(stdin io.Reader) *os.File {
-	if f, ok := stdin.(*os.File); ok && term.IsTerminal(f.Fd()) {
-		return f
+func (p *plainRun) config() auth.Config {
+	return auth.Config{Provider: p.provider, ClientID: p.clientID, ClientSecret: p.secret,
+		ProjectID: p.projectID, Now: p.opts.Now}
+}
+
+func (p *plainRun) pkceVerifier() string {
+	if p.provider.PKCE {
+		return p.verifier
 	}
-	return nil
+	return ""
+}
+
+func (p *plainRun) now() time.Time {
+	if p.opts.Now != nil {
+		return p.opts.Now()
+	}
+	return time.Now()
+}
+
+// failf prints an error line, "nestauth: " and the message, as the
+// commands do.
+func failf(w io.Writer, format string, a ...any) {
+	tty.Say(w, "nestauth: "+fmt.Sprintf(format, a...))
 }

@@ -1,8 +1,8 @@
-package cli
+package plain
 
-// Plain mode's Custom path, as the wizard's: a provider without endpoints
-// gets them from its issuer's metadata or typed in, then its scopes and
-// redirect URI; the presets that take any scope ask for it.
+// The Custom path, as the wizard's: a provider without endpoints gets them
+// from its issuer's metadata or typed in, then its scopes and redirect
+// URI; the presets that take any scope ask for it.
 
 import (
 	"context"

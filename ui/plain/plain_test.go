@@ -1,8 +1,7 @@
-package cli
+package plain_test
 
 import (
 	"fmt"
-	"io"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -14,69 +13,8 @@ import (
 	"nestauth/auth"
 	"nestauth/auth/fakenest"
 	"nestauth/internal/testkit"
+	"nestauth/ui/tty"
 )
-
-// plainSession is plain mode run in-process, its stdin a pipe the test
-// writes as the prompts appear.
-type plainSession struct {
-	t              *testing.T
-	stdin          *io.PipeWriter
-	stdout, stderr testkit.LockedBuffer
-	exit           chan int
-}
-
-func startPlain(t *testing.T, env map[string]string, args ...string) *plainSession {
-	t.Helper()
-	r, w := io.Pipe()
-	s := &plainSession{t: t, stdin: w, exit: make(chan int, 1)}
-	go func() { s.exit <- runCLI(args, r, &s.stdout, &s.stderr, fixedEnv(env)) }()
-	t.Cleanup(func() { w.Close() })
-	return s
-}
-
-// waitFor waits until stderr holds substr n times, and returns stderr.
-func (s *plainSession) waitFor(substr string, n int) string {
-	s.t.Helper()
-	deadline := time.Now().Add(testkit.WaitTimeout)
-	for {
-		got := s.stderr.String()
-		if strings.Count(got, substr) >= n {
-			return got
-		}
-		if time.Now().After(deadline) {
-			s.t.Fatalf("timed out waiting for %q (×%d) on stderr:\n%s", substr, n, got)
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
-}
-
-// answer waits for the nth prompt ending in "prompt: " and types line.
-func (s *plainSession) answer(prompt string, n int, line string) {
-	s.t.Helper()
-	s.waitFor(prompt+": ", n)
-	if _, err := io.WriteString(s.stdin, line+"\n"); err != nil {
-		s.t.Fatal(err)
-	}
-}
-
-func (s *plainSession) wait() int {
-	s.t.Helper()
-	select {
-	case code := <-s.exit:
-		return code
-	case <-time.After(testkit.WaitTimeout):
-		s.t.Fatalf("plain mode did not end; stderr:\n%s", s.stderr.String())
-	}
-	return -1
-}
-
-// noEscapes fails when out holds any escape or control character but the newline.
-func noEscapes(t *testing.T, out string) {
-	t.Helper()
-	if i := strings.IndexFunc(out, func(r rune) bool { return r < 0x20 && r != '\n' || r == 0x7f || r >= 0x80 && r < 0xa0 }); i >= 0 {
-		t.Errorf("plain output holds control character %q at %d:\n%q", out[i], i, out)
-	}
-}
 
 var authURLRE = regexp.MustCompile(`(?m)^http://127\.0\.0\.1:\d+/login/oauth2\?\S+$`)
 
@@ -168,7 +106,7 @@ func TestPlainScripted(t *testing.T) {
 	})
 	t.Run("a rejected value is asked again", func(t *testing.T) {
 		code := fake.IssueCode()
-		long := strings.Repeat("x", maxValue+10)
+		long := strings.Repeat("x", tty.MaxValue+10)
 		r := runArgs(t, nil, long+"\nGOCSPX-abc\npid\n\npsecret\n"+code+"\n", nestArgs(fake)...)
 		if r.code != 0 {
 			t.Fatalf("exit %d; stderr:\n%s", r.code, r.stderr)
@@ -350,4 +288,24 @@ func TestPlainFormatAndSave(t *testing.T) {
 	if b, err := os.ReadFile(out); r.code != 0 || err != nil || !strings.Contains(string(b), `"access_token": "c.`) {
 		t.Fatalf("--output: exit %d, file %q, %v; stderr:\n%s", r.code, b, err, r.stderr)
 	}
+}
+
+// The secret's intro is true in plain mode: no s key here, --save is the way.
+func TestPlainSecretIntro(t *testing.T) {
+	r := runArgs(t, nil, "cid\n", "--plain", "--provider", "nest")
+	wantStderr(t, r.stderr, "never logged, and stored only if you save a profile (--save).")
+	if strings.Contains(r.stderr, "s on the token step") {
+		t.Errorf("plain has no s key:\n%s", r.stderr)
+	}
+}
+
+// Plain mode keeps a token --format cannot show: JSON on stdout, a note.
+func TestPlainFormatFallsBackToJSON(t *testing.T) {
+	_, tokenURL := testkit.NewTokenEndpoint(t, 200, `{"access_token":"mac-1","token_type":"mac"}`)
+	r := runArgs(t, nil, "cid\ncs\nabc\n", "--plain", "--provider", "custom", "--auth-url", "https://login.example.com/authorize",
+		"--token-url", tokenURL, "--redirect-uri", "https://example.com/cb", "--format", "header")
+	if r.code != 0 || testkit.DecodeJSON(t, r.stdout)["access_token"] != "mac-1" {
+		t.Fatalf("exit %d, stdout %q; stderr:\n%s", r.code, r.stdout, r.stderr)
+	}
+	wantStderr(t, testkit.SquashSpace(r.stderr), "Note: --format header cannot show this token", "went to stdout as JSON instead")
 }
