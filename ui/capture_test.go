@@ -3,7 +3,6 @@ package ui
 import (
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -18,6 +17,7 @@ import (
 	"github.com/charmbracelet/x/exp/teatest/v2"
 
 	"nestauth/auth"
+	"nestauth/internal/testkit"
 )
 
 // These tests drive the wizard through a real tea.Program with a real
@@ -73,12 +73,7 @@ func loopbackFlow(t *testing.T, rt *recordingToken) (*teatest.TestModel, string,
 	}
 	srv := httptest.NewServer(rt)
 	t.Cleanup(srv.Close)
-	ln, err := net.Listen("tcp", "127.0.0.1:0") // find a free port, then free it
-	if err != nil {
-		t.Fatal(err)
-	}
-	redirect := fmt.Sprintf("http://127.0.0.1:%d/callback", ln.Addr().(*net.TCPAddr).Port)
-	_ = ln.Close()
+	redirect := fmt.Sprintf("http://127.0.0.1:%d/callback", testkit.FreePort(t))
 	p := auth.Custom()
 	p.AuthURL, p.TokenURL, p.RedirectURI = "https://idp.test/authorize", srv.URL, redirect
 	tm := teatest.NewTestModel(t, flowModel(p, ""),

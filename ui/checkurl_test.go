@@ -45,3 +45,32 @@ func TestNoCheckURLNamesBothFlags(t *testing.T) {
 		})
 	}
 }
+
+// A custom provider without --check-url or --revoke-url: v, u and x are not
+// listed, and pressing them says at once which flag, for the next run.
+func TestTokenKeysThatCannotWork(t *testing.T) {
+	p := auth.Custom()
+	p.AuthURL, p.TokenURL = "https://idp.test/auth", "https://idp.test/token"
+	m := atToken(t, Options{Providers: []auth.Provider{p}})
+	help := view(m)[strings.LastIndex(view(m), "c copy token"):]
+	for _, k := range []string{"v verify", "u copy curl", "x revoke"} {
+		if strings.Contains(help, k) {
+			t.Errorf("the help lists %q:\n%s", k, help)
+		}
+	}
+	wantView(t, m, "h copy header", "w write file")
+	for _, k := range "vu" {
+		m = send(t, m, char(k))
+		wantView(t, m, "set --check-url", "Flags take effect on the next run")
+	}
+	m = send(t, m, char('x'))
+	if m.actions.confirm != confirmNone {
+		t.Fatal("x asks to revoke with no revocation endpoint")
+	}
+	wantView(t, m, "no revocation endpoint", "set --revoke-url", "Flags take effect on the next run")
+
+	// With the flags, the keys are back.
+	p.CheckURL, p.RevokeURL = "https://idp.test/userinfo", "https://idp.test/revoke"
+	m = atToken(t, Options{Providers: []auth.Provider{p}})
+	wantView(t, m, "v verify", "u copy curl", "x revoke")
+}

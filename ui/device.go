@@ -9,6 +9,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"nestauth/auth"
+	"nestauth/ui/flow"
 )
 
 // The device authorization grant (RFC 8628): the person approves a short
@@ -35,16 +36,16 @@ type (
 	deviceTickMsg struct{ session int }
 )
 
-func deviceAuthCmd(ctx context.Context, flow DeviceFlow, cfg auth.Config, session int) tea.Cmd {
+func deviceAuthCmd(ctx context.Context, df flow.DeviceFlow, cfg auth.Config, session int) tea.Cmd {
 	return func() tea.Msg {
-		dc, err := flow.DeviceAuth(ctx, cfg)
+		dc, err := df.DeviceAuth(ctx, cfg)
 		return deviceCodeMsg{session: session, code: dc, err: err}
 	}
 }
 
-func devicePollCmd(ctx context.Context, flow DeviceFlow, cfg auth.Config, dc auth.DeviceCode, session int) tea.Cmd {
+func devicePollCmd(ctx context.Context, df flow.DeviceFlow, cfg auth.Config, dc auth.DeviceCode, session int) tea.Cmd {
 	return func() tea.Msg {
-		tok, next, err := flow.PollOnce(ctx, cfg, &dc)
+		tok, next, err := df.PollOnce(ctx, cfg, &dc)
 		return devicePolledMsg{session: session, token: tok, next: next, err: err}
 	}
 }
@@ -71,11 +72,11 @@ type device struct {
 }
 
 // start asks for a fresh code, with the spinner.
-func (d *device) start(flow DeviceFlow, cfg auth.Config, timeout time.Duration) tea.Cmd {
+func (d *device) start(df flow.DeviceFlow, cfg auth.Config, timeout time.Duration) tea.Cmd {
 	d.stop()
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	d.asking, d.cancel = true, cancel
-	return tea.Batch(d.spinner.Tick, deviceAuthCmd(ctx, flow, cfg, d.session))
+	return tea.Batch(d.spinner.Tick, deviceAuthCmd(ctx, df, cfg, d.session))
 }
 
 // stop ends the session: a request in flight is canceled, and whatever it

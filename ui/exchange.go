@@ -7,6 +7,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"nestauth/auth"
+	"nestauth/ui/flow"
 )
 
 // What an exchange ends with, tagged with its attempt.
@@ -22,7 +23,7 @@ type (
 )
 
 // exchangeCmd runs one token request in the background.
-func exchangeCmd(ctx context.Context, ex Exchanger, cfg auth.Config, code, verifier string, attempt int) tea.Cmd {
+func exchangeCmd(ctx context.Context, ex flow.Exchanger, cfg auth.Config, code, verifier string, attempt int) tea.Cmd {
 	return func() tea.Msg {
 		tok, err := ex.Exchange(ctx, cfg, code, verifier)
 		if err != nil {
@@ -36,7 +37,7 @@ func exchangeCmd(ctx context.Context, ex Exchanger, cfg auth.Config, code, verif
 type exchange struct{ inflight }
 
 // start sends one token request, with the spinner, under a timeout.
-func (e *exchange) start(ex Exchanger, cfg auth.Config, code, verifier string, timeout time.Duration) tea.Cmd {
+func (e *exchange) start(ex flow.Exchanger, cfg auth.Config, code, verifier string, timeout time.Duration) tea.Cmd {
 	ctx, attempt := e.begin(timeout)
 	return tea.Batch(e.spinner.Tick, exchangeCmd(ctx, ex, cfg, code, verifier, attempt))
 }

@@ -21,6 +21,7 @@ import (
 
 	"nestauth/auth"
 	"nestauth/auth/fakenest"
+	"nestauth/internal/testkit"
 )
 
 // These tests run whole flows through a real tea.Program against the fake
@@ -236,13 +237,7 @@ func TestFlowSDMPastedRedirectURL(t *testing.T) {
 }
 
 func TestFlowLoopbackCapture(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0") // find a free port, then free it
-	if err != nil {
-		t.Fatal(err)
-	}
-	port := ln.Addr().(*net.TCPAddr).Port
-	_ = ln.Close()
-	redirect := fmt.Sprintf("http://127.0.0.1:%d/callback", port)
+	redirect := fmt.Sprintf("http://127.0.0.1:%d/callback", testkit.FreePort(t))
 	code, challenge := "LOOPBACK-CODE", ""
 	srv := googleLike(t, &code, &challenge, redirect)
 	p := auth.Custom()

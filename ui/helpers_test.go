@@ -184,3 +184,17 @@ func wantView(t *testing.T, m Model, subs ...string) {
 		}
 	}
 }
+
+// demoRun is the wizard as --demo runs it: prefilled, Approve, no Saver.
+func demoRun() Options {
+	return Options{ClientID: "id", ClientSecret: "s", Approve: func(string) (string, error) { return "DEMOPIN1", nil }}
+}
+
+// demoOptions are the demo's provider and its a key that approves, with the
+// credentials given (the wizard starts at Authorize); approvals counts a presses.
+func demoOptions(approvals *int) Options {
+	p := nestProvider()
+	p.Name = "Works with Nest (demo server on this machine)"
+	return Options{Providers: []auth.Provider{p}, ClientID: "nestauth-demo", ClientSecret: "s",
+		Approve: func(string) (string, error) { *approvals++; return "DEMOPIN1", nil }}
+}

@@ -3,8 +3,10 @@ package ui
 import (
 	"fmt"
 	"strconv"
+	"unicode"
 
 	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
 )
 
 // keyMap lists every key the wizard knows; each step shows its own subset.
@@ -99,4 +101,19 @@ func providerNumbers(n int) key.Binding {
 		digits[i] = strconv.Itoa(i + 1)
 	}
 	return key.NewBinding(key.WithKeys(digits...), key.WithHelp(fmt.Sprintf("1-%d", n), "choose"))
+}
+
+// typesText reports whether a key types a character into a field: printable
+// text with no ctrl or alt (shift is part of the text). A space is not part
+// of any code.
+func typesText(msg tea.KeyPressMsg) bool {
+	if msg.Text == "" || msg.Mod&^(tea.ModShift|tea.ModCapsLock|tea.ModNumLock) != 0 {
+		return false
+	}
+	for _, r := range msg.Text {
+		if !unicode.IsGraphic(r) || unicode.IsSpace(r) {
+			return false
+		}
+	}
+	return true
 }

@@ -1,8 +1,7 @@
-// Package ui is nestauth's wizard: one Bubble Tea model that walks a person
-// from a client ID to an access token.
 package ui
 
 import (
+	"fmt"
 	"strings"
 	"time"
 
@@ -10,6 +9,7 @@ import (
 	"charm.land/bubbles/v2/spinner"
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"nestauth/auth"
 	"nestauth/internal/profile"
@@ -18,7 +18,7 @@ import (
 
 // wizard is the wizard's state.
 type wizard struct {
-	opts     Options
+	opts     flow.Options
 	provider int                       // index into opts.Providers
 	inputs   map[step]*textinput.Model // one per row of fields
 	fixed    map[step]bool             // the value came from a flag: the step is skipped
@@ -58,12 +58,12 @@ type wizard struct {
 }
 
 // newWizard returns the state of a wizard at its first step.
-func newWizard(opts Options) *wizard {
+func newWizard(opts flow.Options) *wizard {
 	if opts.Exchanger == nil {
-		opts.Exchanger = ConfigExchanger{}
+		opts.Exchanger = flow.ConfigExchanger{}
 	}
 	if opts.DeviceFlow == nil {
-		opts.DeviceFlow = ConfigDevice{}
+		opts.DeviceFlow = flow.ConfigDevice{}
 	}
 	if opts.Timeout <= 0 {
 		opts.Timeout = 30 * time.Second
@@ -338,4 +338,44 @@ func (m *wizard) resize() {
 	}
 	m.actions.fit(m.styles, m.width)
 	m.frame = frame{}
+}
+
+// The header counts steps as "Step N of M" only once M is settled: while an
+// answer still to come changes the flow (the provider not chosen yet, the
+// Custom path's endpoints and redirect), it says "Step N" alone, rather
+// than a total that jumps about.
+
+// flowSettled reports whether no answer still to come changes the flow.
+func (m *wizard) flowSettled() bool {
+	switch {
+	case m.step == stepProvider && len(m.opts.Providers) > 1:
+		return false // the choice decides the rest
+	case !m.asked().AsksEndpoints():
+		return true
+	case m.step <= stepIssuer:
+		return false // discovery, or tab, decides the endpoints' steps
+	}
+	// With a device endpoint, an empty redirect URI means the device flow.
+	redirectDecides := m.opts.Device == flow.DeviceAuto && !m.fixed[stepRedirect] && m.Provider().DeviceURL != ""
+	return !redirectDecides || m.step > stepRedirect
+}
+
+// stepCount is the header's "Step N of M ·", or "Step N ·" while M may change.
+func (m *wizard) stepCount() string {
+	if !m.flowSettled() {
+		return fmt.Sprintf("Step %d ·", m.index(m.step)+1)
+	}
+	return fmt.Sprintf("Step %d of %d ·", m.index(m.step)+1, len(m.flow()))
+}
+
+// placeholderFor is a field's placeholder as it fits a field of width
+// columns (one kept for the cursor): whole, without its "such as", or none;
+// a text input would cut it mid-word.
+func placeholderFor(p string, width int) string {
+	for _, try := range []string{p, strings.Replace(p, "(such as ", "(", 1)} {
+		if ansi.StringWidth(try) < width {
+			return try
+		}
+	}
+	return ""
 }

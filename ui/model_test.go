@@ -3,7 +3,6 @@ package ui
 import (
 	"context"
 	"errors"
-	"net"
 	"net/url"
 	"strconv"
 	"strings"
@@ -14,6 +13,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"nestauth/auth"
+	"nestauth/internal/testkit"
 )
 
 func TestClientIDValidation(t *testing.T) {
@@ -616,12 +616,7 @@ func TestClientIDLosesInvisibleCharacters(t *testing.T) {
 func TestLoopbackCodeAfterARejectedOne(t *testing.T) {
 	m, ex, _ := newModel(t, Options{ClientID: "id", ClientSecret: "s"})
 	ex.answers = append(ex.answers, fail(&auth.Error{Kind: auth.KindCode, Code: "invalid_grant", Status: 400}))
-	ln, err := net.Listen("tcp", "127.0.0.1:0") // a free port for a real listener
-	if err != nil {
-		t.Fatal(err)
-	}
-	port := strconv.Itoa(ln.Addr().(*net.TCPAddr).Port)
-	_ = ln.Close()
+	port := strconv.Itoa(testkit.FreePort(t)) // for a real listener
 	c, err := auth.ListenLoopback(auth.Loopback{Host: "127.0.0.1", Port: port, Path: "/cb"}, m.state)
 	if err != nil {
 		t.Fatal(err)

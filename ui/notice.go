@@ -4,8 +4,11 @@ import (
 	"errors"
 	"strings"
 
+	"charm.land/lipgloss/v2"
+
 	"nestauth/auth"
 	"nestauth/ui/flow"
+	"nestauth/ui/tty"
 )
 
 // notice is the line under a step: what went wrong, what to do about it,
@@ -37,4 +40,9 @@ func (n notice) write(b *strings.Builder, s Styles, width int) {
 	if n.status != "" {
 		writePara(b, s.Status, n.status, width)
 	}
+}
+
+// writePara writes s wrapped to width in style, as one paragraph line.
+func writePara(b *strings.Builder, style lipgloss.Style, s string, width int) {
+	b.WriteString(style.Render(tty.Wrap(s, width)) + "\n")
 }

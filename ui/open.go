@@ -67,3 +67,21 @@ func openCmd(open func(string) error, url string) tea.Cmd {
 		return openedMsg{err: open(url)}
 	}
 }
+
+func (m *wizard) opened(msg openedMsg) {
+	switch {
+	case m.step == stepDevice && msg.err == nil:
+		m.notice.status = "Opened the verification page in your browser."
+	case m.step == stepDevice:
+		m.notice.status = "No browser could be opened here: open the page on any device (c copies the code)."
+	case msg.err == nil:
+		m.notice.status = "Opened the authorization URL in your browser."
+		m.noBrowser = false
+	case m.step == stepCode:
+		m.noBrowser = true
+		m.notice.status = "No browser could be opened here: go back (esc) and copy the URL (c)."
+	default:
+		m.noBrowser = true
+		m.notice.status = "No browser could be opened here: press c to copy the URL instead."
+	}
+}

@@ -7,6 +7,7 @@ import (
 
 	"nestauth/auth"
 	"nestauth/internal/profile"
+	"nestauth/ui/flow"
 )
 
 // savedMsg says how saving tok went.
@@ -17,7 +18,7 @@ type savedMsg struct {
 }
 
 // saveCmd saves cfg and tok in the background: a keyring may take a while.
-func saveCmd(save Saver, cfg auth.Config, tok *auth.Token) tea.Cmd {
+func saveCmd(save flow.Saver, cfg auth.Config, tok *auth.Token) tea.Cmd {
 	return func() tea.Msg {
 		saved, err := save(cfg, tok)
 		return savedMsg{tok: tok, saved: saved, err: err}

@@ -150,3 +150,13 @@ func TestProfilePrefilledNotSkipped(t *testing.T) {
 	wantStep(t, m, stepAuthorize)
 	wantView(t, m, fmt.Sprintf("client_id=%s", "123-abc.apps.googleusercontent.com"))
 }
+
+// In the demo (no Saver), s says why nothing is saved, and is not listed.
+func TestSaveKeyInTheDemoSaysWhy(t *testing.T) {
+	m := toToken(t, demoRun())
+	if strings.Contains(view(m), "save profile") {
+		t.Errorf("the demo lists s:\n%s", view(m))
+	}
+	m = send(t, m, char('s'))
+	wantView(t, m, "The demo's tokens are not saved: they only work with the demo server.")
+}

@@ -297,7 +297,7 @@ func (m *wizard) wroteFile(msg wroteFileMsg) tea.Cmd {
 
 // startSave saves the token as Options.Profile with save (Options.Save, or
 // Options.SaveToFile after f); one save at a time.
-func (m *wizard) startSave(save Saver) tea.Cmd {
+func (m *wizard) startSave(save flow.Saver) tea.Cmd {
 	if save == nil || m.save.running {
 		return nil
 	}
@@ -332,4 +332,84 @@ func (m *wizard) noSaving() string {
 		return "The demo's tokens are not saved: they only work with the demo server."
 	}
 	return "This run cannot save a profile."
+}
+
+// tookToken shows a new token: nothing done with an earlier one carries over.
+func (m *wizard) tookToken(tok *auth.Token) tea.Cmd {
+	m.token, m.dropped = tok, false
+	m.tokens++
+	m.save.reset()
+	m.actions.reset()
+	cmd := m.goTo(stepToken)
+	if m.opts.AutoSave {
+		cmd = tea.Batch(cmd, m.startSave(m.opts.Save))
+	}
+	return cmd
+}
+
+func (m *wizard) updateToken(msg tea.KeyPressMsg) tea.Cmd {
+	if cmd, ok := m.tokenAction(msg); ok {
+		return cmd
+	}
+	switch {
+	case key.Matches(msg, keys.CopyToken):
+		return copyCmd(m.opts.Copy, m.token.AccessToken, "the access token")
+	case key.Matches(msg, keys.CopyRefresh) && m.token.RefreshToken != "":
+		return copyCmd(m.opts.Copy, m.token.RefreshToken, "the refresh token")
+	case key.Matches(msg, keys.CopyRefresh):
+		m.notice.status = "There is no refresh token to copy: the server did not issue one."
+		return nil
+	case m.opts.Save != nil && key.Matches(msg, keys.Save):
+		return m.startSave(m.opts.Save)
+	case key.Matches(msg, keys.Save):
+		m.notice = notice{status: m.noSaving()}
+		return nil
+	case key.Matches(msg, keys.Done):
+		return m.finish()
+	case key.Matches(msg, keys.NewCode) && m.tokenUnkept():
+		return m.askDrop()
+	case key.Matches(msg, keys.NewCode):
+		return m.anotherCode()
+	}
+	return nil
+}
+
+func (m *wizard) viewToken(b *strings.Builder) (keep []string) {
+	t := m.token
+	if m.done && m.actions.revoked {
+		return nil // main says that nothing went out, and what to do
+	}
+	if m.done && m.opts.TokenNote != "" && m.deliverErr == nil {
+		msg := "✓ Got an access token"
+		if life := t.Lifetime(m.opts.Now()); life != "" {
+			msg += " that " + life
+		}
+		m.para(b, m.styles.Status, msg+"; "+m.opts.TokenNote+".")
+		return nil
+	}
+	token := m.tokenStyle().Render(m.hardwrap(t.AccessToken))
+	b.WriteString(token + "\n\n")
+	if m.actions.revoked {
+		m.para(b, m.styles.Error, "✗ Revoked: this token no longer works.") // its lifetime means nothing now
+	} else if life := t.Lifetime(m.opts.Now()); life != "" {
+		m.para(b, m.styles.Text, flow.Sentence(life))
+	}
+	var facts []string
+	if t.TokenType != "" {
+		facts = append(facts, "Type: "+auth.Sanitize(t.TokenType))
+	}
+	if t.Scope != "" {
+		facts = append(facts, "Scope: "+auth.Sanitize(t.Scope))
+	}
+	if len(facts) > 0 {
+		m.para(b, m.styles.Faint, strings.Join(facts, " · "))
+	}
+	if t.RefreshToken != "" {
+		b.WriteString("\n" + m.styles.Text.Render("Refresh token:") + "\n" + m.hardwrap(t.RefreshToken) + "\n")
+		if warn := m.Provider().RefreshTokenWarning(); warn != "" {
+			m.para(b, m.styles.Warn, warn)
+		}
+	}
+	m.writeTokenActions(b)
+	return []string{token}
 }

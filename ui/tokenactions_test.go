@@ -10,11 +10,8 @@ import (
 	"strings"
 	"testing"
 
-	tea "charm.land/bubbletea/v2"
-
 	"nestauth/auth"
 	"nestauth/auth/fakenest"
-	"nestauth/internal/testkit"
 )
 
 // atFakeToken is the wizard on the Access token step with a token the fake
@@ -229,59 +226,4 @@ func TestVerifyCustomWithoutCheckURL(t *testing.T) {
 		m = send(t, m, char(k))
 		wantView(t, m, "--check-url")
 	}
-}
-
-func TestQRCode(t *testing.T) {
-	m, _, _ := newModel(t, Options{ClientID: "id", ClientSecret: "secret"})
-	m = send(t, m, tea.WindowSizeMsg{Width: 80, Height: 24})
-	wantStep(t, m, stepAuthorize)
-	wantView(t, m, "Q QR code")
-	m = send(t, m, char('Q'))
-	v := view(m)
-	lines := strings.Split(strings.TrimSuffix(v, "\n"), "\n")
-	if len(lines) > 23 || !strings.Contains(v, "any key goes back") {
-		t.Fatalf("the QR frame is %d lines, want at most 23 with its caption:\n%s", len(lines), v)
-	}
-	if got := testkit.DecodeQR(t, qrPart(m)); got != m.authURL() {
-		t.Errorf("the QR code reads %q, want the URL %q", got, m.authURL())
-	}
-	m = send(t, m, esc)
-	wantStep(t, m, stepAuthorize)
-	wantView(t, m, "Open this URL")
-
-	// A PIN that starts with Q still types: Q, then a capital.
-	m = send(t, m, char('Q'))
-	m = typeString("B39DWND", m, t)
-	wantStep(t, m, stepCode)
-	if got := m.inputs[stepCode].Value(); got != "QB39DWND" {
-		t.Errorf("code field = %q, want QB39DWND", got)
-	}
-}
-
-// Google's long URL does not fit 80×24: the wizard says so and how to copy.
-func TestQRCodeTooLarge(t *testing.T) {
-	m, _, _ := newModel(t, Options{Providers: []auth.Provider{sdmProvider()}, ClientID: "123456789012-abcdefghijklmnopqrstuvwxyz012345.apps.googleusercontent.com",
-		ClientSecret: "secret", ProjectID: "0a1b2c3d-1234-5678-9abc-0123456789ab"})
-	m = send(t, m, tea.WindowSizeMsg{Width: 80, Height: 24})
-	wantStep(t, m, stepAuthorize)
-	m = send(t, m, char('Q'))
-	wantStep(t, m, stepAuthorize)
-	wantView(t, m, "The QR code does not fit", "this one is 80×24", "Press c to copy the URL")
-	if m.qr.shown {
-		t.Error("a QR code that does not fit is shown")
-	}
-	m = send(t, m, tea.WindowSizeMsg{Width: 100, Height: 60})
-	m = send(t, m, char('Q'))
-	if !m.qr.shown {
-		t.Fatalf("no QR code in a 100×60 window:\n%s", view(m))
-	}
-	if got := testkit.DecodeQR(t, qrPart(m)); got != m.authURL() {
-		t.Errorf("the QR code reads %q, want the URL", got)
-	}
-}
-
-// qrPart is the QR code of the frame: every line but the caption.
-func qrPart(m Model) string {
-	lines := strings.Split(strings.TrimSuffix(view(m), "\n"), "\n")
-	return strings.Join(lines[:len(lines)-1], "\n")
 }

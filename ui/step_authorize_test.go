@@ -1,0 +1,76 @@
+package ui
+
+// The Authorize step: its keys act, and typing goes to the code.
+
+import (
+	"testing"
+
+	tea "charm.land/bubbletea/v2"
+)
+
+func TestTypingAtAuthorizeGoesToTheCode(t *testing.T) {
+	shiftC := tea.KeyPressMsg{Code: 'c', ShiftedCode: 'C', Mod: tea.ModShift, Text: "C"} // as the kitty protocol reports it
+	tests := []struct {
+		name string
+		keys []tea.KeyPressMsg
+		want string
+	}{
+		{"a PIN", keysOf("TB39DWND"), "TB39DWND"},
+		{"capitals of the action keys", keysOf("OCA9"), "OCA9"},
+		{"shift held", []tea.KeyPressMsg{shiftC, char('1')}, "C1"},
+		{"a lower-case letter that is no action", keysOf("xa"), "xa"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var approvals int
+			m, ex, rec := newModel(t, demoOptions(&approvals))
+			wantStep(t, m, stepAuthorize)
+			for _, k := range tt.keys {
+				m = send(t, m, k)
+			}
+			wantStep(t, m, stepCode)
+			if got := m.inputs[stepCode].Value(); got != tt.want {
+				t.Errorf("code field = %q, want %q", got, tt.want)
+			}
+			if approvals != 0 || len(rec.copied) != 0 || len(rec.opened) != 0 || len(ex.codes()) != 0 {
+				t.Errorf("typing ran actions: %d approvals, copied %q, opened %q, exchanged %q", approvals, rec.copied, rec.opened, ex.codes())
+			}
+		})
+	}
+}
+
+func TestOutsideTheDemoAIsTyped(t *testing.T) {
+	m, _, _ := newModel(t, Options{ClientID: "id", ClientSecret: "s"})
+	wantStep(t, m, stepAuthorize)
+	m = typeString("abc", m, t)
+	wantStep(t, m, stepCode)
+	if got := m.inputs[stepCode].Value(); got != "abc" {
+		t.Fatalf("code field = %q, want abc", got)
+	}
+}
+
+func TestAuthorizeActionKeysStayActions(t *testing.T) {
+	var approvals int
+	m, _, rec := newModel(t, demoOptions(&approvals))
+	wantStep(t, m, stepAuthorize)
+	for _, k := range []tea.KeyPressMsg{char('o'), char('c'), char(' '), {Code: 'x', Mod: tea.ModAlt}} {
+		m = send(t, m, k)
+		wantStep(t, m, stepAuthorize)
+	}
+	if len(rec.opened) != 1 || len(rec.copied) != 1 {
+		t.Fatalf("o and c: opened %q, copied %q", rec.opened, rec.copied)
+	}
+	m = send(t, m, char('a'))
+	wantStep(t, m, stepCode)
+	if approvals != 1 || m.inputs[stepCode].Value() != "DEMOPIN1" {
+		t.Fatalf("a: %d approvals, field %q", approvals, m.inputs[stepCode].Value())
+	}
+}
+
+func keysOf(s string) []tea.KeyPressMsg {
+	var ks []tea.KeyPressMsg
+	for _, r := range s {
+		ks = append(ks, char(r))
+	}
+	return ks
+}
