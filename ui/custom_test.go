@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -11,35 +10,28 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"nestauth/auth"
+	"nestauth/internal/testkit"
 )
 
 // issuerServer serves an OpenID Connect metadata document at
-// /.well-known/openid-configuration; doc edits the default one (nil: 404).
+// /.well-known/openid-configuration: testkit's, with a device endpoint at
+// /device/auth, revocation, userinfo, scopes and the device grant listed;
+// doc edits it (nil: 404).
 func issuerServer(t *testing.T, doc func(issuer string, d map[string]any)) *httptest.Server {
 	t.Helper()
-	var srv *httptest.Server
-	srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path != "/.well-known/openid-configuration" || doc == nil {
-			http.NotFound(w, r)
-			return
+	var edit func(d map[string]any)
+	if doc != nil {
+		edit = func(d map[string]any) {
+			issuer := d["issuer"].(string)
+			d["device_authorization_endpoint"] = issuer + "/device/auth"
+			d["revocation_endpoint"] = issuer + "/token/revocation"
+			d["userinfo_endpoint"] = issuer + "/me"
+			d["scopes_supported"] = []string{"openid", "offline_access", "read"}
+			d["grant_types_supported"] = []string{"authorization_code", "refresh_token", auth.GrantDeviceCode}
+			doc(issuer, d)
 		}
-		d := map[string]any{
-			"issuer":                           srv.URL,
-			"authorization_endpoint":           srv.URL + "/auth",
-			"token_endpoint":                   srv.URL + "/token",
-			"device_authorization_endpoint":    srv.URL + "/device/auth",
-			"revocation_endpoint":              srv.URL + "/token/revocation",
-			"userinfo_endpoint":                srv.URL + "/me",
-			"scopes_supported":                 []string{"openid", "offline_access", "read"},
-			"code_challenge_methods_supported": []string{"S256"},
-			"grant_types_supported":            []string{"authorization_code", "refresh_token", auth.GrantDeviceCode},
-		}
-		doc(srv.URL, d)
-		w.Header().Set("Content-Type", "application/json")
-		_ = json.NewEncoder(w).Encode(d)
-	}))
-	t.Cleanup(srv.Close)
-	return srv
+	}
+	return testkit.NewMetadataServer(t, edit).Server
 }
 
 var tab = tea.KeyPressMsg{Code: tea.KeyTab}

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
-	"maps"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -23,10 +22,8 @@ import (
 	"nestauth/internal/testkit"
 )
 
-// env returns a getenv over a fixed map: nothing leaks in from the real environment.
-func fixedEnv(kv map[string]string) func(string) string {
-	return func(k string) string { return kv[k] }
-}
+// fixedEnv returns a getenv over a fixed map: nothing leaks in from the real environment.
+func fixedEnv(kv map[string]string) func(string) string { return testkit.FixedEnv(kv) }
 
 type runResult struct {
 	code           int
@@ -35,11 +32,8 @@ type runResult struct {
 
 func runArgs(t *testing.T, getenv map[string]string, stdin string, args ...string) runResult {
 	t.Helper()
-	var out, errOut bytes.Buffer
-	env := map[string]string{"NESTAUTH_CONFIG_DIR": t.TempDir()} // never the person's own profiles
-	maps.Copy(env, getenv)
-	code := runCLI(args, strings.NewReader(stdin), &out, &errOut, fixedEnv(env))
-	return runResult{code, out.String(), errOut.String()}
+	code, stdout, stderr := testkit.Run(t, runCLI, getenv, stdin, args...)
+	return runResult{code, stdout, stderr}
 }
 
 func TestRunFlags(t *testing.T) {

@@ -99,6 +99,7 @@ func NewMetadataServer(t testing.TB, edit func(d map[string]any)) *MetadataServe
 			"code_challenge_methods_supported": []string{"S256"},
 		}
 		edit(d)
+		w.Header().Set("Content-Type", "application/json")
 		_ = json.NewEncoder(w).Encode(d)
 	}))
 	t.Cleanup(ms.Close)

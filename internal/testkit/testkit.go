@@ -7,6 +7,8 @@ package testkit
 import (
 	"bytes"
 	"encoding/json"
+	"io"
+	"maps"
 	"net"
 	"os"
 	"path/filepath"
@@ -95,4 +97,23 @@ func DecodeToken(t testing.TB, out string) TokenJSON {
 		t.Fatalf("token JSON lacks access_token or expiry: %s", out)
 	}
 	return tok
+}
+
+// Command is nestauth's command line as cli.Main takes it.
+type Command func(args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) int
+
+// FixedEnv is a getenv over kv alone: nothing leaks in from the real environment.
+func FixedEnv(kv map[string]string) func(string) string {
+	return func(k string) string { return kv[k] }
+}
+
+// Run runs cmd with args, stdin and the environment env alone, with a
+// settings directory of the test's own, never the person's own profiles.
+func Run(t testing.TB, cmd Command, env map[string]string, stdin string, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	all := map[string]string{"NESTAUTH_CONFIG_DIR": t.TempDir()}
+	maps.Copy(all, env)
+	code = cmd(args, strings.NewReader(stdin), &out, &errOut, FixedEnv(all))
+	return code, out.String(), errOut.String()
 }

@@ -4,10 +4,8 @@ package plain_test
 // a person or a script would, with what it wrote kept.
 
 import (
-	"bytes"
 	"errors"
 	"io"
-	"maps"
 	"strings"
 	"testing"
 	"time"
@@ -17,9 +15,7 @@ import (
 )
 
 // fixedEnv returns a getenv over a fixed map: nothing leaks in from the real environment.
-func fixedEnv(kv map[string]string) func(string) string {
-	return func(k string) string { return kv[k] }
-}
+func fixedEnv(kv map[string]string) func(string) string { return testkit.FixedEnv(kv) }
 
 // runCLI is nestauth's command line.
 func runCLI(args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) int {
@@ -35,11 +31,8 @@ type runResult struct {
 // settings directory of the test's own), and returns what it did.
 func runArgs(t *testing.T, env map[string]string, stdin string, args ...string) runResult {
 	t.Helper()
-	var out, errOut bytes.Buffer
-	all := map[string]string{"NESTAUTH_CONFIG_DIR": t.TempDir()} // never the person's own profiles
-	maps.Copy(all, env)
-	code := runCLI(args, strings.NewReader(stdin), &out, &errOut, fixedEnv(all))
-	return runResult{code, out.String(), errOut.String()}
+	code, stdout, stderr := testkit.Run(t, runCLI, env, stdin, args...)
+	return runResult{code, stdout, stderr}
 }
 
 // failingWriter is a stdout that takes nothing.
