@@ -2,6 +2,7 @@ package cli
 
 import (
 	"encoding/base64"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -261,11 +262,29 @@ func TestTokenCommandFlags(t *testing.T) {
 	}
 }
 
+// parseFlags parses args as command name would ("wizard": the root) and
+// returns the options its run would get, running nothing.
+func parseFlags(name string, args []string, getenv func(string) string) (*options, error) {
+	if name != "wizard" {
+		args = append([]string{name}, args...)
+	}
+	var got *options
+	a := &app{stdin: strings.NewReader(""), stdout: io.Discard, stderr: io.Discard, getenv: getenv,
+		parsed: func(o *options) { got = o }}
+	root := a.newRootCmd()
+	root.SetArgs(args)
+	root.SetOut(io.Discard)
+	root.SetErr(io.Discard)
+	root.SilenceErrors = true
+	if err := root.Execute(); err != nil {
+		return nil, err
+	}
+	return got, nil
+}
+
 // first is the first request the endpoint got.
 func (e *tokenEndpoint) first() recorded {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	return e.requests[0]
 }
-
-
