@@ -8,9 +8,80 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"strings"
 	"sync"
 	"testing"
+	"time"
+
+	"nestauth/auth"
+	"nestauth/profile"
 )
+
+// A server that bends RFC 6749's error codes (Dex) is read by what its
+// refusals say: these are its answers, word for word.
+const (
+	dexClaimed   = `{"error":"invalid_request","error_description":"Refresh token is invalid or has already been claimed by another client."}`
+	dexNoRefresh = `{"error":"invalid_request","error_description":"No refresh token is found in request."}`
+)
+
+func TestRunRefreshClaimedRefreshToken(t *testing.T) {
+	secret := map[string]string{"NESTAUTH_CLIENT_SECRET": "cs"}
+	_, tokenURL := newTokenEndpoint(t, 400, dexClaimed)
+	r := runArgs(t, secret, "rt-old\n", "refresh", "--provider", "custom", "--client-id", "example-app", "--token-url", tokenURL)
+	if r.code != exitRejectedCode || r.stdout != "" {
+		t.Fatalf("exit %d, stdout %q; want 3 and nothing; stderr:\n%s", r.code, r.stdout, r.stderr)
+	}
+	wantStderr(t, squashSpace(r.stderr), "refresh token rejected", "already been claimed", "sign in again", "nestauth --profile NAME", "same client")
+	if strings.Contains(r.stderr, "malformed") || strings.Contains(r.stderr, "rt-old") {
+		t.Errorf("stderr reads it as a malformed request, or shows the refresh token:\n%s", r.stderr)
+	}
+
+	// invalid_request about anything else is still a malformed request.
+	_, tokenURL = newTokenEndpoint(t, 400, dexNoRefresh)
+	r = runArgs(t, secret, "rt-old\n", "refresh", "--provider", "custom", "--client-id", "example-app", "--token-url", tokenURL)
+	if r.code != exitRejectedClient {
+		t.Errorf("no refresh token found: exit %d, want 4; stderr:\n%s", r.code, r.stderr)
+	}
+	wantStderr(t, squashSpace(r.stderr), "request rejected", "malformed")
+}
+
+// saveDexProfile saves a custom profile named name whose token endpoint is
+// tokenURL and check URL checkURL, with an access token that expired.
+func saveDexProfile(t *testing.T, st profile.Store, name, tokenURL, checkURL string) {
+	t.Helper()
+	p := auth.Custom()
+	p.AuthURL, p.TokenURL, p.CheckURL = strings.TrimSuffix(tokenURL, "/token")+"/auth", tokenURL, checkURL
+	cfg := auth.Config{Provider: p, ClientID: "example-app", ClientSecret: "ZXhhbXBsZS1hcHAtc2VjcmV0"}
+	tok := &auth.Token{AccessToken: "at-old", TokenType: "Bearer", RefreshToken: "rt-old", Expiry: time.Now().Add(-time.Minute)}
+	if _, err := st.Save(name, profile.SettingsFor(cfg, profile.File), profile.SecretsFor(cfg, tok)); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestRunTokenAndCheckClaimedRefreshToken(t *testing.T) {
+	env, st := profileEnv(t)
+	ep, tokenURL := newTokenEndpoint(t, 400, dexClaimed)
+	checkURL, checks := apiStub(t, 200, `{"sub":"x"}`)
+	saveDexProfile(t, st, "dex", tokenURL, checkURL+"/userinfo")
+
+	for _, args := range [][]string{{"token", "--profile", "dex"}, {"check", "--profile", "dex"}} {
+		r := runArgs(t, env, "", args...)
+		if r.code != exitRejectedCode || r.stdout != "" {
+			t.Errorf("%s: exit %d, stdout %q; want 3 and nothing; stderr:\n%s", args[0], r.code, r.stdout, r.stderr)
+		}
+		wantStderr(t, squashSpace(r.stderr), "profile dex: refresh token rejected", "already been claimed", "Sign in again: nestauth --profile dex",
+			"Signing in again elsewhere with the same client can cause this")
+		if strings.Contains(r.stderr, "malformed") || strings.Contains(r.stderr, "rt-old") {
+			t.Errorf("%s: stderr reads it as a malformed request, or shows the refresh token:\n%s", args[0], r.stderr)
+		}
+	}
+	if n := ep.count(); n != 2 {
+		t.Errorf("the token endpoint got %d requests, want one refresh each", n)
+	}
+	if len(*checks) != 0 {
+		t.Errorf("check called the API with a token it could not refresh: %q", *checks)
+	}
+}
 
 // dexDevice answers as Dex does: its device endpoint takes the client from
 // client_id in the body alone. Without it the code is issued, but the
