@@ -20,8 +20,9 @@ import (
 // A server that bends RFC 6749's error codes (Dex) is read by what its
 // refusals say: these are its answers, word for word.
 const (
-	dexClaimed   = `{"error":"invalid_request","error_description":"Refresh token is invalid or has already been claimed by another client."}`
-	dexNoRefresh = `{"error":"invalid_request","error_description":"No refresh token is found in request."}`
+	dexClaimed    = `{"error":"invalid_request","error_description":"Refresh token is invalid or has already been claimed by another client."}`
+	dexNoRefresh  = `{"error":"invalid_request","error_description":"No refresh token is found in request."}`
+	dexExpiredJWT = `{"error":"access_denied","error_description":"oidc: token is expired (Token Expiry: 2030-01-02 03:04:05 +0000 UTC)"}`
 )
 
 func TestRunRefreshClaimedRefreshToken(t *testing.T) {
@@ -146,6 +147,31 @@ func TestRunDeviceSendsClientIDInTheBody(t *testing.T) {
 			if style == "post" && (d.auths[0] != "" || d.devices[0].Get("client_secret") != "cs") {
 				t.Errorf("post: Authorization %q, body %v; want the credentials in the body only", d.auths[0], d.devices[0])
 			}
+		})
+	}
+}
+
+func TestRunCheckTokenInvalidAt403(t *testing.T) {
+	tokenFile := writeTokenFile(t, "at-expired\n")
+	tests := []struct {
+		name string
+		body string
+		code int
+		want []string
+	}{
+		{name: "Dex: access_denied, token expired", body: dexExpiredJWT, code: exitRejectedCode,
+			want: []string{"token rejected", "token is expired", "HTTP 403", "did not accept the access token"}},
+		{name: "about a scope", body: `{"error":"insufficient_scope","error_description":"The token lacks the scope groups"}`, code: exitRejectedClient,
+			want: []string{"scope rejected", "lacks a scope or a permission"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			api, _ := apiStub(t, http.StatusForbidden, tt.body)
+			r := runArgs(t, nil, "", "check", "--provider", "custom", "--check-url", api+"/userinfo", "--token-file", tokenFile)
+			if r.code != tt.code || r.stdout != "" {
+				t.Errorf("exit %d, stdout %q; want %d and nothing", r.code, r.stdout, tt.code)
+			}
+			wantStderr(t, squashSpace(r.stderr), tt.want...)
 		})
 	}
 }

@@ -221,7 +221,8 @@ Flags: --provider, --project-id (sdm), --token-file F, --api-url URL,
   --check-url URL, --timeout D
 
 Exit codes: 0 the token works, 1 stdout could not be written, 2 usage,
-  3 token rejected or expired (401), 4 refused: permission, scope or wrong
+  3 token rejected or expired (401, or a 403 that says the token is
+  invalid, malformed or expired), 4 refused: permission, scope or wrong
   project (403, 404), 5 network or server error.
 `,
 	"revoke": `nestauth revoke: make a token unusable at the provider.

@@ -212,6 +212,9 @@ type descriptionPatterns struct {
 	// noRefresh: the request lacked the refresh token ("No refresh token is
 	// found in request."), which says nothing of the token.
 	deadRefresh, noRefresh *regexp.Regexp
+	// badToken: an access token refused for itself, not for what it may do:
+	// "oidc: token is expired", "oidc: malformed jwt: …", "Invalid token".
+	badToken *regexp.Regexp
 	// unknownClient: "The OAuth client was not found.", "client not found",
 	// "The requested OAuth 2.0 Client does not exist.", "Unknown client".
 	unknownClient *regexp.Regexp
@@ -233,6 +236,8 @@ func patterns() *descriptionPatterns {
 			deadRefresh: regexp.MustCompile(`\brefresh[ _]?token\b.*\b(invalid|expired|revoked|unknown|claimed|not found|does not exist|no longer valid|not valid|not active|inactive)\b|` +
 				`\b(invalid|expired|revoked|unknown|stale|used) refresh[ _]?token\b`),
 			noRefresh: regexp.MustCompile(`missing|\bno refresh[ _]?token\b|\brefresh[ _]?token\b (is |was )?(required|empty)`),
+			badToken: regexp.MustCompile(`\b(token|jwt)\b.*\b(invalid|malformed|expired|revoked|not valid|not active|inactive)\b|` +
+				`\b(invalid|malformed|expired|revoked|bad)( (access|bearer|id))? (token|jwt)\b`),
 			unknownClient: regexp.MustCompile(`\b(unknown|unregistered|no such)( oauth( ?2(\.0)?)?)? client|\binvalid client[ _]id\b|` +
 				`\bclient([ _]id)?\b.*\b(not found|unknown|does not exist|doesn't exist|not registered|cannot be found|could not be found)\b`),
 		}
@@ -250,6 +255,17 @@ func statedFacts(desc string) string {
 // is invalid, expired, revoked, unknown or used up; not that it is missing.
 func deadRefreshToken(facts string) bool {
 	return patterns().deadRefresh.MatchString(facts) && !patterns().noRefresh.MatchString(facts)
+}
+
+// badToken reports whether an API's refusal (its error code and message)
+// says the access token itself is invalid, malformed or expired, whatever
+// the HTTP status; a refusal about a scope does not.
+func badToken(code, message string) bool {
+	facts := statedFacts(message)
+	if patterns().scope.MatchString(facts) || strings.Contains(code, "scope") {
+		return false
+	}
+	return code == "invalid_token" || patterns().badToken.MatchString(facts)
 }
 
 // unknownClient reports whether a description says the client ID is unknown,
