@@ -32,8 +32,9 @@ What the token reaches goes to stdout, a line each. An empty device list is
 no error (exit 0): why, and how to share devices, goes to stderr.
 
 Exit codes: 0 the token works, 1 stdout could not be written, 2 usage,
-3 token rejected or expired (401), 4 refused: permission, scope or wrong
-project (403, 404), 5 network or server error.`,
+3 token rejected or expired (401, or a 403 that says the token is invalid,
+malformed or expired), 4 refused: permission, scope or wrong project (403,
+404), 5 network or server error.`,
 		Example: `  nestauth check --provider sdm --project-id UUID --token-file token.json
   nestauth token --profile home | nestauth check --provider sdm --project-id UUID
   nestauth check --profile home`,

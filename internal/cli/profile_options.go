@@ -277,8 +277,8 @@ func tokenFailed(st profile.Store, name string, err error, stderr io.Writer) int
 			err, profile.SignInCommand(name), name)
 		return exitUsage
 	case errors.As(err, &e) && e.Kind == auth.KindCode && e.Refresh:
-		line := fmt.Sprintf("profile %s: refresh token rejected: %v. Sign in again: %s (every saved value is filled in; only the code is new).",
-			name, e, profile.SignInCommand(name))
+		line := fmt.Sprintf("profile %s: refresh token rejected: %v. Sign in again: %s (every saved value is filled in; only the code is new). %s",
+			name, e, profile.SignInCommand(name), auth.RefreshReplaced)
 		if p, err := st.Load(name); err == nil {
 			if cfg, err := p.Config(); err == nil && cfg.RefreshTokenWarning() != "" {
 				line += " Why it died: " + cfg.RefreshTokenWarning()
