@@ -1,12 +1,14 @@
 package ui
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
 	tea "charm.land/bubbletea/v2"
 
 	"nestauth/auth"
+	"nestauth/internal/testkit"
 )
 
 func TestPlaceholdersAreNotCut(t *testing.T) {
@@ -44,10 +46,8 @@ func TestSecretStepSaysAPublicClientMayLeaveItEmpty(t *testing.T) {
 
 func TestListeningIsApartFromTheCodeField(t *testing.T) {
 	p := nestProvider()
-	p.RedirectURI = "http://127.0.0.1:8085/callback"
-	m, _, _ := atCode(t, Options{Providers: []auth.Provider{p}})
-	fakeCapture(t, m)
-	m.listener.uri = p.RedirectURI
+	p.RedirectURI = fmt.Sprintf("http://127.0.0.1:%d/callback", testkit.FreePort(t))
+	m, _, _ := atCode(t, Options{Providers: []auth.Provider{p}}) // listens; its Close at cleanup stops that
 	v := view(m)
 	lines := strings.Split(v, "\n")
 	for i, l := range lines {
