@@ -22,6 +22,11 @@ func (e usageError) Error() string { return e.msg }
 
 func usagef(format string, a ...any) error { return usageError{fmt.Sprintf(format, a...)} }
 
+// clientFlags say who the client is.
+type clientFlags struct {
+	id, secretFile, projectID string
+}
+
 // options is the parsed command line.
 type options struct {
 	cmd          *command // which command, and what that means

@@ -4,7 +4,6 @@
 package cli
 
 import (
-	"context"
 	"fmt"
 	"io"
 	"strings"
@@ -16,12 +15,6 @@ import (
 	"nestauth/internal/hidetmux"
 )
 
-// Main runs nestauth with args (without the program name) and returns the
-// exit status. getenv sees the secrets that main took out of the environment.
-func Main(args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) int {
-	return runCLI(args, stdin, stdout, stderr, getenv)
-}
-
 // app is one run of nestauth: its streams, its environment, and the exit
 // status its command left.
 type app struct {
@@ -32,29 +25,6 @@ type app struct {
 	status         int
 	parsed         func(*options) // tests: called with the checked options instead of the run
 	terminal       stdinTerminal  // os.Stdin, hidden from fang's colour query
-}
-
-func runCLI(args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) int {
-	if secretFlagGiven(args) { // before any parser could echo the value
-		failf(stderr, "the client secret is never a command-line value (it would show in ps and shell history): set NESTAUTH_CLIENT_SECRET or use --client-secret-file PATH")
-		return exitUsage
-	}
-	a := &app{stdin: stdin, stdout: stdout, stderr: stderr, getenv: getenv}
-	root := a.newRootCmd()
-	root.SetArgs(args)
-	root.SetIn(stdin)
-	root.SetOut(a.helpOutput())
-	root.SetErr(stderr)
-	a.terminal = hideStdinTerminal()
-	defer a.terminal.restore()
-	err := fang.Execute(context.Background(), root,
-		fang.WithoutVersion(), // --version is nestauth's own: its write is checked
-		fang.WithColorSchemeFunc(darkScheme),
-		fang.WithErrorHandler(a.printError))
-	if err != nil {
-		return exitUsage // cobra's and the checks' errors are all about the command line
-	}
-	return a.status
 }
 
 // helpOutput is where help goes: stdout, seen by fang as no terminal (so
@@ -144,22 +114,4 @@ func (a *app) noArgs(cmd *cobra.Command, args []string) error {
 		return usageError{msg}
 	}
 	return usagef("unexpected argument %q (see %s --help)", args[0], cmd.CommandPath())
-}
-
-// newRootCmd is nestauth's command tree: the wizard, and under it each
-// command.
-func (a *app) newRootCmd() *cobra.Command {
-	root := a.newCmdWizard()
-	root.PersistentFlags().BoolVar(&a.showVersion, "version", false, "print the version")
-	root.AddCommand(
-		a.newCmdExchange(),
-		a.newCmdRefresh(),
-		a.newCmdToken(),
-		a.newCmdProfiles(),
-		a.newCmdForget(),
-		a.newCmdCheck(),
-		a.newCmdRevoke(),
-		a.newCmdDevice(),
-	)
-	return root
 }
