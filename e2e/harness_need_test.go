@@ -19,14 +19,22 @@ import (
 	"nestauth/internal/profile"
 )
 
-// needTool skips without tool, except in CI, which must never skip.
+// unavailable stops a test that cannot run here for want of what: outside
+// CI it skips, saying so in one line; CI, which must never skip, fails.
+func unavailable(t *testing.T, what string) {
+	t.Helper()
+	what = strings.Join(strings.Fields(what), " ")
+	if ci := os.Getenv("CI"); ci != "" {
+		t.Fatalf("%s: required in CI (CI=%q)", what, ci)
+	}
+	t.Skipf("skipped: %s (with CI=1 this fails)", what)
+}
+
+// needTool stops the test, as unavailable does, when tool is not on PATH.
 func needTool(t *testing.T, tool string) {
 	t.Helper()
 	if _, err := exec.LookPath(tool); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("%s is required in CI (CI=%q) but was not found: %v", tool, os.Getenv("CI"), err)
-		}
-		t.Skipf("%s not found: skipping (set CI=1 to make this a failure)", tool)
+		unavailable(t, tool+" not found")
 	}
 }
 
@@ -100,17 +108,12 @@ func realKeyringGet(t *testing.T, user string) (value string, found bool, err er
 	return "", false, fmt.Errorf("%v: %s", err, strings.TrimSpace(e.String()))
 }
 
-// needRealKeyring fails the test in CI, and skips it elsewhere, when no
-// Secret Service answers: .ci/run runs the tests inside dbus-run-session
-// with gnome-keyring-daemon unlocked.
+// needRealKeyring stops the test, as unavailable does, when no Secret
+// Service answers: .ci/run runs the tests inside dbus-run-session with
+// gnome-keyring-daemon unlocked.
 func needRealKeyring(t *testing.T) {
 	t.Helper()
-	_, _, err := realKeyringGet(t, "nestauth-test-probe")
-	if err == nil {
-		return
+	if _, _, err := realKeyringGet(t, "nestauth-test-probe"); err != nil {
+		unavailable(t, fmt.Sprintf("no Secret Service answers (%v); .ci/run has one", err))
 	}
-	if os.Getenv("CI") != "" {
-		t.Fatalf("no keyring in CI: %v. .ci/run runs the tests inside dbus-run-session with gnome-keyring-daemon unlocked", err)
-	}
-	t.Skipf("no keyring here (%v): run the tests as .ci/run does, inside dbus-run-session with gnome-keyring-daemon", err)
 }

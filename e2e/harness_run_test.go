@@ -8,12 +8,12 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 )
@@ -60,6 +60,21 @@ func runBinStdout(t *testing.T, env map[string]string, out *os.File, args ...str
 	return e.String(), cmd.ProcessState.ExitCode()
 }
 
+// devFull opens /dev/full, a file that refuses every write, even of
+// nothing; where there is none, the test stops as for a missing tool.
+func devFull(t *testing.T) *os.File {
+	t.Helper()
+	full, err := os.OpenFile("/dev/full", os.O_WRONLY, 0)
+	if errors.Is(err, os.ErrNotExist) {
+		unavailable(t, "/dev/full not found")
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { full.Close() })
+	return full
+}
+
 // runPiped runs a shell pipeline ending in the binary (named "$NESTAUTH")
 // with no controlling terminal at all, as in CI, stdout into the file out.
 func runPiped(t *testing.T, env map[string]string, pipeline string) (stdout, stderr string, code int) {
@@ -73,7 +88,7 @@ func runPiped(t *testing.T, env map[string]string, pipeline string) (stdout, std
 	for k, v := range env {
 		cmd.Env = append(cmd.Env, k+"="+v)
 	}
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true} // no /dev/tty to fall back on
+	newSession(t, cmd)
 	var e bytes.Buffer
 	cmd.Stderr = &e
 	if err := cmd.Run(); err != nil {

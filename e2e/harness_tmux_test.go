@@ -295,9 +295,7 @@ func (tm *tmuxTerm) signal(sig syscall.Signal) {
 	if err != nil {
 		tm.t.Fatal(err)
 	}
-	if err := syscall.Kill(pid, sig); err != nil {
-		tm.t.Fatal(err)
-	}
+	sendSignal(tm.t, pid, sig)
 }
 
 // sttyFlags returns the flags `stty -a` printed, one field each.

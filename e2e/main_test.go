@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"testing"
 )
 
@@ -26,6 +27,9 @@ func TestMain(m *testing.M) {
 		os.Exit(1)
 	}
 	nestauthBin = filepath.Join(dir, "nestauth")
+	if runtime.GOOS == "windows" {
+		nestauthBin += ".exe" // what exec looks for there
+	}
 	build := exec.Command("go", "build", "-o", nestauthBin, "nestauth")
 	build.Stdout, build.Stderr = os.Stderr, os.Stderr
 	if err := build.Run(); err != nil {

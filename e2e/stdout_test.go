@@ -39,11 +39,7 @@ func TestE2EStdoutFailures(t *testing.T) {
 	// /dev/full refuses even a write of nothing: found before anything is sent.
 	for _, cmd := range []string{"exchange", "refresh", "wizard"} {
 		t.Run(cmd+" to /dev/full", func(t *testing.T) {
-			full, err := os.OpenFile("/dev/full", os.O_WRONLY, 0)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer full.Close()
+			full := devFull(t)
 			args := map[string][]string{
 				"exchange": exchange(fake.IssueCode()),
 				"refresh":  {"refresh", "--provider", "custom", "--client-id", "cid", "--token-url", srv.URL, "--refresh-token-file", "/dev/null"},
@@ -165,11 +161,7 @@ func TestE2ERevokeIgnoresAFullStdout(t *testing.T) {
 	if err := os.WriteFile(file, []byte(tok), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	full, err := os.OpenFile("/dev/full", os.O_WRONLY, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer full.Close()
+	full := devFull(t)
 	stderr, code := runBinStdout(t, nil, full, "revoke", "--provider", "nest", "--revoke-url", fake.RevokeURL(), "--token-file", file)
 	if code != 0 || !strings.Contains(stderr, "revoked") || fake.TokenValid(tok) {
 		t.Errorf("revoke with stdout on /dev/full: exit %d, stderr %q, token still valid: %v", code, stderr, fake.TokenValid(tok))
