@@ -77,11 +77,7 @@ func TestE2ENoTmuxInfo(t *testing.T) {
 	if code := tm.exitCode(); code != 0 {
 		t.Fatalf("--version: exit %d", code)
 	}
-	waitFor(t, tm, "Step 1 of 5 · Client ID")
-	tm.keys("Enter")
-	waitFor(t, tm, "Step 2 of 5 · Client secret")
-	tm.keys("Enter")
-	waitFor(t, tm, "Step 3 of 5 · Authorize")
+	demoToAuthorize(t, tm)
 	tm.keys("o")
 	waitFor(t, tm, "Opened the authorization URL")
 	if b, err := os.ReadFile(logFile); err == nil {

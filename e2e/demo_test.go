@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"testing"
 
@@ -18,18 +17,7 @@ import (
 func TestE2EDemo(t *testing.T) {
 	t.Parallel()
 	tm := startWizard(t, wizardRun{args: []string{"--demo"}})
-	waitFor(t, tm, "Step 1 of 5 · Client ID")
-	tm.keys("Enter")
-	waitFor(t, tm, "Step 2 of 5 · Client secret")
-	tm.keys("Enter")
-	waitFor(t, tm, "Step 3 of 5 · Authorize")
-	tm.keys("a")
-	s := waitFor(t, tm, "Step 4 of 5 · Authorization code")
-	if !regexp.MustCompile(`(?m)^> [A-Z2-9]{8}\s*$`).MatchString(afterLast(s, "· Authorization code")) {
-		t.Fatalf("demo approval should put a PIN in the field:\n%s", s)
-	}
-	tm.keys("Enter")
-	tok := tokenOnScreen(t, tm, "Step 5 of 5 · Access token")
+	tok := demoToToken(t, tm) // which fails unless a put the demo's PIN in the code field
 	tm.keys("Enter")
 	out, code := tm.waitExit()
 	if code != 0 || out != tok+"\n" {
@@ -40,11 +28,7 @@ func TestE2EDemo(t *testing.T) {
 func TestE2EFirstUseDemo(t *testing.T) {
 	t.Parallel()
 	tm := startWizard(t, wizardRun{args: []string{"--demo"}, env: map[string]string{"NO_COLOR": "1"}})
-	waitFor(t, tm, "Step 1 of 5 · Client ID")
-	tm.keys("Enter")
-	waitFor(t, tm, "Step 2 of 5 · Client secret")
-	tm.keys("Enter")
-	waitFor(t, tm, "Step 3 of 5 · Authorize")
+	demoToAuthorize(t, tm)
 
 	// A wrong PIN: the hint is the demo's way to a new one, not a browser.
 	tm.keys("Enter")
@@ -117,15 +101,7 @@ func TestE2EFirstUseDemo(t *testing.T) {
 func TestE2ETokenActionsDemo(t *testing.T) {
 	t.Parallel()
 	tm := startWizard(t, wizardRun{args: []string{"--demo"}, env: map[string]string{"NO_COLOR": "1"}})
-	waitFor(t, tm, "Step 1 of 5 · Client ID")
-	tm.keys("Enter")
-	waitFor(t, tm, "Step 2 of 5 · Client secret")
-	tm.keys("Enter")
-	waitFor(t, tm, "Step 3 of 5 · Authorize")
-	tm.keys("a")
-	waitFor(t, tm, "Step 4 of 5 · Authorization code")
-	tm.keys("Enter")
-	tok := tokenOnScreen(t, tm, "Step 5 of 5 · Access token")
+	tok := demoToToken(t, tm)
 	waitFor(t, tm, "v verify")
 
 	// v: one API call, through the redirect to the per-user host.
@@ -183,11 +159,8 @@ func TestE2ETokenActionsDemo(t *testing.T) {
 
 func TestE2ENoRefreshTokenToCopy(t *testing.T) {
 	t.Parallel()
-	tm := demoAuthorize(t, wizardRun{})
-	tm.keys("a")
-	waitFor(t, tm, "Step 4 of 5 · Authorization code")
-	tm.keys("Enter")
-	tok := tokenOnScreen(t, tm, "Step 5 of 5 · Access token")
+	tm := startWizard(t, wizardRun{args: []string{"--demo"}})
+	tok := demoToToken(t, tm)
 	tm.keys("r")
 	waitFor(t, tm, "There is no refresh token to copy: the server did not issue one.")
 	tm.keys("q")

@@ -159,7 +159,8 @@ func TestE2EWrapAfterWizard(t *testing.T) {
 
 func TestE2ESixteenColours(t *testing.T) {
 	t.Parallel()
-	tm := demoAuthorize(t, wizardRun{env: map[string]string{"TERM": "xterm"}}) // and no COLORTERM
+	tm := startWizard(t, wizardRun{args: []string{"--demo"}, env: map[string]string{"TERM": "xterm"}}) // and no COLORTERM
+	demoToAuthorize(t, tm)
 	s := waitFor(t, tm, "Demo mode")
 	// Evenly wrapped at 80 columns: ctrl+c quit is not alone on its line.
 	for _, l := range strings.Split(afterLast(s, "· Authorize"), "\n") {

@@ -230,11 +230,7 @@ func TestE2EProfileRealKeyring(t *testing.T) {
 	w.env["NESTAUTH_CONFIG_DIR"], w.env["DBUS_SESSION_BUS_ADDRESS"] = dir, env["DBUS_SESSION_BUS_ADDRESS"]
 	w.args = append(w.args, "--profile", name, "--save") // keyring: the default store
 	tm := startWizard(t, w)
-	waitFor(t, tm, "Step 3 of 5 · Authorize")
-	tm.keys("Enter")
-	tm.paste(fake.IssueCode())
-	tm.keys("Enter")
-	tok := tokenOnScreen(t, tm, "Step 5 of 5 · Access token")
+	tok := fakeToToken(t, tm, fake)
 	waitFor(t, tm, fmt.Sprintf("Saved profile %s: settings in %s; secrets in the OS keyring", name, filepath.Join(dir, profile.SettingsFile)))
 	tm.keys("q")
 	if out, code := tm.waitExit(); code != 0 || out != tok+"\n" {
@@ -292,11 +288,7 @@ func TestE2ESaveToFileAfterTheKeyringFailed(t *testing.T) {
 	w.env["NESTAUTH_CONFIG_DIR"] = dir
 	w.args = append(w.args, "--profile", "nokeyring")
 	tm := startWizard(t, w)
-	waitFor(t, tm, "Step 3 of 5 · Authorize")
-	tm.keys("Enter")
-	tm.paste(fake.IssueCode())
-	tm.keys("Enter")
-	tok := tokenOnScreen(t, tm, "Step 5 of 5 · Access token")
+	tok := fakeToToken(t, tm, fake)
 	tm.keys("s")
 	waitFor(t, tm, "f saves it")
 	tm.keys("f")

@@ -126,15 +126,7 @@ func TestE2EStdoutFailures(t *testing.T) {
 	}
 	t.Run("wizard to a closed pipe", func(t *testing.T) {
 		tm := startScript(t, 80, 30, nil, "{ nestauth --demo; "+exitLine+"; } | true")
-		waitFor(t, tm, "Step 1 of 5 · Client ID")
-		tm.keys("Enter")
-		waitFor(t, tm, "Step 2 of 5 · Client secret")
-		tm.keys("Enter")
-		waitFor(t, tm, "Step 3 of 5 · Authorize")
-		tm.keys("a")
-		waitFor(t, tm, "Step 4 of 5 · Authorization code")
-		tm.keys("Enter")
-		tok := tokenOnScreen(t, tm, "Step 5 of 5 · Access token")
+		tok := demoToToken(t, tm)
 		tm.keys("q")
 		s := waitFor(t, tm, "Could not write the token out")
 		if !strings.Contains(s, "broken pipe") || !strings.Contains(afterLast(s, "Step 5 of 5"), tok) || strings.Contains(s, "it went to stdout") {

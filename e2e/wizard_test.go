@@ -247,11 +247,7 @@ func TestE2EEscAsksBeforeDroppingTheToken(t *testing.T) {
 	t.Parallel()
 	fake := startFake(t)
 	tm := startWizard(t, nestWizard(fake, nestSecret))
-	waitFor(t, tm, "Step 3 of 5 · Authorize")
-	tm.keys("Enter")
-	tm.paste(fake.IssueCode())
-	tm.keys("Enter")
-	tokenOnScreen(t, tm, "Step 5 of 5 · Access token")
+	fakeToToken(t, tm, fake)
 
 	tm.keys("Escape")
 	waitFor(t, tm, "Get another code? The token on screen will be dropped")
@@ -275,7 +271,8 @@ func TestE2EEscAsksBeforeDroppingTheToken(t *testing.T) {
 
 func TestE2EPINTypedAtAuthorize(t *testing.T) {
 	t.Parallel()
-	tm := demoAuthorize(t, wizardRun{})
+	tm := startWizard(t, wizardRun{args: []string{"--demo"}})
+	demoToAuthorize(t, tm)
 	codeField := func(what string) {
 		t.Helper()
 		s := waitForScreen(t, tm, "TB39DWND in the code field, "+what, func(s string) bool {
