@@ -11,14 +11,15 @@ import (
 	"syscall"
 
 	"nestauth/internal/cli"
-	"nestauth/internal/hidetmux"
+	_ "nestauth/internal/hidetmux" // first to initialize: see its doc
 )
 
 // secretEnv lists the environment variables that hold secrets.
 var secretEnv = []string{"NESTAUTH_CLIENT_SECRET"}
 
 func main() {
-	hidetmux.Restore() // hidden while lipgloss initialized
+	// TMUX stays hidden (hidetmux hid it while lipgloss initialized) until a
+	// command runs: cli puts it back then, for the programs it starts.
 	getenv := takeSecrets()
 	// A write to a closed pipe then fails with EPIPE, which is reported,
 	// instead of killing nestauth without a word.

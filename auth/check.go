@@ -109,10 +109,11 @@ func (cfg Config) checkTarget() (*url.URL, error) {
 // says what it reaches. sdm lists the devices of the project; nest reads the
 // API root, following its redirect to a per-user host with the token (to
 // that host only); any other provider calls cfg.CheckURL. Errors are *Error: KindUsage
-// before anything is sent; KindCode when the token is refused (401);
-// KindScope (403) or KindRequest (404, 4xx) when the client, its permissions
-// or the project are wrong; KindNetwork and KindServer otherwise. A refusal
-// carries an *APIError with the server's words and Advice.
+// before anything is sent; KindCode when the token is refused (401, or a
+// 403 whose words say the token is invalid, malformed or expired); KindScope
+// (403) or KindRequest (404, 4xx) when the client, its permissions or the
+// project are wrong; KindNetwork and KindServer otherwise. A refusal carries
+// an *APIError with the server's words and Advice.
 func Check(ctx context.Context, cfg Config, accessToken string) (*CheckResult, error) {
 	target, err := cfg.checkTarget()
 	switch {
@@ -130,7 +131,13 @@ func Check(ctx context.Context, cfg Config, accessToken string) (*CheckResult, e
 	}
 	status := a.resp.StatusCode
 	if !is2xx(status) {
-		return nil, refusal(a, red, statusKind(status), checkAdvice(cfg.ID, status))
+		meant := status
+		if status == http.StatusForbidden && a.whole {
+			if code, message, ok := serverText(a.body); ok && badToken(code, message) {
+				meant = http.StatusUnauthorized // Dex: 403 access_denied "oidc: token is expired"
+			}
+		}
+		return nil, refusal(a, red, statusKind(meant), checkAdvice(cfg.ID, meant))
 	}
 	r := &CheckResult{URL: target.String(), Via: via, Status: status}
 	switch cfg.ID {

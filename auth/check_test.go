@@ -132,6 +132,43 @@ func TestCheckRefused(t *testing.T) {
 			wantInText: "needs openid",
 		},
 		{
+			// Dex: a 403 at userinfo for a token it cannot verify.
+			name: "custom 403 access_denied: token expired (Dex)", cfg: auth.Config{Provider: auth.Custom()}, status: 403,
+			body:     `{"error":"access_denied","error_description":"oidc: token is expired (Token Expiry: 2030-01-02 03:04:05 +0000 UTC)"}`,
+			wantKind: auth.KindCode, wantStatus: "access_denied", wantAdvice: "did not accept the access token",
+			wantInText: "token is expired",
+		},
+		{
+			name: "custom 403 access_denied: malformed jwt (Dex)", cfg: auth.Config{Provider: auth.Custom()}, status: 403,
+			body:     `{"error":"access_denied","error_description":"oidc: malformed jwt: oidc: malformed jwt, expected 3 parts got 1"}`,
+			wantKind: auth.KindCode, wantStatus: "access_denied", wantAdvice: "did not accept the access token",
+			wantInText: "malformed jwt",
+		},
+		{
+			name: "custom 403 access_denied: invalid token", cfg: auth.Config{Provider: auth.Custom()}, status: 403,
+			body:     `{"error":"access_denied","error_description":"Invalid token."}`,
+			wantKind: auth.KindCode, wantStatus: "access_denied", wantAdvice: "did not accept the access token",
+			wantInText: "Invalid token",
+		},
+		{
+			name: "sdm 403 saying the token is invalid", cfg: sdmConfig(), status: 403,
+			body:     googleErr(403, "PERMISSION_DENIED", "The access token is invalid."),
+			wantKind: auth.KindCode, wantStatus: "PERMISSION_DENIED", wantAdvice: "Google did not accept the access token",
+			wantInText: "The access token is invalid",
+		},
+		{
+			name: "custom 403 about a scope stays a scope answer", cfg: auth.Config{Provider: auth.Custom()}, status: 403,
+			body:     `{"error":"insufficient_scope","error_description":"The access token is invalid for this scope: needs openid"}`,
+			wantKind: auth.KindScope, wantStatus: "insufficient_scope", wantAdvice: "scope",
+			wantInText: "needs openid",
+		},
+		{
+			name: "custom 403 access_denied without a word on the token", cfg: auth.Config{Provider: auth.Custom()}, status: 403,
+			body:     `{"error":"access_denied","error_description":"The user may not read this resource."}`,
+			wantKind: auth.KindScope, wantStatus: "access_denied", wantAdvice: "lacks a scope or a permission",
+			wantInText: "may not read",
+		},
+		{
 			// The token starts 10 bytes before where the message used to be
 			// cut (4*300 bytes), ahead of redaction.
 			name: "custom 401: token at the old cut", cfg: auth.Config{Provider: auth.Custom()}, status: 401,

@@ -55,9 +55,10 @@ const (
 )
 
 // DeviceAuth asks the device authorization endpoint for a device code and a
-// user code (RFC 8628 §3.1): one POST with the scopes and the client's
-// credentials, in the configured AuthStyle (a confidential client
-// authenticates here as at the token endpoint). Errors are *Error.
+// user code (RFC 8628 §3.1): one POST with client_id, the scopes and the
+// client's credentials, in the configured AuthStyle (a confidential client
+// authenticates here as at the token endpoint; client_id stays in the body
+// beside a Basic header). Errors are *Error.
 func (c Config) DeviceAuth(ctx context.Context, deviceURL string, scopes []string) (*DeviceCode, error) {
 	if deviceURL == "" {
 		return nil, &Error{Kind: KindUsage, Err: ErrNoDeviceURL}
@@ -65,7 +66,9 @@ func (c Config) DeviceAuth(ctx context.Context, deviceURL string, scopes []strin
 	if err := c.validateDevice(deviceURL); err != nil {
 		return nil, &Error{Kind: KindUsage, Err: err}
 	}
-	form := url.Values{}
+	// client_id goes in the body beside a Basic header too, as x/oauth2 sends
+	// it (RFC 8628 §3.1): Dex reads it only there.
+	form := url.Values{"client_id": {c.ClientID}}
 	if len(scopes) > 0 {
 		form.Set("scope", strings.Join(scopes, " "))
 	}

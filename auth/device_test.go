@@ -110,15 +110,21 @@ func TestDeviceAuthRequest(t *testing.T) {
 			wantForm: url.Values{"client_id": {testClientID}, "client_secret": {testClientSecret}, "scope": {"openid read"}},
 		},
 		{
-			name:      "confidential client, basic: credentials in the header only",
+			// Dex reads client_id only from the body here: without it the
+			// approval page fails with Invalid client_id ("").
+			name:      "confidential client, basic: credentials in the header, client_id in the body too",
 			secret:    testClientSecret,
 			style:     auth.AuthInHeader,
 			wantBasic: true,
-			wantForm:  url.Values{"scope": {"openid read"}},
+			wantForm:  url.Values{"client_id": {testClientID}, "scope": {"openid read"}},
 		},
 		{
-			name:     "public client: client_id alone (x/oauth2's request)",
+			name:     "public client, basic: client_id alone (x/oauth2's request)",
 			style:    auth.AuthInHeader,
+			wantForm: url.Values{"client_id": {testClientID}, "scope": {"openid read"}},
+		},
+		{
+			name:     "public client, post: client_id alone",
 			wantForm: url.Values{"client_id": {testClientID}, "scope": {"openid read"}},
 		},
 	}

@@ -90,7 +90,8 @@ func (e *Error) Hint() string {
 	case KindCode:
 		switch {
 		case e.Refresh:
-			return "The refresh token was refused: run the wizard again for a new one."
+			return "The refresh token was refused (expired, revoked or replaced): sign in again for a new one, " +
+				"with nestauth --profile NAME for a saved profile, or the wizard. " + RefreshReplaced
 		case patterns().pkce.MatchString(facts):
 			return pkceHint
 		case strings.Contains(facts, "malformed"):
@@ -133,6 +134,10 @@ func (e *Error) Hint() string {
 	return ""
 }
 
+// RefreshReplaced says what can end a refresh token that nobody revoked.
+const RefreshReplaced = "Signing in again elsewhere with the same client can cause this: " +
+	"some servers keep one refresh token per user and client, and a new sign-in replaces it."
+
 const pkceHint = "The PKCE code_verifier does not match the code_challenge of the URL the code came from: " +
 	"with exchange, --code-verifier must be the verifier of that URL; otherwise get a new code from the authorization URL."
 
@@ -160,7 +165,8 @@ func ErrorKind(err error) Kind {
 
 // kindOf reads an OAuth error (RFC 6749 §5.2) as what would fix it. Servers
 // say more in the description than the code does; Nest's codes say nothing.
-func kindOf(code, desc string, status int) Kind {
+// refresh is whether the request was a refresh.
+func kindOf(code, desc string, status int, refresh bool) Kind {
 	facts := statedFacts(desc)
 	switch {
 	case code == "invalid_grant" && patterns().redirect.MatchString(facts):
@@ -171,6 +177,8 @@ func kindOf(code, desc string, status int) Kind {
 		return KindClientID
 	case code == "invalid_client":
 		return KindSecret
+	case refresh && code != "" && status < 500 && deadRefreshToken(facts):
+		return KindCode // Dex: invalid_request "Refresh token is invalid or has already been claimed…"
 	case code == "invalid_scope", code != "" && status < 500 && patterns().scope.MatchString(facts):
 		return KindScope
 	case strings.Contains(facts, "missing required"):
@@ -199,6 +207,14 @@ type descriptionPatterns struct {
 	// rfcLists is RFC 6749's own wording, which some servers (fosite, Hydra)
 	// put before the fact: a list of what might be wrong states none of it.
 	rfcLists, redirect, pkce, scope, missing *regexp.Regexp
+	// deadRefresh: "Refresh token is invalid or has already been claimed by
+	// another client.", "Refresh token expired.", "Invalid refresh token".
+	// noRefresh: the request lacked the refresh token ("No refresh token is
+	// found in request."), which says nothing of the token.
+	deadRefresh, noRefresh *regexp.Regexp
+	// badToken: an access token refused for itself, not for what it may do:
+	// "oidc: token is expired", "oidc: malformed jwt: …", "Invalid token".
+	badToken *regexp.Regexp
 	// unknownClient: "The OAuth client was not found.", "client not found",
 	// "The requested OAuth 2.0 Client does not exist.", "Unknown client".
 	unknownClient *regexp.Regexp
@@ -217,6 +233,11 @@ func patterns() *descriptionPatterns {
 			pkce:     regexp.MustCompile(`code[ _]?verifier|code[ _]?challenge|pkce`),
 			scope:    regexp.MustCompile(`\bscopes?\b`),
 			missing:  regexp.MustCompile(`missing|required|must (contain|include)|no scope|empty`),
+			deadRefresh: regexp.MustCompile(`\brefresh[ _]?token\b.*\b(invalid|expired|revoked|unknown|claimed|not found|does not exist|no longer valid|not valid|not active|inactive)\b|` +
+				`\b(invalid|expired|revoked|unknown|stale|used) refresh[ _]?token\b`),
+			noRefresh: regexp.MustCompile(`missing|\bno refresh[ _]?token\b|\brefresh[ _]?token\b (is |was )?(required|empty)`),
+			badToken: regexp.MustCompile(`\b(token|jwt)\b.*\b(invalid|malformed|expired|revoked|not valid|not active|inactive)\b|` +
+				`\b(invalid|malformed|expired|revoked|bad)( (access|bearer|id))? (token|jwt)\b`),
 			unknownClient: regexp.MustCompile(`\b(unknown|unregistered|no such)( oauth( ?2(\.0)?)?)? client|\binvalid client[ _]id\b|` +
 				`\bclient([ _]id)?\b.*\b(not found|unknown|does not exist|doesn't exist|not registered|cannot be found|could not be found)\b`),
 		}
@@ -228,6 +249,23 @@ func patterns() *descriptionPatterns {
 // might be wrong.
 func statedFacts(desc string) string {
 	return patterns().rfcLists.ReplaceAllString(strings.ToLower(desc), "")
+}
+
+// deadRefreshToken reports whether a description says the refresh token sent
+// is invalid, expired, revoked, unknown or used up; not that it is missing.
+func deadRefreshToken(facts string) bool {
+	return patterns().deadRefresh.MatchString(facts) && !patterns().noRefresh.MatchString(facts)
+}
+
+// badToken reports whether an API's refusal (its error code and message)
+// says the access token itself is invalid, malformed or expired, whatever
+// the HTTP status; a refusal about a scope does not.
+func badToken(code, message string) bool {
+	facts := statedFacts(message)
+	if patterns().scope.MatchString(facts) || strings.Contains(code, "scope") {
+		return false
+	}
+	return code == "invalid_token" || patterns().badToken.MatchString(facts)
 }
 
 // unknownClient reports whether a description says the client ID is unknown,

@@ -307,7 +307,7 @@ func classifyAnswer(e *Error, resp *http.Response, a tokenAnswer, parsed bool, b
 	default:
 		e.Excerpt = red.excerpt(body)
 	}
-	e.Kind = kindOf(e.Code, e.Description, e.Status)
+	e.Kind = kindOf(e.Code, e.Description, e.Status, e.Refresh)
 }
 
 // location is where a redirect points, made absolute.

@@ -265,6 +265,13 @@ func TestExchangeHostileServer(t *testing.T) {
 			wantKind: auth.KindRequest,
 			wantHint: []string{"--code-verifier"},
 		},
+		{
+			// Read as a dead refresh token on a refresh only (TestRefreshErrors).
+			name: "a code exchange refused in refresh-token words stays a request error", status: 400, contentType: "application/json",
+			body:     jsonErr("invalid_request", "Refresh token is invalid or has already been claimed by another client."),
+			wantKind: auth.KindRequest,
+			wantHint: []string{"malformed"},
+		},
 		// Point 19: which part of the client.
 		{
 			name: "oidc-provider: unknown client or wrong secret", status: 401, contentType: "application/json; charset=utf-8",

@@ -258,6 +258,16 @@ func TestRefreshErrors(t *testing.T) {
 		wantHint string
 	}{
 		{"revoked", 400, `{"error":"invalid_grant","error_description":"Token has been expired or revoked."}`, auth.KindCode, "refresh token was refused"},
+		// Dex answers a rotated-away or deleted refresh token with invalid_request.
+		{"claimed (Dex)", 400, `{"error":"invalid_request","error_description":"Refresh token is invalid or has already been claimed by another client."}`,
+			auth.KindCode, "nestauth --profile NAME"},
+		{"claimed, naming the client (Dex)", 400, `{"error":"invalid_request","error_description":"clientID example-app refresh token (ID abc) is invalid or has already been claimed by another client."}`,
+			auth.KindCode, "same client"},
+		{"expired (Dex)", 400, `{"error":"invalid_request","error_description":"Refresh token expired."}`, auth.KindCode, "sign in again"},
+		{"invalid refresh token", 400, `{"error":"invalid_request","error_description":"Invalid refresh token"}`, auth.KindCode, "sign in again"},
+		{"no refresh token sent (Dex)", 400, `{"error":"invalid_request","error_description":"No refresh token is found in request."}`, auth.KindRequest, "malformed"},
+		{"invalid_request about something else", 400, `{"error":"invalid_request","error_description":"Unsupported grant type."}`, auth.KindRequest, "malformed"},
+		{"scope (Dex)", 400, `{"error":"invalid_request","error_description":"Requested scopes contain unauthorized scope(s): [\"groups\"]."}`, auth.KindScope, "scope"},
 		{"wrong secret", 401, `{"error":"invalid_client","error_description":"Unauthorized"}`, auth.KindSecret, "client secret"},
 		{"server error", 500, `oops`, auth.KindServer, "try again"},
 	}

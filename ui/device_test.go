@@ -4,6 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
 	"strings"
 	"sync"
 	"testing"
@@ -397,3 +400,66 @@ func TestCodeBoxFitsTheWindow(t *testing.T) {
 }
 
 func typeName(v any) string { return fmt.Sprintf("%T", v) }
+
+// The wizard's device flow for a Basic client sends client_id in the body
+// too: Dex reads it only there, and without it the approval page fails.
+func TestDeviceBasicClientSendsClientIDInTheBody(t *testing.T) {
+	var mu sync.Mutex
+	var forms []url.Values
+	var basic []bool
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_ = r.ParseForm()
+		_, _, ok := r.BasicAuth()
+		mu.Lock()
+		forms, basic = append(forms, r.PostForm), append(basic, ok)
+		mu.Unlock()
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = fmt.Fprintf(w, `{"device_code":"dc-1","user_code":"ABCD-EFGH","verification_uri":"%s/device","expires_in":300,"interval":5}`, "http://"+r.Host)
+	}))
+	t.Cleanup(srv.Close)
+	p := deviceProvider()
+	p.DeviceURL, p.AuthStyle = srv.URL+"/device/code", auth.AuthInHeader
+	m, _, _ := newModel(t, Options{Providers: []auth.Provider{p}, ClientID: "example-app", ClientSecret: "s", Scopes: []string{"openid"}})
+	wantStep(t, m, stepDevice)
+	m = deliver(t, m, awaitMsg[deviceCodeMsg](t, m.Init()))
+	wantView(t, m, "A B C D - E F G H")
+	mu.Lock()
+	defer mu.Unlock()
+	if len(forms) != 1 || forms[0].Get("client_id") != "example-app" || forms[0].Has("client_secret") || !basic[0] {
+		t.Errorf("device requests %v (Basic: %v): want one with client_id in the body and the secret in a Basic header", forms, basic)
+	}
+}
+
+// awaitMsg runs cmd and the commands of its batches at once and returns
+// the first message of type T, waiting as long as a loopback request may
+// take; the others (ticks) are left behind.
+func awaitMsg[T tea.Msg](t *testing.T, cmd tea.Cmd) T {
+	t.Helper()
+	found := make(chan T, 1)
+	var run func(tea.Cmd)
+	run = func(c tea.Cmd) {
+		if c == nil {
+			return
+		}
+		switch msg := c().(type) {
+		case tea.BatchMsg:
+			for _, c := range msg {
+				go run(c)
+			}
+		case T:
+			select {
+			case found <- msg:
+			default:
+			}
+		}
+	}
+	go run(cmd)
+	select {
+	case msg := <-found:
+		return msg
+	case <-time.After(10 * time.Second):
+		var zero T
+		t.Fatalf("no %T came", zero)
+		return zero
+	}
+}

@@ -80,6 +80,44 @@ func TestVerifyRefused(t *testing.T) {
 	}
 }
 
+// A 403 whose words say the token is invalid (Dex's userinfo) is a token the
+// server did not accept, as a 401 is; a 403 about a scope stays a scope answer.
+func TestVerifyTokenInvalidAt403(t *testing.T) {
+	tests := []struct {
+		name, body string
+		want       []string
+	}{
+		{
+			name: "Dex: access_denied, token expired",
+			body: `{"error":"access_denied","error_description":"oidc: token is expired (Token Expiry: 2030-01-02 03:04:05 +0000 UTC)"}`,
+			want: []string{"✗ The server refused: Access_denied: oidc: token is expired", "(HTTP 403)", "The server did not accept the access token"},
+		},
+		{
+			name: "about a scope",
+			body: `{"error":"insufficient_scope","error_description":"The token lacks the scope groups"}`,
+			want: []string{"✗ The server refused: Insufficient_scope", "it lacks a scope or a permission"},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("Content-Type", "application/json")
+				w.WriteHeader(http.StatusForbidden)
+				_, _ = w.Write([]byte(tt.body))
+			}))
+			t.Cleanup(api.Close)
+			p := auth.Custom()
+			p.AuthURL, p.TokenURL, p.CheckURL = "https://idp.test/auth", "https://idp.test/token", api.URL+"/userinfo"
+			m := atToken(t, Options{Providers: []auth.Provider{p}})
+			m = send(t, m, char('v'))
+			wantView(t, m, tt.want...)
+			if m.actions.checked != nil {
+				t.Error("a refused check left a result that says the token works")
+			}
+		})
+	}
+}
+
 // The file prompt writes the JSON with mode 0600, asks before replacing a
 // file, and replaces it only on y.
 func TestWriteFile(t *testing.T) {

@@ -1,116 +1,147 @@
 package cli
 
+// The flags several commands share, as small groups each declared once, and
+// the checks of the parsed command line before anything is sent.
+
 import (
-	"errors"
-	"flag"
-	"fmt"
-	"io"
+	"cmp"
 	"strings"
 	"time"
 
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
 	"nestauth/auth"
+	"nestauth/internal/profile"
 )
 
-// parseFlags reads cmd's command line and environment into options, every
-// value checked before anything is sent. --help returns flag.ErrHelp.
-func parseFlags(cmd string, args []string, getenv func(string) string) (*options, error) {
+func (f *clientFlags) addFlags(cmd *cobra.Command) {
+	fs := cmd.Flags()
+	fs.StringVar(&f.id, "client-id", "", "the OAuth client ID (env NESTAUTH_CLIENT_ID)")
+	fs.StringVar(&f.secretFile, "client-secret-file", "", "read the client secret from this file (or env NESTAUTH_CLIENT_SECRET; never a flag value)")
+	fs.StringVar(&f.projectID, "project-id", "", "the Device Access project ID, for sdm (env NESTAUTH_PROJECT_ID)")
+}
+
+// addFlags defines the flags that shape a provider.
+func (f *providerFlags) addFlags(cmd *cobra.Command) {
+	fs := cmd.Flags()
+	fs.StringVar(&f.id, "provider", "", "which provider: sdm, nest, google, github or custom")
+	fs.StringVar(&f.issuer, "issuer", "", "the server's issuer URL: endpoints from its metadata; implies custom")
+	fs.StringVar(&f.authURL, "auth-url", "", "replace the provider's authorization endpoint")
+	fs.StringVar(&f.tokenURL, "token-url", "", "replace the provider's token endpoint")
+	fs.StringVar(&f.deviceURL, "device-url", "", "replace the device authorization endpoint (RFC 8628)")
+	fs.StringVar(&f.redirectURI, "redirect-uri", "", "the redirect URI; http://127.0.0.1:PORT/path is caught automatically (sdm: https://www.google.com)")
+	fs.StringVar(&f.authStyle, "auth-style", "", "the client credentials in the body (post, the default) or HTTP Basic (basic)")
+	fs.StringArrayVar(&f.scopes, "scope", nil, "the scopes to ask for, repeatable or space-separated")
+	fs.StringArrayVar(&f.params, "param", nil, "an extra authorization URL parameter key=value, repeatable")
+	fs.BoolVar(&f.noPKCE, "no-pkce", false, "send no PKCE challenge (on for sdm, google, github and custom)")
+	complete(cmd, "provider", providerIDs()...)
+	complete(cmd, "auth-style", "post", "basic")
+}
+
+// addAPIFlags defines the URLs a token is used at: v, u and x in the
+// wizard, check and revoke.
+func (f *providerFlags) addAPIFlags(cmd *cobra.Command) {
+	fs := cmd.Flags()
+	fs.StringVar(&f.apiURL, "api-url", "", "replace the provider's API origin (v, u, check)")
+	fs.StringVar(&f.checkURL, "check-url", "", "the URL v and check call for a custom provider (an API or userinfo endpoint)")
+	fs.StringVar(&f.revokeURL, "revoke-url", "", "replace the provider's revocation endpoint (x, revoke)")
+}
+
+// addTimeoutFlag defines --timeout, the limit of one request.
+func addTimeoutFlag(cmd *cobra.Command, d *time.Duration, usage string) {
+	cmd.Flags().DurationVar(d, "timeout", 30*time.Second, usage)
+}
+
+// addProfileFlag defines --profile, with the names in profiles.conf as its
+// completions.
+func (o *profileOptions) addProfileFlag(cmd *cobra.Command, getenv func(string) string, usage string) {
+	cmd.Flags().StringVar(&o.profile, "profile", profile.DefaultName, usage)
+	_ = cmd.RegisterFlagCompletionFunc("profile", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+		return profileNames(getenv), cobra.ShellCompDirectiveNoFileComp
+	})
+}
+
+// addSaveFlags defines --save and --store.
+func (o *profileOptions) addSaveFlags(cmd *cobra.Command) {
+	fs := cmd.Flags()
+	fs.BoolVar(&o.save, "save", false, "save the result as a profile, for nestauth token (stderr says where)")
+	fs.StringVar(&o.storeName, "store", profile.Keyring.String(), "where --save puts the secrets: the OS keyring, or secrets.json beside the settings, mode 0600, NOT encrypted")
+	complete(cmd, "store", profile.Keyring.String(), profile.File.String())
+}
+
+// providerIDs are --provider's values.
+func providerIDs() []string {
+	var ids []string
+	for _, p := range auth.Providers() {
+		ids = append(ids, p.ID)
+	}
+	return ids
+}
+
+// profileNames are the saved profiles' names, read from the settings file
+// alone: completion never asks the keyring, never reads a secret.
+func profileNames(getenv func(string) string) []string {
+	dir, err := profile.DefaultDir(getenv)
+	if err != nil {
+		return nil
+	}
+	names, _ := profile.Store{Dir: dir}.Names()
+	return names
+}
+
+// secretFlagGiven reports whether args try to give the client secret as a
+// value, which ps and shell history would show; checked before cobra reads
+// args, so that no message can echo it.
+func secretFlagGiven(args []string) bool {
 	for _, a := range args {
-		if name := strings.TrimLeft(strings.SplitN(a, "=", 2)[0], "-"); name == "client-secret" && strings.HasPrefix(a, "-") {
-			return nil, usagef("the client secret is never a command-line value (it would show in ps and shell history): set NESTAUTH_CLIENT_SECRET or use --client-secret-file PATH")
+		if a == "--" {
+			return false
+		}
+		if name, _, _ := strings.Cut(a, "="); strings.HasPrefix(a, "-") && strings.TrimLeft(name, "-") == "client-secret" {
+			return true
 		}
 	}
-	fs := flag.NewFlagSet("nestauth", flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
-	var (
-		o                      options
-		pf                     providerFlags
-		secretFile             string
-		codeFile, verifierFile string
-		forceDevice, noDevice  bool
-	)
-	fs.StringVar(&pf.id, "provider", "", "")
-	fs.StringVar(&o.clientID, "client-id", getenv("NESTAUTH_CLIENT_ID"), "")
-	fs.StringVar(&secretFile, "client-secret-file", "", "")
-	fs.StringVar(&o.projectID, "project-id", getenv("NESTAUTH_PROJECT_ID"), "")
-	fs.StringVar(&pf.authURL, "auth-url", "", "")
-	fs.StringVar(&pf.tokenURL, "token-url", "", "")
-	fs.StringVar(&pf.redirectURI, "redirect-uri", "", "")
-	fs.StringVar(&pf.authStyle, "auth-style", "", "")
-	fs.Var(&pf.scopes, "scope", "")
-	fs.Var(&pf.params, "param", "")
-	fs.BoolVar(&pf.noPKCE, "no-pkce", false, "")
-	fs.StringVar(&pf.issuer, "issuer", "", "")
-	fs.StringVar(&pf.deviceURL, "device-url", "", "")
-	fs.DurationVar(&o.timeout, "timeout", 30*time.Second, "")
-	fs.BoolVar(&o.showVersion, "version", false, "")
-	store := o.profileFlags(fs, cmd)
-	switch cmd {
-	case "wizard":
-		fs.BoolVar(&o.demo, "demo", false, "")
-		fs.BoolVar(&o.plain, "plain", false, "")
-		fs.BoolVar(&forceDevice, "device", false, "")
-		fs.BoolVar(&noDevice, "no-device", false, "")
-	case "exchange":
-		fs.StringVar(&o.code, "code", "", "")
-		fs.StringVar(&codeFile, "code-file", "", "")
-		fs.StringVar(&o.verifier, "code-verifier", "", "")
-		fs.StringVar(&verifierFile, "code-verifier-file", "", "")
-	case "refresh":
-		fs.StringVar(&o.refreshTokenFile, "refresh-token-file", "", "")
-	case "check", "revoke":
-		fs.StringVar(&o.tokenFile, "token-file", "", "")
+	return false
+}
+
+// complete checks the parsed command line of c (fs holds which flags were
+// given) and fills in what the environment and a saved profile give: every
+// value checked before anything is sent.
+func (o *options) complete(c *command, fs *pflag.FlagSet, getenv func(string) string) error {
+	o.cmd = c
+	set := map[string]bool{}
+	fs.Visit(func(f *pflag.Flag) { set[f.Name] = true })
+	if o.timeout <= 0 && fs.Lookup("timeout") != nil {
+		return usagef("--timeout must be positive, such as 30s")
 	}
-	if writesToken[cmd] {
-		fs.StringVar(&o.sink.format, "format", "", "")
-		fs.StringVar(&o.sink.path, "output", "", "")
-		fs.BoolVar(&o.sink.force, "force", false, "")
-	}
-	if cmd == "wizard" || cmd == "check" || cmd == "revoke" {
-		fs.StringVar(&pf.apiURL, "api-url", "", "")
-		fs.StringVar(&pf.checkURL, "check-url", "", "")
-		fs.StringVar(&pf.revokeURL, "revoke-url", "", "")
-	}
-	switch err := fs.Parse(args); {
-	case errors.Is(err, flag.ErrHelp):
-		return nil, err
-	case err != nil:
-		return nil, usageError{flagError(err)}
-	}
-	if o.showVersion {
-		return &o, nil
-	}
-	if fs.NArg() > 0 {
-		return nil, usagef("unexpected argument %q", fs.Arg(0))
-	}
-	if o.timeout <= 0 {
-		return nil, usagef("--timeout must be positive, such as 30s")
-	}
-	o.projectID = strings.TrimSpace(o.projectID)
+	o.clientID = cmp.Or(o.client.id, getenv("NESTAUTH_CLIENT_ID"))
+	o.projectID = strings.TrimSpace(cmp.Or(o.client.projectID, getenv("NESTAUTH_PROJECT_ID")))
 	var err error
-	if o.clientSecret, err = clientSecret(secretFile, getenv); err != nil {
-		return nil, err
+	if !c.fromProfile {
+		if o.clientSecret, err = clientSecret(o.client.secretFile, getenv); err != nil {
+			return err
+		}
 	}
 	if o.refreshTokenFile != "" {
 		if o.refreshToken, err = flagFile("refresh-token-file", o.refreshTokenFile, true); err != nil {
-			return nil, err
+			return err
 		}
 	}
-	set := map[string]bool{}
-	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
-	if err := o.checkProfileFlags(cmd, set, *store, getenv); err != nil {
-		return nil, err
+	if err := o.checkProfileFlags(c, set, getenv); err != nil {
+		return err
 	}
-	if o.sink.defaults(cmd); writesToken[cmd] {
+	if o.sink.defaults(c); c.writesToken {
 		if err := o.sink.check(); err != nil {
-			return nil, usageError{err.Error()}
+			return usageError{err.Error()}
 		}
 	}
-	if profileCommands[cmd] {
-		return &o, nil // the saved profile holds the rest
+	if c.fromProfile {
+		return nil // the saved profile holds the rest
 	}
-	o.providerFlags = pf
-	if err := o.readCodeFiles(set, codeFile, verifierFile); err != nil {
-		return nil, err
+	pf := o.providerFlags
+	if err := o.readCodeFiles(set); err != nil {
+		return err
 	}
 	source := func(flagName, env string) string { // name what the person gave
 		if set[flagName] {
@@ -120,42 +151,42 @@ func parseFlags(cmd string, args []string, getenv func(string) string) (*options
 	}
 	if o.projectID != "" && !o.demo && (pf.id == "" || strings.EqualFold(pf.id, "sdm")) {
 		if o.projectID, err = auth.ParseProjectID(o.projectID); err != nil {
-			return nil, usagef("%s %q: %v. %s", source("project-id", "NESTAUTH_PROJECT_ID"), o.projectID, err, auth.ProjectIDHelp)
+			return usagef("%s %q: %v. %s", source("project-id", "NESTAUTH_PROJECT_ID"), o.projectID, err, auth.ProjectIDHelp)
 		}
 	}
 	if o.clientID != "" {
 		if o.clientID, err = auth.ParseClientID(o.clientID); err != nil {
-			return nil, usagef("%s: %v", source("client-id", "NESTAUTH_CLIENT_ID"), err)
+			return usagef("%s: %v", source("client-id", "NESTAUTH_CLIENT_ID"), err)
 		}
 	}
 	if o.demo && pf.id != "" {
-		return nil, usagef("--demo runs its own Works with Nest server: leave out --provider")
+		return usagef("--demo runs its own Works with Nest server: leave out --provider")
 	}
-	if cmd == "refresh" && strings.EqualFold(pf.id, "nest") {
-		return nil, usagef("Works with Nest never issued refresh tokens (its access tokens last ten years): for a new token, run the wizard or 'nestauth exchange' with a new PIN")
+	if c.refreshes && strings.EqualFold(pf.id, "nest") {
+		return usagef("Works with Nest never issued refresh tokens (its access tokens last ten years): for a new token, run the wizard or 'nestauth exchange' with a new PIN")
 	}
-	if (cmd == "device" || cmd == "check" || cmd == "revoke") && o.profileSet {
+	if c.loadsProfile && o.profileSet {
 		if err := o.startFromProfile(&pf); err != nil {
-			return nil, err
+			return err
 		}
 	}
-	if o.providers, err = pf.providers(cmd, o.demo); err != nil {
-		return nil, err
+	if o.providers, err = pf.providers(c, o.demo); err != nil {
+		return err
 	}
-	if o.device, err = deviceMode(forceDevice, noDevice, pf, o.providers); err != nil {
-		return nil, err
+	if o.device, err = deviceMode(o.forceDevice, o.noDevice, pf, o.providers); err != nil {
+		return err
 	}
 	o.issuer, o.redirectURI, o.noPKCE = pf.issuer, pf.redirectURI, pf.noPKCE
 	o.scopes = strings.Fields(strings.Join(pf.scopes, " "))
-	if cmd == "exchange" || cmd == "refresh" || cmd == "device" {
+	if c.sendsClient {
 		if o.clientID == "" {
-			return nil, usagef("%s needs --client-id (or NESTAUTH_CLIENT_ID)", cmd)
+			return usagef("%s needs --client-id (or NESTAUTH_CLIENT_ID)", c.title())
 		}
 		if _, err := o.providers[0].ParseSecret(o.clientSecret); err != nil {
-			return nil, usagef("%s needs the client secret in NESTAUTH_CLIENT_SECRET or --client-secret-file", cmd)
+			return usagef("%s needs the client secret in NESTAUTH_CLIENT_SECRET or --client-secret-file", c.title())
 		}
 	}
-	return &o, nil
+	return nil
 }
 
 // clientSecret is the client secret from --client-secret-file, else from
@@ -182,7 +213,7 @@ func flagFile(name, path string, mayBeEmpty bool) (string, error) {
 
 // readCodeFiles takes exchange's code and verifier from their files: kept
 // out of argv, where ps shows them to every local user.
-func (o *options) readCodeFiles(set map[string]bool, codeFile, verifierFile string) error {
+func (o *options) readCodeFiles(set map[string]bool) error {
 	if set["code"] && set["code-file"] {
 		return usagef("give --code or --code-file, not both")
 	}
@@ -193,14 +224,14 @@ func (o *options) readCodeFiles(set map[string]bool, codeFile, verifierFile stri
 	case set["code"]:
 		o.codeSource = "--code"
 	case set["code-file"]:
-		code, err := flagFile("code-file", codeFile, true)
+		code, err := flagFile("code-file", o.codeFile, true)
 		if err != nil {
 			return err
 		}
-		o.code, o.codeSource = code, "--code-file "+codeFile
+		o.code, o.codeSource = code, "--code-file "+o.codeFile
 	}
 	if set["code-verifier-file"] {
-		v, err := flagFile("code-verifier-file", verifierFile, false)
+		v, err := flagFile("code-verifier-file", o.verifierFile, false)
 		if err != nil {
 			return err
 		}
@@ -209,26 +240,53 @@ func (o *options) readCodeFiles(set map[string]bool, codeFile, verifierFile stri
 	return nil
 }
 
-// flagError words the flag package's errors the way the help spells flags.
-func flagError(err error) string {
+// flagError words pflag's errors about c's command line (cmd) the way the
+// help spells flags, in one line.
+func flagError(c *command, cmd *cobra.Command, err error) error {
 	msg := err.Error()
-	for _, prefix := range []string{"flag provided but not defined: -", "flag needs an argument: -"} {
-		if rest, ok := strings.CutPrefix(msg, prefix); ok {
-			if strings.HasPrefix(prefix, "flag provided") {
-				return "unknown flag --" + strings.TrimPrefix(rest, "-")
+	if rest, ok := strings.CutPrefix(msg, "unknown flag: "); ok {
+		name := strings.TrimLeft(rest, "-")
+		if knownElsewhere(cmd.Root(), name) {
+			why := "see " + cmd.CommandPath() + " --help"
+			if c.fromProfile {
+				why = "the saved profile holds the settings"
 			}
-			return "--" + strings.TrimPrefix(rest, "-") + " needs a value"
+			return usagef("unknown flag --%s: --%s does not apply to %s (%s)", name, name, cmd.Name(), why)
+		}
+		return usagef("unknown flag --%s (see %s --help)", name, cmd.CommandPath())
+	}
+	if rest, ok := strings.CutPrefix(msg, "unknown shorthand flag: "); ok {
+		return usagef("unknown flag %s (see %s --help)", strings.Fields(rest)[0], cmd.CommandPath())
+	}
+	if rest, ok := strings.CutPrefix(msg, "flag needs an argument: "); ok {
+		return usagef("%s needs a value", strings.Trim(rest, "'"))
+	}
+	if rest, ok := strings.CutPrefix(msg, "invalid argument "); ok {
+		// invalid argument "x" for "--timeout" flag: time: invalid duration "x"
+		v, rest, _ := strings.Cut(rest, " for ")
+		name, _, _ := strings.Cut(rest, " flag")
+		name = strings.Trim(name, `"`)
+		if i := strings.Index(name, "--"); i >= 0 {
+			name = name[i:]
+		}
+		why := "see " + cmd.CommandPath() + " --help"
+		if f := cmd.Flags().Lookup(strings.TrimPrefix(name, "--")); f != nil && f.Value.Type() == "duration" {
+			why = "a duration with a unit, such as 30s or 2m"
+		}
+		return usagef("%s: invalid value %s (%s)", name, v, why)
+	}
+	return usageError{msg}
+}
+
+// knownElsewhere reports whether another command of root has flag name.
+func knownElsewhere(root *cobra.Command, name string) bool {
+	if root.Flags().Lookup(name) != nil {
+		return true
+	}
+	for _, c := range root.Commands() {
+		if c.Flags().Lookup(name) != nil {
+			return true
 		}
 	}
-	if rest, ok := strings.CutPrefix(msg, "invalid value "); ok {
-		if v, f, ok := strings.Cut(rest, " for flag -"); ok {
-			name, why, _ := strings.Cut(f, ": ")
-			name = strings.TrimPrefix(name, "-")
-			if name == "timeout" {
-				why = "a duration with a unit, such as 30s or 2m"
-			}
-			return fmt.Sprintf("--%s: invalid value %s (%s)", name, v, why)
-		}
-	}
-	return msg
+	return false
 }

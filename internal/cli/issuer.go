@@ -12,7 +12,7 @@ import (
 // --issuer's metadata, for exchange, refresh and device (the wizard
 // discovers on its Issuer step, after its first frame). It returns 0, or
 // the exit code of a failure it printed.
-func discoverIssuer(o *options, cmd string, stderr io.Writer) int {
+func discoverIssuer(o *options, stderr io.Writer) int {
 	ctx, cancel := context.WithTimeout(context.Background(), o.timeout)
 	defer cancel()
 	md, err := auth.Discover(ctx, o.issuer, nil)
@@ -23,11 +23,11 @@ func discoverIssuer(o *options, cmd string, stderr io.Writer) int {
 	// Only the wizard's authorization URL carries a PKCE challenge, so a
 	// server that lists no S256 (Apply's only error) stops nothing here.
 	p, _ := md.Apply(o.providers[0], o.noPKCE)
-	if err := checkEndpoints(p, cmd, true); err != nil {
+	if err := checkEndpoints(p, o.cmd, true); err != nil {
 		failf(stderr, "--issuer %s: the metadata (%s) lacks an endpoint: %v", auth.Sanitize(o.issuer), md.Source, err)
 		return exitServer
 	}
-	if cmd == "device" && len(p.Scopes) == 0 { // the only one of the three that sends a scope
+	if o.cmd.asksScope && len(p.Scopes) == 0 { // the only one of the three that sends a scope
 		if p.Scopes = md.DefaultScopes(); len(p.Scopes) > 0 {
 			say(stderr, "nestauth: asking for scope "+strings.Join(p.Scopes, " ")+", which the server lists (--scope asks for others).")
 		}

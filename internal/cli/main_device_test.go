@@ -15,11 +15,13 @@ func TestRunIssuerAndDeviceFlags(t *testing.T) {
 		env       map[string]string
 		args      []string
 		code      int
-		stderrHas []string
+		stderrHas []string // with help, what stdout must have
+		help      bool
 	}{
-		{name: "help lists the new flags and presets", args: []string{"--help"}, stderrHas: []string{"--issuer URL", "--device-url URL", "--device ", "--no-device", "google", "github", "nestauth device"}},
-		{name: "device help", args: []string{"device", "--help"}, stderrHas: []string{"--provider", "--issuer", "--client-id", "--scope", "--device-url", "--token-url", "--timeout", "3 denied", "130 canceled"}},
-		{name: "help device", args: []string{"device", "help"}, stderrHas: []string{"nestauth device:"}},
+		{name: "help lists the new flags and presets", args: []string{"--help"}, help: true, stderrHas: []string{"--issuer", "--device-url", "--device ", "--no-device", "google", "github", "device "}},
+		{name: "device help", args: []string{"device", "--help"}, help: true, stderrHas: []string{"--provider", "--issuer", "--client-id", "--scope", "--device-url", "--token-url", "--timeout", "3 denied", "130 canceled"}},
+		{name: "help device", args: []string{"device", "help"}, help: true, stderrHas: []string{"nestauth device"}},
+		{name: "nestauth help device", args: []string{"help", "device"}, help: true, stderrHas: []string{"nestauth device", "RFC 8628"}},
 		{name: "issuer with a preset", args: []string{"--provider", "sdm", "--issuer", "https://idp.example"}, code: 2, stderrHas: []string{"--issuer is for --provider custom"}},
 		{name: "issuer in plain http", args: []string{"--issuer", "http://idp.example"}, code: 2, stderrHas: []string{"--issuer", "plain http://"}},
 		{name: "issuer with a query", args: []string{"--issuer", "https://idp.example/?tenant=x"}, code: 2, stderrHas: []string{"--issuer", "without a query"}},
@@ -36,6 +38,9 @@ func TestRunIssuerAndDeviceFlags(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			r := runArgs(t, tt.env, "", tt.args...)
+			if tt.help { // help goes to stdout
+				r.stdout, r.stderr = r.stderr, r.stdout
+			}
 			if r.code != tt.code || r.stdout != "" {
 				t.Errorf("exit %d, stdout %q; want %d and nothing; stderr:\n%s", r.code, r.stdout, tt.code, r.stderr)
 			}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -300,10 +301,10 @@ func TestRunProfileFlags(t *testing.T) {
 		code int
 		has  []string
 	}{
-		{"help lists the commands", nil, []string{"--help"}, 0, []string{"nestauth token", "nestauth profiles", "nestauth forget", "--profile NAME", "--save", "--store keyring|file", "NOT encrypted"}},
+		{"help lists the commands", nil, []string{"--help"}, 0, []string{"token ", "profiles ", "forget ", "--profile", "--save", "--store", "NOT encrypted"}},
 		{"token help", nil, []string{"token", "--help"}, 0, []string{"--profile", "--min-valid", "--timeout", "3 refresh token rejected", "2 usage or no such profile"}},
 		{"profiles help", nil, []string{"profiles", "--help"}, 0, []string{"NESTAUTH_CONFIG_DIR", "Never a secret"}},
-		{"forget help", nil, []string{"forget", "--help"}, 0, []string{"--profile NAME", "--revoke"}},
+		{"forget help", nil, []string{"forget", "--help"}, 0, []string{"--profile home", "--revoke"}},
 		{"exchange help", nil, []string{"exchange", "--help"}, 0, []string{"--save", "--profile", "--store"}},
 		{"refresh help", nil, []string{"refresh", "--help"}, 0, []string{"--save", "--profile", "--store"}},
 		{"bad name", nil, []string{"token", "--profile", "../x"}, 2, []string{"--profile", "letters, digits"}},
@@ -328,6 +329,9 @@ func TestRunProfileFlags(t *testing.T) {
 				args = []string{"--profile", "c", "--provider", "sdm"}
 			}
 			r := runArgs(t, env, "", args...)
+			if slices.Contains(args, "--help") { // help goes to stdout
+				r.stdout, r.stderr = r.stderr, r.stdout
+			}
 			if r.code != tt.code || r.stdout != "" {
 				t.Errorf("exit %d, stdout %q; want %d and nothing; stderr:\n%s", r.code, r.stdout, tt.code, r.stderr)
 			}

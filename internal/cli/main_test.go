@@ -46,18 +46,19 @@ func TestRunFlags(t *testing.T) {
 		stdoutRE   string   // stdout must match; "" means it must be empty
 		stderrHas  []string // stderr must contain each
 		stderrNone bool     // stderr must be empty
+		stdoutHas  []string // help: stdout must contain each, stderr be empty
 	}{
 		{name: "version", args: []string{"--version"}, code: 0, stdoutRE: `^nestauth \S+(, go\S+)?\n$`, stderrNone: true},
-		{name: "help", args: []string{"--help"}, code: 0, stderrHas: []string{
+		{name: "help", args: []string{"--help"}, code: 0, stdoutHas: []string{
 			"--provider", "--client-id", "NESTAUTH_CLIENT_ID", "--client-secret-file", "NESTAUTH_CLIENT_SECRET",
 			"--project-id", "NESTAUTH_PROJECT_ID", "--auth-url", "--token-url", "--redirect-uri", "--scope", "--param",
 			"--auth-style", "--no-pkce", "--timeout", "--demo", "--plain", "ACCESSIBLE", "--version", "--help", "exchange", "refresh", "130"}},
-		{name: "exchange help", args: []string{"exchange", "--help"}, code: 0, stderrHas: []string{
+		{name: "exchange help", args: []string{"exchange", "--help"}, code: 0, stdoutHas: []string{
 			"--provider", "--client-id", "--client-secret-file", "NESTAUTH_CLIENT_SECRET", "--project-id", "--token-url",
-			"--redirect-uri", "--auth-style", "--code", "--code-file", "--code-verifier", "--code-verifier-file", "--timeout", "< code",
+			"--redirect-uri", "--auth-style", "--code", "--code-file", "--code-verifier", "--code-verifier-file", "--timeout", "< redirect-url",
 			"0 ok", "2 usage", "3 code rejected", "4 client rejected", "5 network"}},
-		{name: "refresh help", args: []string{"refresh", "--help"}, code: 0, stderrHas: []string{
-			"--provider", "--client-id", "--client-secret-file", "--token-url", "--auth-style", "--refresh-token-file", "--timeout", "< refresh-token"}},
+		{name: "refresh help", args: []string{"refresh", "--help"}, code: 0, stdoutHas: []string{
+			"--provider", "--client-id", "--client-secret-file", "--token-url", "--auth-style", "--refresh-token-file", "--timeout", "< rt"}},
 
 		{name: "secret flag", args: []string{"--client-secret=x"}, code: 2, stderrHas: []string{"NESTAUTH_CLIENT_SECRET", "--client-secret-file"}},
 		{name: "secret flag separate value", args: []string{"--provider", "nest", "--client-secret", "x"}, code: 2, stderrHas: []string{"NESTAUTH_CLIENT_SECRET"}},
@@ -114,8 +115,13 @@ func TestRunFlags(t *testing.T) {
 			if r.code != tt.code {
 				t.Errorf("exit %d, want %d; stderr:\n%s", r.code, tt.code, r.stderr)
 			}
-			if tt.stdoutRE == "" && r.stdout != "" {
+			if tt.stdoutRE == "" && tt.stdoutHas == nil && r.stdout != "" {
 				t.Errorf("stdout = %q, want nothing", r.stdout)
+			}
+			for _, s := range tt.stdoutHas {
+				if !strings.Contains(r.stdout, s) || r.stderr != "" {
+					t.Errorf("stdout lacks %q (stderr %q):\n%s", s, r.stderr, r.stdout)
+				}
 			}
 			if tt.stdoutRE != "" && !regexp.MustCompile(tt.stdoutRE).MatchString(r.stdout) {
 				t.Errorf("stdout = %q, want it to match %s", r.stdout, tt.stdoutRE)
@@ -602,6 +608,16 @@ func TestExitStatus(t *testing.T) {
 	for _, tt := range tests {
 		if got := exitStatus(tt.kind); got != tt.want {
 			t.Errorf("exitStatus(%v) = %d, want %d", tt.kind, got, tt.want)
+		}
+	}
+}
+
+// wantStderr fails for each of wants stderr lacks.
+func wantStderr(t *testing.T, stderr string, wants ...string) {
+	t.Helper()
+	for _, want := range wants {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, stderr)
 		}
 	}
 }

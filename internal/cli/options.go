@@ -22,8 +22,15 @@ func (e usageError) Error() string { return e.msg }
 
 func usagef(format string, a ...any) error { return usageError{fmt.Sprintf(format, a...)} }
 
+// clientFlags say who the client is.
+type clientFlags struct {
+	id, secretFile, projectID string
+}
+
 // options is the parsed command line.
 type options struct {
+	cmd          *command // which command, and what that means
+	client       clientFlags
 	providers    []auth.Provider
 	clientID     string
 	clientSecret string
@@ -31,15 +38,18 @@ type options struct {
 	timeout      time.Duration
 	demo         bool
 	plain        bool // line-by-line prompts instead of the wizard's screen
-	showVersion  bool
 	// Read on the way to the wizard's Options, and by discoverIssuer.
 	issuer, redirectURI string
 	scopes              []string
 	noPKCE              bool
 	device              ui.DeviceMode
+	forceDevice         bool // --device
+	noDevice            bool // --no-device
 
 	code, verifier   string
 	codeSource       string // where the code came from: --code, --code-file PATH, or "" (stdin)
+	codeFile         string // --code-file
+	verifierFile     string // --code-verifier-file
 	refreshTokenFile string
 	refreshToken     string
 
@@ -53,25 +63,19 @@ func (o *options) config() auth.Config {
 	return auth.Config{Provider: o.providers[0], ClientID: o.clientID, ClientSecret: o.clientSecret, ProjectID: o.projectID}
 }
 
-type listFlag []string
-
-func (l *listFlag) String() string { return strings.Join(*l, " ") }
-
-func (l *listFlag) Set(v string) error { *l = append(*l, v); return nil }
-
 // providerFlags are the flags that shape a provider.
 type providerFlags struct {
 	id, authURL, tokenURL, redirectURI, authStyle string
 	apiURL, checkURL, revokeURL                   string
 	issuer, deviceURL                             string
-	scopes, params                                listFlag
+	scopes, params                                []string
 	noPKCE                                        bool
 	saved                                         *auth.Provider
 }
 
 // providers returns the providers to offer (one when --provider is given),
 // each with the flags' overrides, checked before anything is sent.
-func (f providerFlags) providers(cmd string, demo bool) ([]auth.Provider, error) {
+func (f providerFlags) providers(c *command, demo bool) ([]auth.Provider, error) {
 	style, ok := auth.ParseAuthStyle(f.authStyle)
 	if !ok {
 		return nil, usagef("--auth-style must be post or basic, not %q", f.authStyle)
@@ -108,8 +112,8 @@ func (f providerFlags) providers(cmd string, demo bool) ([]auth.Provider, error)
 		base = []auth.Provider{auth.Custom()}
 	case f.saved != nil: // a saved profile's, under the flags
 		base = []auth.Provider{*f.saved}
-	case cmd != "wizard":
-		return nil, usagef("%s needs --provider sdm, nest, google, github or custom (or --issuer URL)", cmd)
+	case !c.wizard:
+		return nil, usagef("%s needs --provider sdm, nest, google, github or custom (or --issuer URL)", c.title())
 	case demo:
 		base = []auth.Provider{auth.Nest()}
 	default:
@@ -138,7 +142,7 @@ func (f providerFlags) providers(cmd string, demo bool) ([]auth.Provider, error)
 		p.AuthParams = append(p.AuthParams, extra...)
 		p.PKCE = p.PKCE && !f.noPKCE
 		// The wizard asks for missing endpoints; --issuer brings them.
-		if err := checkEndpoints(p, cmd, len(base) == 1 && cmd != "wizard" && f.issuer == ""); err != nil {
+		if err := checkEndpoints(p, c, len(base) == 1 && !c.wizard && f.issuer == ""); err != nil {
 			return nil, err
 		}
 		out = append(out, p)
@@ -149,13 +153,13 @@ func (f providerFlags) providers(cmd string, demo bool) ([]auth.Provider, error)
 // checkEndpoints refuses, before any request, endpoints that are missing or
 // that would send a secret in the clear. chosen is false when a provider may
 // still lack its endpoints: the wizard asks for them, --issuer brings them.
-func checkEndpoints(p auth.Provider, cmd string, chosen bool) error {
-	if cmd == "check" || cmd == "revoke" {
+func checkEndpoints(p auth.Provider, c *command, chosen bool) error {
+	if c.callsAPI {
 		return nil // no token request: the API and revocation URLs are checked where used
 	}
 	cfg := auth.Config{Provider: p}
 	check, flags := cfg.ValidateEndpoints, "--auth-url and --token-url"
-	if cmd != "wizard" {
+	if !c.wizard {
 		check, flags = cfg.ValidateTokenEndpoint, "--token-url"
 	}
 	switch err := check(); {
@@ -181,6 +185,7 @@ type profileOptions struct {
 	save       bool            // --save
 	store      profile.Backend // --store: where saving puts the secrets
 	storeSet   bool            // --store was given; else a saved profile keeps its own
+	storeName  string          // --store as typed
 	minValid   time.Duration   // token --min-valid
 	revoke     bool            // forget --revoke
 
@@ -232,6 +237,3 @@ func deviceMode(force, never bool, f providerFlags, providers []auth.Provider) (
 	}
 	return ui.DeviceAlways, nil
 }
-
-// writesToken lists the commands that write a token (stdout, or --output).
-var writesToken = map[string]bool{"wizard": true, "exchange": true, "refresh": true, "token": true, "device": true}

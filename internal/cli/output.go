@@ -55,21 +55,11 @@ func failf(w io.Writer, format string, a ...any) {
 	say(w, "nestauth: "+fmt.Sprintf(format, a...))
 }
 
-// usageFailed prints a bad command line's error and where the usage is.
-func usageFailed(stderr io.Writer, cmd string, err error) int {
-	failf(stderr, "%v", err)
-	help := "nestauth --help"
-	if cmd != "wizard" {
-		help = "nestauth " + cmd + " --help"
-	}
-	fmt.Fprintf(stderr, "Run '%s' for usage.\n", help)
+// usageFailed prints a bad command line's error, found after the flags
+// were read, and where the usage is.
+func usageFailed(stderr io.Writer, c *command, err error) int {
+	failf(stderr, "%v (see %s)", err, c.helpCommand())
 	return exitUsage
-}
-
-// printHelp prints cmd's usage text; asked for, it is no error.
-func printHelp(stderr io.Writer, cmd string) int {
-	fmt.Fprint(stderr, usageText[cmd])
-	return exitOK
 }
 
 // version is set at build time with -ldflags "-X main.version=v1.2.3".

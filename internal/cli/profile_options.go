@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"time"
@@ -15,64 +14,25 @@ import (
 	"nestauth/ui/flow"
 )
 
-// profileCommands take everything from a saved profile: no provider or
-// client flags.
-var profileCommands = map[string]bool{"token": true, "profiles": true, "forget": true}
-
-// profileCommandFlags are the flags each profile command takes.
-var profileCommandFlags = map[string]map[string]bool{
-	"token":    {"profile": true, "min-valid": true, "timeout": true, "version": true, "format": true, "output": true, "force": true},
-	"forget":   {"profile": true, "revoke": true, "timeout": true, "version": true},
-	"profiles": {"version": true},
-}
-
-// profileFlags defines cmd's profile flags on fs; it returns --store's value.
-func (o *profileOptions) profileFlags(fs *flag.FlagSet, cmd string) *string {
-	store := new(string)
-	*store = profile.Keyring.String()
-	if cmd != "profiles" {
-		fs.StringVar(&o.profile, "profile", profile.DefaultName, "")
-	}
-	switch cmd {
-	case "wizard", "exchange", "refresh", "device":
-		fs.BoolVar(&o.save, "save", false, "")
-		fs.StringVar(store, "store", *store, "")
-	case "token":
-		fs.DurationVar(&o.minValid, "min-valid", 60*time.Second, "")
-	case "forget":
-		fs.BoolVar(&o.revoke, "revoke", false, "")
-	}
-	return store
-}
-
 // checkProfileFlags checks the profile flags given (set) for cmd and finds
 // the settings directory.
-func (o *options) checkProfileFlags(cmd string, set map[string]bool, store string, getenv func(string) string) error {
-	if allowed, ok := profileCommandFlags[cmd]; ok {
-		for name := range set {
-			if !allowed[name] {
-				return usagef("--%s does not apply to %s: the saved profile holds the settings", name, cmd)
-			}
-		}
-	}
+func (o *options) checkProfileFlags(c *command, set map[string]bool, getenv func(string) string) error {
 	o.profileSet, o.storeSet = set["profile"], set["store"]
-	if cmd != "profiles" {
-		if err := profile.ValidateName(o.profile); err != nil {
-			return usagef("--profile: %v", err)
-		}
+	if err := profile.ValidateName(o.profile); err != nil {
+		return usagef("--profile: %v", err)
 	}
 	var err error
-	if o.store, err = profile.ParseBackend(store); err != nil {
+	if o.store, err = profile.ParseBackend(cmp.Or(o.storeName, profile.Keyring.String())); err != nil {
 		return usagef("--store: %v", err)
 	}
 	switch {
-	case cmd == "forget" && !o.profileSet:
-		return usagef("forget needs --profile NAME: 'nestauth profiles' lists them")
+	case c.needsProfile && !o.profileSet:
+		return usagef("%s needs --profile NAME: 'nestauth profiles' lists them", c.title())
 	case o.minValid < 0:
 		return usagef("--min-valid cannot be negative")
 	case o.demo && (o.save || o.profileSet || set["store"]):
 		return usagef("--demo's server lives only while the wizard runs: there is no profile to save or load")
-	case (cmd == "exchange" || cmd == "refresh") && !o.save && o.profileSet || cmd != "wizard" && !o.save && set["store"]:
+	case c.saveNeedsIt && !o.save && o.profileSet || !c.wizard && !o.save && set["store"]:
 		return usagef("--profile and --store say where --save puts the result: add --save")
 	}
 	o.settingsDir, o.settingsErr = profile.DefaultDir(getenv)
@@ -110,9 +70,6 @@ func (o *options) saveProfile(cfg auth.Config, tok *auth.Token, flow string) (pr
 	return st.Save(o.profile, set, profile.SecretsFor(cfg, tok))
 }
 
-// commandFlow is the flow exchange, refresh and device sign in with.
-var commandFlow = map[string]string{"exchange": profile.FlowCode, "device": profile.FlowDevice}
-
 // wizardFlow is the flow the wizard in mode signs in with for cfg, as both
 // front ends decide it.
 func wizardFlow(mode ui.DeviceMode, cfg auth.Config) string {
@@ -125,26 +82,19 @@ func wizardFlow(mode ui.DeviceMode, cfg auth.Config) string {
 // saveAndSay saves exchange's, refresh's or device's result (--save) and
 // says on stderr where it went. A failed save is exit 1, though the token
 // was printed: the message says that token is good, and how to save next time.
-func (o *options) saveAndSay(stderr io.Writer, cmd string, cfg auth.Config, tok *auth.Token) int {
-	saved, err := o.saveProfile(cfg, tok, commandFlow[cmd])
+func (o *options) saveAndSay(stderr io.Writer, cfg auth.Config, tok *auth.Token) int {
+	saved, err := o.saveProfile(cfg, tok, o.cmd.flow)
 	if err != nil {
 		kept := "The token printed on stdout is good: keep that output (next time, --output PATH also writes it to a file, mode 0600)."
 		if o.sink.path != "" {
 			kept = "The token written to " + o.sink.path + " is good: keep it."
 		}
-		failf(stderr, "profile %s was not saved: %v. %s %s", o.profile, err, kept, saveAgain[cmd])
+		failf(stderr, "profile %s was not saved: %v. %s %s", o.profile, err, kept, o.cmd.saveAgain)
 		return exitFailure
 	}
 	say(stderr, fmt.Sprintf("nestauth: saved profile %s: settings in %s, secrets in %s. 'nestauth token --profile %s' prints a valid access token from now on.",
 		o.profile, saved.SettingsPath, saved.SecretsWhere, o.profile))
 	return exitOK
-}
-
-// saveAgain says how to save a profile after a failed save, by command.
-var saveAgain = map[string]string{
-	"exchange": "To save a profile, exchange needs a new code (this one is used up): run it again with --save once the store works, or with --store file.",
-	"refresh":  "To save a profile, run refresh --save again once the store works, or with --store file (with the refresh token printed, if the server sent a new one).",
-	"device":   "To save a profile, run nestauth device --save again once the store works, or with --store file.",
 }
 
 // wizardProfile fills the wizard's options from the saved profile: every
@@ -177,7 +127,7 @@ func (o *options) wizardProfile(uo *ui.Options, stderr io.Writer) error {
 	if err := o.underSaved(&pf, cfg); err != nil {
 		return err
 	}
-	providers, err := pf.providers("wizard", false)
+	providers, err := pf.providers(o.cmd, false)
 	if err != nil {
 		return err
 	}
@@ -328,8 +278,8 @@ func tokenFailed(st profile.Store, name string, err error, stderr io.Writer) int
 			err, profile.SignInCommand(name), name)
 		return exitUsage
 	case errors.As(err, &e) && e.Kind == auth.KindCode && e.Refresh:
-		line := fmt.Sprintf("profile %s: refresh token rejected: %v. Sign in again: %s (every saved value is filled in; only the code is new).",
-			name, e, profile.SignInCommand(name))
+		line := fmt.Sprintf("profile %s: refresh token rejected: %v. Sign in again: %s (every saved value is filled in; only the code is new). %s",
+			name, e, profile.SignInCommand(name), auth.RefreshReplaced)
 		if p, err := st.Load(name); err == nil {
 			if cfg, err := p.Config(); err == nil && cfg.RefreshTokenWarning() != "" {
 				line += " Why it died: " + cfg.RefreshTokenWarning()

@@ -10,6 +10,8 @@ import (
 
 	"nestauth/auth"
 	"nestauth/internal/output"
+
+	"github.com/spf13/cobra"
 )
 
 // tokenSink is where a token goes and how it is written: --format, and
@@ -20,16 +22,26 @@ type tokenSink struct {
 	force  bool   // the file at path may be replaced
 }
 
-// defaults fills in the format: the wizard and token print the token alone, exchange
-// and refresh the JSON; a file gets the JSON, as the wizard's w writes it.
-func (s *tokenSink) defaults(cmd string) {
+// defaults fills in the format: the wizard and token print the token alone,
+// exchange, refresh and device the JSON; a file gets the JSON, as the
+// wizard's w writes it.
+func (s *tokenSink) defaults(c *command) {
 	if s.format != "" {
 		return
 	}
 	s.format = "json"
-	if (cmd == "wizard" || cmd == "token") && s.path == "" {
+	if c.tokenAlone && s.path == "" {
 		s.format = "token"
 	}
+}
+
+// addFlags defines --format, --output and --force.
+func (s *tokenSink) addFlags(cmd *cobra.Command) {
+	fs := cmd.Flags()
+	fs.StringVar(&s.format, "format", "", "what stdout gets: token, json, env or header")
+	fs.StringVar(&s.path, "output", "", "write the token to this file (mode 0600, json unless --format) instead of stdout")
+	fs.BoolVar(&s.force, "force", false, "let --output replace an existing file")
+	complete(cmd, "format", output.Formats...)
 }
 
 // check refuses, before anything is sent, a format nestauth cannot write and

@@ -62,3 +62,47 @@ func quitOnHangup(p *tea.Program) (stop func()) {
 	}()
 	return func() { signal.Stop(sigs); close(done) }
 }
+
+// stdinTerminal holds os.Stdin while fang prints help and errors. Fang asks
+// the terminal for its background colour first (lipgloss.HasDarkBackground
+// on os.Stdin and os.Stdout) and waits seconds for a terminal that never
+// answers (ssh -tt, a relayed pty); with a stdin that is no terminal it asks
+// nothing. A command runs with the real os.Stdin back (Bubble Tea reads it).
+type stdinTerminal struct {
+	real, stand *os.File // nil: nothing hidden
+}
+
+// hideStdinTerminal swaps os.Stdin for /dev/null when stdout is a terminal,
+// the only case in which fang asks. Tests, whose stdout is never one, keep
+// the global untouched.
+func hideStdinTerminal() stdinTerminal {
+	if !isTerminal(os.Stdout) || !isTerminal(os.Stdin) {
+		return stdinTerminal{}
+	}
+	null, err := os.Open(os.DevNull)
+	if err != nil {
+		return stdinTerminal{}
+	}
+	t := stdinTerminal{real: os.Stdin, stand: null}
+	os.Stdin = null
+	return t
+}
+
+// shown runs f with the real os.Stdin.
+func (t stdinTerminal) shown(f func()) {
+	if t.real == nil {
+		f()
+		return
+	}
+	os.Stdin = t.real
+	defer func() { os.Stdin = t.stand }()
+	f()
+}
+
+// restore puts os.Stdin back for good.
+func (t stdinTerminal) restore() {
+	if t.real != nil {
+		os.Stdin = t.real
+		_ = t.stand.Close()
+	}
+}

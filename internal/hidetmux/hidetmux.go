@@ -1,5 +1,6 @@
 // Package hidetmux hides TMUX from the environment while the packages
-// nestauth imports initialize; main puts it back with Restore.
+// nestauth imports initialize, and while fang prints help and errors; a
+// command runs inside Shown, which puts it back for the programs it starts.
 //
 // lipgloss v2 builds a package-level writer at init (lipgloss.Writer, in
 // writer.go) whose colour detection runs `tmux info`, with no time limit,
@@ -24,9 +25,12 @@ func init() {
 	}
 }
 
-// Restore puts TMUX back, for the programs nestauth starts.
-func Restore() {
+// Shown runs f with TMUX back in the environment, for the programs f starts,
+// and hides it again after.
+func Shown(f func()) {
 	if inTmux {
 		_ = os.Setenv("TMUX", tmux)
+		defer os.Unsetenv("TMUX")
 	}
+	f()
 }

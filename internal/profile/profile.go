@@ -221,6 +221,24 @@ func (s Store) List() ([]Entry, error) {
 	return out, nil
 }
 
+// Names lists the saved profiles' names in file order, from the settings
+// file alone: no secret store is asked (shell completion reads it).
+func (s Store) Names() ([]string, error) {
+	s, err := s.resolved()
+	if err != nil {
+		return nil, err
+	}
+	f, err := readSettingsFile(s.path(SettingsFile))
+	if err != nil {
+		return nil, err
+	}
+	names := make([]string, 0, len(f.sections))
+	for _, sec := range f.sections {
+		names = append(names, sec.name)
+	}
+	return names, nil
+}
+
 // Forget deletes profile name: its secrets from the keyring and the secrets
 // file, then its settings, and says what it deleted. Secrets go first so
 // that a keyring that cannot be reached leaves the profile to forget again.

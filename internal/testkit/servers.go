@@ -54,6 +54,13 @@ func (e *TokenEndpoint) Only(t testing.TB) Recorded {
 	return e.Requests[0]
 }
 
+// First is the first request the endpoint got.
+func (e *TokenEndpoint) First() Recorded {
+	e.Mu.Lock()
+	defer e.Mu.Unlock()
+	return e.Requests[0]
+}
+
 // Count is the number of requests so far.
 func (e *TokenEndpoint) Count() int {
 	e.Mu.Lock()

@@ -5,74 +5,41 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"text/tabwriter"
 	"time"
+
+	"github.com/spf13/cobra"
 
 	"nestauth/auth"
 	"nestauth/internal/profile"
 )
 
-// runProfiles lists the saved profiles, one a line; never a secret. A
-// damaged profile is listed with what is wrong and where.
-func runProfiles(o *options, stdout, stderr io.Writer) int {
-	st, err := o.profiles()
-	if err != nil {
-		failf(stderr, "%v", err)
-		return exitFailure
-	}
-	list, err := st.List()
-	if err != nil {
-		failf(stderr, "%v", err)
-		return exitFailure
-	}
-	if len(list) == 0 {
-		say(stderr, fmt.Sprintf("No saved profiles in %s. Save one: run the wizard with '%s' and press s on the token step.",
-			st.Dir, profile.SignInCommand("NAME")))
-		return exitOK
-	}
-	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "PROFILE\tPROVIDER\tCLIENT ID\tSECRETS\tACCESS TOKEN")
-	now := time.Now()
-	for _, e := range list {
-		if e.Err != nil && e.Provider == "" { // the settings themselves are damaged
-			fmt.Fprintf(tw, "%s\t-\t-\t-\tdamaged: %s\n", e.Name, auth.Sanitize(e.Err.Error()))
-			continue
-		}
-		token := accessTokenState(e, now)
-		if e.Err != nil {
-			token = "unreadable: " + auth.Sanitize(e.Err.Error())
-		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", e.Name, e.Provider, auth.Sanitize(e.ClientID), e.SecretsIn, token)
-	}
-	if err := tw.Flush(); err != nil {
-		failf(stderr, "writing the list to stdout: %v", err)
-		return exitFailure
-	}
-	return exitOK
-}
+func (a *app) newCmdForget() *cobra.Command {
+	c := &command{name: "forget", fromProfile: true, needsProfile: true}
+	o := &options{}
+	cmd := &cobra.Command{
+		Use:   "forget",
+		Short: "Delete a saved profile",
+		Long: `Delete a saved profile.
 
-// accessTokenState says when the profile's access token expires.
-func accessTokenState(e profile.Entry, now time.Time) string {
-	refresh := ""
-	if !e.HasRefreshToken {
-		refresh = ", no refresh token"
+Deletes the profile's settings, its OS keyring entries and its entry in the
+secrets file, and prints what it deleted. --revoke first revokes its tokens
+at the provider; if that fails, nothing is deleted.
+
+Exit codes: 0 ok, 1 failure, 2 usage or no such profile; with --revoke,
+3 token rejected, 4 client rejected, 5 network or server error.`,
+		Example: `  nestauth forget --profile home --revoke`,
 	}
-	switch life := (&auth.Token{Expiry: e.Expiry}).Lifetime(now); {
-	case !e.HasAccessToken:
-		return "none" + refresh
-	case life == "":
-		return "never expires" + refresh
-	case !e.Expiry.After(now):
-		return life + " (refreshed on use)" + refresh
-	default:
-		return life + refresh
-	}
+	addTimeoutFlag(cmd, &o.timeout, "time limit of the revocation")
+	o.addProfileFlag(cmd, a.getenv, "the saved profile to delete")
+	cmd.Flags().BoolVar(&o.revoke, "revoke", false, "revoke its tokens at the provider first")
+	return a.add(cmd, c, o, a.runForget)
 }
 
 // runForget deletes a saved profile: settings, keyring entries, secrets
 // file entry; with --revoke, its tokens are revoked at the provider first,
 // and nothing is deleted if that fails.
-func runForget(o *options, stdout, stderr io.Writer) int {
+func (a *app) runForget(o *options) int {
+	stdout, stderr := a.stdout, a.stderr
 	st, err := o.profiles()
 	if err != nil {
 		failf(stderr, "%v", err)

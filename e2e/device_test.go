@@ -1,27 +1,24 @@
 package e2e
 
-// The wizard's Custom path and the device flow, through the real binary in
-// tmux (and nestauth device with real pipes), against the real, independent
-// oidc-provider (.ci/oidc): its metadata is discovered, its device flow is
-// approved headlessly by browse.js --user-code. Loopback only.
+// The device flow (RFC 8628) against oidc-provider with its device flow
+// enabled: through auth's API, the wizard's Device code step and nestauth
+// device; the person at the verification page is browse.js --user-code.
 
 import (
 	"bufio"
 	"bytes"
 	"context"
-	"fmt"
-	"nestauth/internal/testkit"
+	"errors"
 	"os"
 	"os/exec"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
-)
 
-// deviceWait bounds a wait that spans device polls: oidc-provider sends no
-// interval, so nestauth polls every 5 s.
-const deviceWait = 40 * time.Second
+	"nestauth/auth"
+	"nestauth/internal/testkit"
+)
 
 // waitLong is waitFor with room for a few device polls.
 func waitLong(t *testing.T, tm *tmuxTerm, substr string) string {
@@ -49,6 +46,122 @@ func userCodeOnScreen(t *testing.T, tm *tmuxTerm) string {
 		return boxedCodeRE.MatchString(afterLast(s, "· Device code"))
 	})
 	return strings.ReplaceAll(boxedCodeRE.FindStringSubmatch(afterLast(s, "· Device code"))[1], " ", "")
+}
+
+func TestE2EDeviceFlowOIDC(t *testing.T) {
+	issuer := startOIDC(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+
+	m, err := auth.Discover(ctx, issuer, nil)
+	if err != nil {
+		t.Fatalf("Discover(%s): %v", issuer, err)
+	}
+	if m.Issuer != issuer || m.DeviceURL != issuer+"/device/auth" || m.TokenURL != issuer+"/token" || !m.OffersDevice() || !m.S256() {
+		t.Fatalf("metadata %+v: want issuer %s, its /device/auth and /token, the device grant and S256", m, issuer)
+	}
+	p, err := m.Apply(auth.Custom(), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	tests := []struct {
+		name     string
+		clientID string
+		secret   string
+		style    auth.AuthStyle
+		deny     bool
+		complete bool      // open verification_uri_complete rather than type the code
+		wantErr  error     // from PollOnce
+		authKind auth.Kind // DeviceAuth refused with this kind
+	}{
+		{name: "confidential client, post", clientID: oidcID, secret: oidcSecret},
+		{name: "confidential client, basic", clientID: oidcID + "-basic", secret: oidcSecret, style: auth.AuthInHeader, complete: true},
+		{name: "public client", clientID: oidcID + "-public"},
+		{name: "denied on the verification page", clientID: oidcID, secret: oidcSecret, deny: true, wantErr: auth.ErrAccessDenied},
+		{name: "secret in the wrong style is refused at the device endpoint", clientID: oidcID, secret: oidcSecret, style: auth.AuthInHeader, authKind: auth.KindSecret},
+		{name: "x/oauth2's request (client_id alone) is refused for a confidential client", clientID: oidcID, authKind: auth.KindSecret},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cp := p
+			cp.AuthStyle = tt.style
+			c := auth.Config{Provider: cp, ClientID: tt.clientID, ClientSecret: tt.secret}
+			dc, err := c.DeviceAuth(ctx, m.DeviceURL, []string{"read"})
+			if tt.authKind != auth.KindUnknown {
+				if auth.ErrorKind(err) != tt.authKind {
+					t.Fatalf("DeviceAuth = %+v, %v (kind %v); want kind %v", dc, err, auth.ErrorKind(err), tt.authKind)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("DeviceAuth: %v", err)
+			}
+			if dc.VerificationURI != issuer+"/device" || dc.UserCode == "" || dc.Interval != 5*time.Second || dc.Expiry.IsZero() {
+				t.Fatalf("device code %+v: want the issuer's /device page, a user code, the default 5 s interval and an expiry", dc)
+			}
+
+			tok, next, err := c.PollOnce(ctx, dc)
+			if tok != nil || err != nil || next != dc.Interval {
+				t.Fatalf("poll before approval = %+v, %v, %v; want pending with next %v", tok, next, err, dc.Interval)
+			}
+
+			page, args := dc.VerificationURI, []string{"--user-code", dc.UserCode}
+			if tt.complete {
+				page = dc.VerificationURIComplete
+			}
+			if tt.deny {
+				args = append(args, "--deny")
+			}
+			out, _ := browse(t, append(args, page)...)
+			if want := map[bool]string{false: "approved", true: "denied"}[tt.deny]; out != want {
+				t.Fatalf("browse.js said %q, want %q", out, want)
+			}
+
+			// oidc-provider enforces no interval, so the loop need not wait.
+			for i := 0; tok == nil && err == nil && i < 3; i++ {
+				tok, _, err = c.PollOnce(ctx, dc)
+			}
+			if tt.wantErr != nil {
+				if !errors.Is(err, tt.wantErr) {
+					t.Fatalf("after the browser: %+v, %v; want %v", tok, err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil || tok == nil {
+				t.Fatalf("after approval: %+v, %v; want a token", tok, err)
+			}
+			if tok.AccessToken == "" || tok.RefreshToken == "" || tok.Scope != "read" || tok.ExpiresIn != 3600 {
+				t.Errorf("token %+v: want an access and a refresh token, scope read, 3600 s", tok)
+			}
+			// The device code is single-use: the next poll is refused.
+			if tok2, _, err := c.PollOnce(ctx, dc); tok2 != nil || auth.ErrorKind(err) != auth.KindCode {
+				t.Errorf("poll after the token = %+v, %v; want the used code refused", tok2, err)
+			}
+		})
+	}
+
+	t.Run("PollDevice: the blocking helper, approval during the first wait", func(t *testing.T) {
+		c := auth.Config{Provider: p, ClientID: oidcID + "-public"}
+		dc, err := c.DeviceAuth(ctx, m.DeviceURL, []string{"read"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var waits []time.Duration
+		wait := func(_ context.Context, d time.Duration) error {
+			if waits = append(waits, d); len(waits) == 2 {
+				browse(t, "--user-code", dc.UserCode, dc.VerificationURI)
+			}
+			return nil
+		}
+		tok, err := c.PollDevice(ctx, dc, wait)
+		if err != nil || tok.AccessToken == "" {
+			t.Fatalf("PollDevice = %+v, %v; want a token", tok, err)
+		}
+		if len(waits) != 2 || waits[0] != 5*time.Second || waits[1] != 5*time.Second {
+			t.Errorf("waits = %v, want two of 5 s (one pending poll, then the approved one)", waits)
+		}
+	})
 }
 
 // The device flow in the wizard: --issuer discovered on the Issuer step, a
@@ -102,50 +215,6 @@ func TestE2EDeviceWizardOIDC(t *testing.T) {
 	tok := strings.TrimSpace(out)
 	if exit != 0 || tok == "" || strings.ContainsAny(tok, " \n") || !strings.Contains(s, tok) {
 		t.Errorf("exit %d, stdout %q; want 0 and the token shown:\n%s", exit, out, s)
-	}
-}
-
-// The Custom path from the provider list: the issuer typed on the Issuer
-// step, openid prefilled, a loopback redirect, the code caught, PKCE.
-func TestE2ECustomIssuerStepOIDC(t *testing.T) {
-	issuer := startOIDC(t)
-	redirect := fmt.Sprintf("http://127.0.0.1:%d/callback", testkit.FreePort(t))
-	tm := startWizard(t, wizardRun{
-		width: 50, height: 24,
-		env:  map[string]string{"NESTAUTH_CLIENT_SECRET": oidcSecret},
-		args: []string{"--client-id", oidcID},
-	})
-	waitFor(t, tm, "5. Custom OAuth 2.0 provider")
-	tm.keys("5", "Enter")
-	waitFor(t, tm, "· Issuer")
-	tm.keys("Enter") // nothing typed yet
-	waitFor(t, tm, "Give the issuer URL")
-	tm.typeText(issuer)
-	tm.keys("Enter")
-	waitFor(t, tm, "· Scopes")
-	if s := tm.screen(); !fieldLine("openid").MatchString(afterLast(s, "· Scopes")) {
-		t.Fatalf("Scopes should be prefilled with openid (the server lists it):\n%s", s)
-	}
-	tm.typeText(" read")
-	tm.keys("Enter")
-	waitFor(t, tm, "· Redirect URI")
-	tm.paste(redirect)
-	tm.keys("Enter")
-	authURL := copyAuthURL(t, tm, "· Authorize")
-	if !strings.HasPrefix(authURL, issuer+"/auth?") || !strings.Contains(authURL, "code_challenge=") || !strings.Contains(authURL, "scope=openid+read") {
-		t.Fatalf("authorization URL %s: want the discovered endpoint, PKCE and the scopes", authURL)
-	}
-	waitFor(t, tm, "Listening on "+redirect)
-	_, page := browse(t, "--follow", authURL)
-	if !strings.Contains(page, "the terminal has the code") {
-		t.Fatalf("the browser was told %q", page)
-	}
-	s := waitFor(t, tm, "· Access token")
-	waitFor(t, tm, "Scope: openid read")
-	tm.keys("q")
-	out, exit := tm.waitExit()
-	if tok := strings.TrimSpace(out); exit != 0 || tok == "" || !strings.Contains(testkit.SquashSpace(s), tok[:20]) {
-		t.Errorf("exit %d, stdout %q:\n%s", exit, out, s)
 	}
 }
 

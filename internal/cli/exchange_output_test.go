@@ -123,7 +123,7 @@ func TestRunCheckNestShutDown(t *testing.T) {
 	p.APIURL = deadURL(t)
 	o := &options{providers: []auth.Provider{p}, timeout: 5 * time.Second, tokenFile: writeTokenFile(t, "garbage\n")}
 	var stdout, stderr bytes.Buffer
-	if code := runCheck(o, strings.NewReader(""), &stdout, &stderr); code != exitServer || !strings.Contains(testkit.SquashSpace(stderr.String()), "Works with Nest was shut down in 2023") {
+	if code := (&app{stdin: strings.NewReader(""), stdout: &stdout, stderr: &stderr}).runCheck(o); code != exitServer || !strings.Contains(testkit.SquashSpace(stderr.String()), "Works with Nest was shut down in 2023") {
 		t.Errorf("exit %d, stderr %q; want 5 and the shutdown", code, stderr.String())
 	}
 	// With --api-url the person points elsewhere: no word of the shutdown.

@@ -1,53 +1,27 @@
 package e2e
 
-// End-to-end tests of plain mode: the real binary with real pipes and no
-// terminal at all, and in tmux with TERM=dumb and ACCESSIBLE=1, every byte
-// it writes to the terminal recorded. Loopback only.
+// Plain mode: the real binary with real pipes and no terminal at all, and
+// in tmux with TERM=dumb and ACCESSIBLE=1, every byte it writes to the
+// terminal recorded.
 
 import (
 	"bytes"
-	"context"
 	"fmt"
-	"nestauth/internal/testkit"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
-	"syscall"
 	"testing"
-	"time"
 
 	"nestauth/auth/fakenest"
+	"nestauth/internal/testkit"
 )
 
-// runPiped runs a shell pipeline ending in the binary (named "$NESTAUTH")
-// with no controlling terminal at all, as in CI, stdout into the file out.
-func runPiped(t *testing.T, env map[string]string, pipeline string) (stdout, stderr string, code int) {
-	t.Helper()
-	dir := t.TempDir()
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, "sh", "-c", pipeline+" > out")
-	cmd.Dir = dir
-	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + dir, "NESTAUTH=" + nestauthBin}
-	for k, v := range env {
-		cmd.Env = append(cmd.Env, k+"="+v)
-	}
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true} // no /dev/tty to fall back on
-	var e bytes.Buffer
-	cmd.Stderr = &e
-	if err := cmd.Run(); err != nil {
-		if _, ok := err.(*exec.ExitError); !ok {
-			t.Fatalf("running %s: %v", pipeline, err)
-		}
-	}
-	out, err := os.ReadFile(filepath.Join(dir, "out"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(out), e.String(), cmd.ProcessState.ExitCode()
-}
+// exitAbort is the status nestauth documents for ctrl+c (128+SIGINT).
+const exitAbort = 130
+
+// refreshedBody is a token endpoint's answer to a refresh.
+const refreshedBody = `{"access_token":"at-2","token_type":"Bearer","expires_in":3600,"refresh_token":"rt-2","scope":"read"}`
 
 // escapeFree fails when what reached a terminal or a log holds an escape
 // or any other control character but newline and carriage return.
@@ -58,6 +32,32 @@ func escapeFree(t *testing.T, what, s string) {
 	}); i >= 0 {
 		t.Errorf("%s holds control character %q at %d:\n%q", what, s[i], i, s)
 	}
+}
+
+// startPlainScript runs body in tmux once every byte the pane receives is
+// being recorded; rawOutput returns them.
+func startPlainScript(t *testing.T, width int, env map[string]string, body string) *tmuxTerm {
+	t.Helper()
+	// The shell outlives a ctrl+c (a trap, unlike an ignored signal, is not inherited).
+	tm := startScript(t, width, 24, env, "trap : INT\nwhile [ ! -e go ]; do sleep 0.02; done\n"+body)
+	tm.must("pipe-pane", "-t", "s", "cat >> "+shq(filepath.Join(tm.dir, "raw")))
+	if err := os.WriteFile(filepath.Join(tm.dir, "go"), nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return tm
+}
+
+func (tm *tmuxTerm) rawOutput() string {
+	tm.t.Helper()
+	tm.must("pipe-pane", "-t", "s") // closes the pipe: cat has it all
+	b, err := os.ReadFile(filepath.Join(tm.dir, "raw"))
+	if err != nil {
+		tm.t.Fatal(err)
+	}
+	if !bytes.Contains(b, []byte("Authorization code: ")) {
+		tm.t.Fatalf("the recording lacks the prompts: %q", b)
+	}
+	return string(b)
 }
 
 func TestE2EPlainPiped(t *testing.T) {
@@ -109,33 +109,34 @@ func TestE2EPlainRefreshTokenNotLogged(t *testing.T) {
 	}
 }
 
-// startPlainScript runs body in tmux once every byte the pane receives is
-// being recorded; rawOutput returns them.
-func startPlainScript(t *testing.T, width int, env map[string]string, body string) *tmuxTerm {
-	t.Helper()
-	// The shell outlives a ctrl+c (a trap, unlike an ignored signal, is not inherited).
-	tm := startScript(t, width, 24, env, "trap : INT\nwhile [ ! -e go ]; do sleep 0.02; done\n"+body)
-	tm.must("pipe-pane", "-t", "s", "cat >> "+shq(filepath.Join(tm.dir, "raw")))
-	if err := os.WriteFile(filepath.Join(tm.dir, "go"), nil, 0o600); err != nil {
-		t.Fatal(err)
+// With no terminal, plain mode's note on the refresh token fits where it
+// went: in stdout's JSON or env, in the profile --save wrote, or, kept
+// nowhere, what to add next time (the device flow has no "new code").
+func TestE2EPlainRefreshTokenNote(t *testing.T) {
+	t.Parallel()
+	tokenURL := tokenServer(t, refreshedBody)
+	run := "echo CODE1 | \"$NESTAUTH\" --provider custom --client-id cid --auth-url https://a.example/auth --token-url " + shq(tokenURL)
+	for _, tt := range []struct {
+		name, flags, want string
+	}{
+		{"json", " --format json", "The server also issued a refresh token: it is in the token response written to stdout."},
+		{"env", " --format env", "The server also issued a refresh token: it is in the token response written to stdout."},
+		{"save", " --save --store file", "The server also issued a refresh token: --save keeps it in profile default."},
+		{"kept nowhere", "", "there is none here: to keep it next time, add --save (a profile) or --format json (the whole token response)."},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			env := map[string]string{"NESTAUTH_CLIENT_SECRET": "cs", "NESTAUTH_CONFIG_DIR": t.TempDir()}
+			out, errOut, code := runPiped(t, env, run+tt.flags)
+			if code != 0 || !strings.Contains(out, "at-2") {
+				t.Fatalf("exit %d, stdout %q; stderr:\n%s", code, out, errOut)
+			}
+			errOut = testkit.SquashSpace(errOut)
+			if !strings.Contains(errOut, tt.want) || strings.Contains(errOut, "with a new code") || strings.Contains(errOut, "rt-2") {
+				t.Errorf("stderr lacks %q (or names exchange, or shows the token):\n%s", tt.want, errOut)
+			}
+		})
 	}
-	return tm
 }
-
-func (tm *tmuxTerm) rawOutput() string {
-	tm.t.Helper()
-	tm.must("pipe-pane", "-t", "s") // closes the pipe: cat has it all
-	b, err := os.ReadFile(filepath.Join(tm.dir, "raw"))
-	if err != nil {
-		tm.t.Fatal(err)
-	}
-	if !bytes.Contains(b, []byte("Authorization code: ")) {
-		tm.t.Fatalf("the recording lacks the prompts: %q", b)
-	}
-	return string(b)
-}
-
-const sttyLine = "stty -a > stty.tmp && mv stty.tmp stty"
 
 // TERM=dumb: plain prompts, the secret typed unseen, no escape code at all.
 func TestE2EPlainDumbTerminal(t *testing.T) {

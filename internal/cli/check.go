@@ -6,19 +6,59 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/spf13/cobra"
+
 	"nestauth/auth"
 )
+
+func (a *app) newCmdCheck() *cobra.Command {
+	c := &command{name: "check", callsAPI: true, loadsProfile: true}
+	o := &options{}
+	cmd := &cobra.Command{
+		Use:   "check",
+		Short: "Prove a token works: what it reaches, on stdout",
+		Long: `Prove a token works with one API call.
+
+The token comes from --token-file F, else stdin (asked for, hidden, on a
+terminal): the access token alone, or what exchange, refresh, --output or
+the wizard's w wrote (json, env or header). With --profile NAME and no
+--token-file, the saved profile's token (refreshed first if it expired), and
+the profile's provider, client and endpoints.
+  sdm     lists the project's devices (GET /v1/enterprises/PROJECT/devices)
+  nest    reads the API root, following its redirect to the per-user host
+          with the token (to that host only)
+  custom  calls --check-url (an API or userinfo URL): status and an excerpt
+What the token reaches goes to stdout, a line each. An empty device list is
+no error (exit 0): why, and how to share devices, goes to stderr.
+
+Exit codes: 0 the token works, 1 stdout could not be written, 2 usage,
+3 token rejected or expired (401, or a 403 that says the token is invalid,
+malformed or expired), 4 refused: permission, scope or wrong project (403,
+404), 5 network or server error.`,
+		Example: `  nestauth check --provider sdm --project-id UUID --token-file token.json
+  nestauth token --profile home | nestauth check --provider sdm --project-id UUID
+  nestauth check --profile home`,
+	}
+	o.client.addFlags(cmd)
+	o.providerFlags.addFlags(cmd)
+	o.providerFlags.addAPIFlags(cmd)
+	addTimeoutFlag(cmd, &o.timeout, "time limit of the API call")
+	o.addProfileFlag(cmd, a.getenv, "take the token, provider and endpoints from this saved profile")
+	cmd.Flags().StringVar(&o.tokenFile, "token-file", "", "read the token from this file (else stdin)")
+	return a.add(cmd, c, o, a.runCheck)
+}
 
 // runCheck proves a token works with one API call. What it reaches goes to
 // stdout, a line each; why an answer lists nothing, or what went wrong and
 // what to do, goes to stderr.
-func runCheck(o *options, stdin io.Reader, stdout, stderr io.Writer) int {
+func (a *app) runCheck(o *options) int {
+	stdin, stdout, stderr := a.stdin, a.stdout, a.stderr
 	cfg := o.config()
 	if _, err := cfg.CheckTarget(); err != nil {
 		if errors.Is(err, auth.ErrNoProjectID) {
 			err = errors.New("check --provider sdm needs --project-id (or NESTAUTH_PROJECT_ID): the device list is the project's")
 		}
-		return usageFailed(stderr, "check", err)
+		return usageFailed(stderr, o.cmd, err)
 	}
 	tok, err := o.tokenToUse(stdin, stderr, true)
 	switch {

@@ -1,9 +1,9 @@
 package e2e
 
-// End-to-end tests of saved profiles: the wizard saves one, `nestauth token`
-// hands out its token (refreshing once, however many run at the same moment)
-// and `forget` leaves nothing behind; one run against the real Secret
-// Service that .ci/run starts.
+// Saved profiles: the wizard (or nestauth device) saves one, nestauth token
+// hands out its token, refreshing once however many run at the same moment,
+// and forget leaves nothing behind; in a secrets file, and in the real
+// Secret Service that .ci/run starts.
 
 import (
 	"bytes"
@@ -11,7 +11,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"nestauth/internal/testkit"
 	"net/http"
 	"net/http/httptest"
 	"net/http/httputil"
@@ -25,9 +24,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/zalando/go-keyring"
-
 	"nestauth/internal/profile"
+	"nestauth/internal/testkit"
 )
 
 // tokenCounter stands between nestauth and a token endpoint, counting the
@@ -219,63 +217,6 @@ func TestE2EProfileWizardTokenForget(t *testing.T) {
 	}
 }
 
-// keyringHelperEnv, set, makes the test binary a keyring client for one
-// question ("get NAME"): the in-process tests replace go-keyring with its
-// mock, so the real keyring is asked from a process of its own.
-const keyringHelperEnv = "NESTAUTH_E2E_KEYRING_GET"
-
-// keyringHelper answers keyringHelperEnv's question and exits: the value on
-// stdout and 0, exit 3 for no such entry, else the error and 1.
-func keyringHelper() {
-	user, ok := os.LookupEnv(keyringHelperEnv)
-	if !ok {
-		return
-	}
-	v, err := keyring.Get(profile.Service, user)
-	switch {
-	case errors.Is(err, keyring.ErrNotFound):
-		os.Exit(3)
-	case err != nil:
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	fmt.Print(v)
-	os.Exit(0)
-}
-
-// realKeyringGet reads an entry of the real keyring; found is false for none.
-func realKeyringGet(t *testing.T, user string) (value string, found bool, err error) {
-	t.Helper()
-	cmd := exec.Command(os.Args[0])
-	cmd.Env = append(os.Environ(), keyringHelperEnv+"="+user)
-	var o, e bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &o, &e
-	err = cmd.Run()
-	var exit *exec.ExitError
-	switch {
-	case err == nil:
-		return o.String(), true, nil
-	case errors.As(err, &exit) && exit.ExitCode() == 3:
-		return "", false, nil
-	}
-	return "", false, fmt.Errorf("%v: %s", err, strings.TrimSpace(e.String()))
-}
-
-// needRealKeyring fails the test in CI, and skips it elsewhere, when no
-// Secret Service answers: .ci/run runs the tests inside dbus-run-session
-// with gnome-keyring-daemon unlocked.
-func needRealKeyring(t *testing.T) {
-	t.Helper()
-	_, _, err := realKeyringGet(t, "nestauth-test-probe")
-	if err == nil {
-		return
-	}
-	if os.Getenv("CI") != "" {
-		t.Fatalf("no keyring in CI: %v. .ci/run runs the tests inside dbus-run-session with gnome-keyring-daemon unlocked", err)
-	}
-	t.Skipf("no keyring here (%v): run the tests as .ci/run does, inside dbus-run-session with gnome-keyring-daemon", err)
-}
-
 func TestE2EProfileRealKeyring(t *testing.T) {
 	t.Parallel()
 	needRealKeyring(t)
@@ -289,11 +230,7 @@ func TestE2EProfileRealKeyring(t *testing.T) {
 	w.env["NESTAUTH_CONFIG_DIR"], w.env["DBUS_SESSION_BUS_ADDRESS"] = dir, env["DBUS_SESSION_BUS_ADDRESS"]
 	w.args = append(w.args, "--profile", name, "--save") // keyring: the default store
 	tm := startWizard(t, w)
-	waitFor(t, tm, "Step 3 of 5 · Authorize")
-	tm.keys("Enter")
-	tm.paste(fake.IssueCode())
-	tm.keys("Enter")
-	tok := tokenOnScreen(t, tm, "Step 5 of 5 · Access token")
+	tok := fakeToToken(t, tm, fake)
 	waitFor(t, tm, fmt.Sprintf("Saved profile %s: settings in %s; secrets in the OS keyring", name, filepath.Join(dir, profile.SettingsFile)))
 	tm.keys("q")
 	if out, code := tm.waitExit(); code != 0 || out != tok+"\n" {
@@ -337,5 +274,58 @@ func TestE2EProfileRealKeyring(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(dir, profile.SettingsFile)); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("the settings file outlived forget: %v", err)
+	}
+}
+
+// Without a keyring (no D-Bus session in the wizard's environment), s fails;
+// f then saves the profile with its secrets in the secrets file, after a y,
+// through main's wiring of Options.SaveToFile.
+func TestE2ESaveToFileAfterTheKeyringFailed(t *testing.T) {
+	t.Parallel()
+	fake := startFake(t)
+	dir := filepath.Join(t.TempDir(), "config")
+	w := nestWizard(fake, nestSecret)
+	w.env["NESTAUTH_CONFIG_DIR"] = dir
+	w.args = append(w.args, "--profile", "nokeyring")
+	tm := startWizard(t, w)
+	tok := fakeToToken(t, tm, fake)
+	tm.keys("s")
+	waitFor(t, tm, "f saves it")
+	tm.keys("f")
+	waitFor(t, tm, "y saves there")
+	tm.keys("y")
+	waitFor(t, tm, "Saved profile nokeyring")
+	fi, err := os.Stat(filepath.Join(dir, profile.SecretsFile))
+	if err != nil || fi.Mode().Perm() != 0o600 {
+		t.Fatalf("secrets file: %v, %v; want mode 0600", fi, err)
+	}
+	tm.keys("q")
+	if out, code := tm.waitExit(); code != 0 || out != tok+"\n" {
+		t.Fatalf("the wizard: exit %d, stdout %q", code, out)
+	}
+}
+
+// The trial against oidc-provider: a profile saved from the device flow,
+// with no --scope (openid is asked for: the server refuses a request
+// without one at approval), signs in again with device --profile alone.
+func TestE2EDeviceProfileOIDC(t *testing.T) {
+	issuer := startOIDC(t)
+	env := []string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir(), "NESTAUTH_CONFIG_DIR=" + t.TempDir()}
+	out, said, exit := deviceApproved(t, issuer, env, "device", "--issuer", issuer, "--client-id", oidcID+"-public",
+		"--profile", "d", "--store", "file", "--save")
+	if exit != 0 || !strings.Contains(out, `"access_token"`) || !strings.Contains(said, "asking for scope openid") || !strings.Contains(said, "saved profile d") {
+		t.Fatalf("device --save: exit %d, stdout %q, stderr:\n%s", exit, out, said)
+	}
+	out, said, exit = deviceApproved(t, issuer, env, "device", "--profile", "d")
+	if exit != 0 || !strings.Contains(out, `"access_token"`) {
+		t.Fatalf("device --profile d: exit %d, stdout %q, stderr:\n%s", exit, out, said)
+	}
+	// token refreshes a device profile; --min-valid beyond the tokens' life warns.
+	cmd := exec.Command(nestauthBin, "token", "--profile", "d", "--min-valid", "10h")
+	cmd.Env = env
+	var tokOut, tokErr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &tokOut, &tokErr
+	if err := cmd.Run(); err != nil || tokOut.Len() == 0 || !strings.Contains(tokErr.String(), "less than --min-valid 10 hours") {
+		t.Errorf("token --min-valid 10h: %v, stdout %q, stderr %q", err, tokOut.String(), tokErr.String())
 	}
 }

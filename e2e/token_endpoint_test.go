@@ -1,64 +1,16 @@
 package e2e
 
-// End-to-end tests of what nestauth makes of a token endpoint's answers
-// (issue 6, points 3, 8, 10, 13, 17-21): the real binary against a scripted
-// loopback endpoint and against oidc-provider.
+// What nestauth makes of a token endpoint's answers, odd or hostile: a
+// scripted loopback endpoint, and what oidc-provider really answers.
 
 import (
 	"encoding/json"
-	"io"
-	"nestauth/internal/testkit"
-	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"strings"
-	"sync"
 	"testing"
+
+	"nestauth/internal/testkit"
 )
-
-// tokenReply is one scripted answer of a token endpoint.
-type tokenReply struct {
-	status      int
-	contentType string
-	location    string
-	body        string
-}
-
-// scriptedToken answers each token request with the next reply (the last one
-// again when they run out) and records the forms it got.
-type scriptedToken struct {
-	mu      sync.Mutex
-	replies []tokenReply
-	forms   []url.Values
-}
-
-func (s *scriptedToken) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	_ = r.ParseForm()
-	s.mu.Lock()
-	s.forms = append(s.forms, r.PostForm)
-	rep := s.replies[min(len(s.forms), len(s.replies))-1]
-	s.mu.Unlock()
-	if rep.location != "" {
-		w.Header().Set("Location", rep.location)
-	}
-	w.Header().Set("Content-Type", rep.contentType)
-	w.WriteHeader(rep.status)
-	_, _ = io.WriteString(w, rep.body)
-}
-
-func (s *scriptedToken) received() []url.Values {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]url.Values(nil), s.forms...)
-}
-
-func startScripted(t *testing.T, replies ...tokenReply) (*scriptedToken, string) {
-	t.Helper()
-	st := &scriptedToken{replies: replies}
-	srv := httptest.NewServer(st)
-	t.Cleanup(srv.Close)
-	return st, srv.URL + "/token"
-}
 
 const hostileE2ESecret = "e2e-S3CR3T-Zq8"
 

@@ -1,0 +1,283 @@
+package cli
+
+import (
+	"encoding/base64"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"nestauth/auth"
+	"nestauth/internal/profile"
+	"nestauth/internal/profile/profiletest"
+	"nestauth/internal/testkit"
+)
+
+// TestEveryDocumentedFlagAndVariable runs each flag and environment variable
+// the help documents, per command, and checks that it does what the help
+// says: in the request sent, on stdout, in a file, or in the refusal it
+// earns. It was written against the hand-written dispatcher and kept green
+// through the move to cobra.
+func TestEveryDocumentedFlagAndVariable(t *testing.T) {
+	const body = `{"access_token":"at-1","token_type":"Bearer","expires_in":3600,"refresh_token":"rt-1","scope":"read"}`
+	secretEnv := map[string]string{"NESTAUTH_CLIENT_SECRET": "s3cret"}
+	dir := t.TempDir()
+	file := func(name, text string) string {
+		p := filepath.Join(dir, name)
+		testkit.WriteFile(t, p, text)
+		return p
+	}
+	secretFile := file("secret", "from-file\n")
+	codeFile := file("code", "CODE-FROM-FILE\n")
+	verifierFile := file("verifier", strings.Repeat("v", 43)+"\n")
+	rtFile := file("rt", "rt-from-file\n")
+	tokenFile := file("token", `{"access_token":"at-check","token_type":"Bearer"}`)
+	existing := file("existing.json", "old")
+
+	type check func(t *testing.T, r runResult, req testkit.Recorded)
+	formHas := func(k, v string) check {
+		return func(t *testing.T, _ runResult, req testkit.Recorded) {
+			t.Helper()
+			if got := req.Form.Get(k); got != v {
+				t.Errorf("request %s = %q, want %q (form %v)", k, got, v, req.Form)
+			}
+		}
+	}
+	stdoutHas := func(s string) check {
+		return func(t *testing.T, r runResult, _ testkit.Recorded) {
+			t.Helper()
+			if !strings.Contains(r.stdout, s) {
+				t.Errorf("stdout lacks %q:\n%s", s, r.stdout)
+			}
+		}
+	}
+	stderrHas := func(s string) check {
+		return func(t *testing.T, r runResult, _ testkit.Recorded) {
+			t.Helper()
+			if !strings.Contains(testkit.SquashSpace(r.stderr), s) {
+				t.Errorf("stderr lacks %q:\n%s", s, r.stderr)
+			}
+		}
+	}
+	custom := func(tokenURL string, extra ...string) []string {
+		return append([]string{"--provider", "custom", "--client-id", "id", "--token-url", tokenURL}, extra...)
+	}
+	exchange := func(tokenURL string, extra ...string) []string {
+		return append([]string{"exchange"}, custom(tokenURL, append([]string{"--code", "CODE", "--no-pkce"}, extra...)...)...)
+	}
+
+	tests := []struct {
+		name  string
+		env   map[string]string
+		stdin string
+		args  func(tokenURL string) []string
+		code  int
+		want  []check
+	}{
+		// exchange
+		{name: "exchange --code", args: func(u string) []string { return exchange(u) }, want: []check{formHas("code", "CODE"), formHas("client_id", "id"), formHas("client_secret", "s3cret"), stdoutHas(`"access_token": "at-1"`)}},
+		{name: "exchange --code-file", args: func(u string) []string {
+			return append([]string{"exchange"}, custom(u, "--code-file", codeFile, "--no-pkce")...)
+		}, want: []check{formHas("code", "CODE-FROM-FILE")}},
+		{name: "exchange code on stdin", stdin: "CODE-ON-STDIN\n", args: func(u string) []string {
+			return append([]string{"exchange"}, custom(u, "--no-pkce")...)
+		}, want: []check{formHas("code", "CODE-ON-STDIN")}},
+		{name: "exchange --code-verifier-file", args: func(u string) []string {
+			return append([]string{"exchange"}, custom(u, "--code", "CODE", "--code-verifier-file", verifierFile)...)
+		}, want: []check{formHas("code_verifier", strings.Repeat("v", 43))}},
+		{name: "exchange --code-verifier", args: func(u string) []string {
+			return append([]string{"exchange"}, custom(u, "--code", "CODE", "--code-verifier", strings.Repeat("w", 43))...)
+		}, want: []check{formHas("code_verifier", strings.Repeat("w", 43))}},
+		{name: "NESTAUTH_CLIENT_ID", env: map[string]string{"NESTAUTH_CLIENT_ID": "env-id"}, args: func(u string) []string {
+			return []string{"exchange", "--provider", "custom", "--token-url", u, "--code", "C", "--no-pkce"}
+		}, want: []check{formHas("client_id", "env-id")}},
+		{name: "--client-secret-file", env: map[string]string{}, args: func(u string) []string { return exchange(u, "--client-secret-file", secretFile) },
+			want: []check{formHas("client_secret", "from-file")}},
+		{name: "--redirect-uri", args: func(u string) []string { return exchange(u, "--redirect-uri", "http://127.0.0.1:9/cb") },
+			want: []check{formHas("redirect_uri", "http://127.0.0.1:9/cb")}},
+		{name: "--auth-style basic", args: func(u string) []string { return exchange(u, "--auth-style", "basic") },
+			want: []check{func(t *testing.T, _ runResult, req testkit.Recorded) {
+				if want := "Basic " + base64.StdEncoding.EncodeToString([]byte("id:s3cret")); req.Authorization != want {
+					t.Errorf("Authorization %q, want %q", req.Authorization, want)
+				}
+			}}},
+		{name: "--format env", args: func(u string) []string { return exchange(u, "--format", "env") }, want: []check{stdoutHas("NESTAUTH_ACCESS_TOKEN='at-1'")}},
+		{name: "--format header", args: func(u string) []string { return exchange(u, "--format", "header") }, want: []check{stdoutHas("Authorization: Bearer at-1")}},
+		{name: "--format token", args: func(u string) []string { return exchange(u, "--format", "token") }, want: []check{func(t *testing.T, r runResult, _ testkit.Recorded) {
+			if r.stdout != "at-1\n" {
+				t.Errorf("stdout %q, want the token alone", r.stdout)
+			}
+		}}},
+		{name: "--output refuses an existing file", args: func(u string) []string { return exchange(u, "--output", existing) }, code: exitUsage, want: []check{stderrHas("--force")}},
+		{name: "--output --force", args: func(u string) []string { return exchange(u, "--output", existing, "--force") }, want: []check{func(t *testing.T, r runResult, _ testkit.Recorded) {
+			if !strings.Contains(testkit.ReadFile(t, existing), `"at-1"`) || r.stdout != "" {
+				t.Errorf("--output: file %q, stdout %q", testkit.ReadFile(t, existing), r.stdout)
+			}
+		}}},
+		{name: "--timeout", args: func(u string) []string { return exchange(u, "--timeout", "0s") }, code: exitUsage, want: []check{stderrHas("--timeout must be positive")}},
+		{name: "--timeout bad value", args: func(u string) []string { return exchange(u, "--timeout", "soon") }, code: exitUsage, want: []check{stderrHas("--timeout")}},
+		{name: "--param", args: func(u string) []string { return exchange(u, "--param", "novalue") }, code: exitUsage, want: []check{stderrHas("--param takes key=value")}},
+		{name: "--scope empty", args: func(u string) []string { return exchange(u, "--scope", " ") }, code: exitUsage, want: []check{stderrHas("--scope is empty")}},
+		{name: "--auth-url", args: func(u string) []string { return exchange(u, "--auth-url", "http://example.com/auth") }, code: exitUsage, want: []check{stderrHas("refusing a plain http:// endpoint")}},
+		{name: "--device-url", args: func(u string) []string { return exchange(u, "--device-url", "http://example.com/device") }, code: exitUsage, want: []check{stderrHas("--device-url")}},
+		{name: "--issuer for a preset", args: func(u string) []string {
+			return []string{"exchange", "--provider", "github", "--client-id", "id", "--issuer", "https://example.com", "--code", "C"}
+		}, code: exitUsage, want: []check{stderrHas("--issuer is for --provider custom")}},
+		{name: "--project-id", args: func(u string) []string {
+			return []string{"exchange", "--provider", "sdm", "--client-id", "id", "--project-id", "not-a-uuid", "--code", "C"}
+		}, code: exitUsage, want: []check{stderrHas("--project-id")}},
+		{name: "NESTAUTH_PROJECT_ID", env: map[string]string{"NESTAUTH_CLIENT_SECRET": "s", "NESTAUTH_PROJECT_ID": "not-a-uuid"}, args: func(u string) []string {
+			return []string{"exchange", "--provider", "sdm", "--client-id", "id", "--code", "C"}
+		}, code: exitUsage, want: []check{stderrHas("NESTAUTH_PROJECT_ID")}},
+		{name: "--save --profile --store file", args: func(u string) []string {
+			return exchange(u, "--save", "--profile", "saved1", "--store", "file")
+		}, want: []check{stderrHas("saved profile saved1"), stderrHas("secrets.json")}},
+		{name: "--profile without --save", args: func(u string) []string { return exchange(u, "--profile", "p") }, code: exitUsage, want: []check{stderrHas("add --save")}},
+		{name: "--store bad", args: func(u string) []string { return exchange(u, "--save", "--store", "cloud") }, code: exitUsage, want: []check{stderrHas("--store")}},
+
+		// refresh
+		{name: "refresh --refresh-token-file", args: func(u string) []string {
+			return append([]string{"refresh"}, custom(u, "--refresh-token-file", rtFile)...)
+		}, want: []check{formHas("refresh_token", "rt-from-file"), formHas("grant_type", "refresh_token")}},
+		{name: "refresh on stdin", stdin: "rt-on-stdin\n", args: func(u string) []string { return append([]string{"refresh"}, custom(u)...) },
+			want: []check{formHas("refresh_token", "rt-on-stdin")}},
+
+		// check and revoke
+		{name: "check --check-url --token-file", args: func(u string) []string {
+			return []string{"check", "--provider", "custom", "--check-url", u, "--token-file", tokenFile}
+		}, want: []check{func(t *testing.T, _ runResult, req testkit.Recorded) {
+			if req.Authorization != "Bearer at-check" {
+				t.Errorf("check sent Authorization %q", req.Authorization)
+			}
+		}}},
+		{name: "check --api-url", args: func(u string) []string {
+			return []string{"check", "--provider", "sdm", "--project-id", "0a1b2c3d-1234-5678-9abc-0123456789ab", "--api-url", strings.TrimSuffix(u, "/token"), "--token-file", tokenFile}
+		}, want: []check{func(t *testing.T, _ runResult, req testkit.Recorded) {
+			if req.Authorization != "Bearer at-check" || req.Method != "GET" {
+				t.Errorf("check sent %s with Authorization %q", req.Method, req.Authorization)
+			}
+		}}},
+		{name: "revoke --revoke-url --client-id --client-secret-file --token-file", env: map[string]string{}, args: func(u string) []string {
+			return []string{"revoke", "--provider", "custom", "--client-id", "id", "--client-secret-file", secretFile, "--revoke-url", u, "--token-file", tokenFile}
+		}, want: []check{formHas("token", "at-check"), formHas("client_secret", "from-file"), stderrHas("revoked")}},
+
+		// device
+		{name: "device --device-url --scope", args: func(u string) []string {
+			return []string{"device", "--provider", "custom", "--client-id", "id", "--token-url", u, "--device-url", u, "--scope", "read write"}
+		}, code: exitServer, want: []check{formHas("scope", "read write"), formHas("client_id", "id")}},
+
+		// wizard: the flags are read and checked before any screen
+		{name: "--device --no-device", args: func(string) []string { return []string{"--device", "--no-device"} }, code: exitUsage, want: []check{stderrHas("not both")}},
+		{name: "--demo --provider", args: func(string) []string { return []string{"--demo", "--provider", "sdm"} }, code: exitUsage, want: []check{stderrHas("leave out --provider")}},
+		{name: "--demo --save", args: func(string) []string { return []string{"--demo", "--save"} }, code: exitUsage, want: []check{stderrHas("no profile to save")}},
+		{name: "wizard --api-url", args: func(string) []string { return []string{"--api-url", "ftp://x"} }, code: exitUsage, want: []check{stderrHas("--api-url")}},
+		{name: "wizard --check-url", args: func(string) []string { return []string{"--check-url", "ftp://x"} }, code: exitUsage, want: []check{stderrHas("--check-url")}},
+		{name: "wizard --revoke-url", args: func(string) []string { return []string{"--revoke-url", "ftp://x"} }, code: exitUsage, want: []check{stderrHas("--revoke-url")}},
+		{name: "--plain --demo", stdin: "", args: func(string) []string { return []string{"--plain", "--demo"} }, code: exitFailure, want: []check{stderrHas("Step 4 of 5: Authorization code")}},
+		{name: "ACCESSIBLE", env: map[string]string{"ACCESSIBLE": "1"}, args: func(string) []string { return []string{"--demo"} }, code: exitFailure, want: []check{stderrHas("Step 4 of 5: Authorization code")}},
+		{name: "TERM=dumb", env: map[string]string{"TERM": "dumb"}, args: func(string) []string { return []string{"--demo"} }, code: exitFailure, want: []check{stderrHas("Step 4 of 5: Authorization code")}},
+
+		// token, profiles, forget
+		{name: "forget without --profile", args: func(string) []string { return []string{"forget"} }, code: exitUsage, want: []check{stderrHas("forget needs --profile")}},
+		{name: "forget --profile --revoke --timeout", args: func(string) []string { return []string{"forget", "--profile", "nope", "--revoke", "--timeout", "5s"} }, code: exitUsage, want: []check{stderrHas("nothing to revoke")}},
+		{name: "token --min-valid negative", args: func(string) []string { return []string{"token", "--min-valid", "-1s"} }, code: exitUsage, want: []check{stderrHas("--min-valid")}},
+		{name: "profiles none", args: func(string) []string { return []string{"profiles"} }, want: []check{stderrHas("No saved profiles")}},
+		{name: "XDG_CONFIG_HOME", env: map[string]string{"NESTAUTH_CONFIG_DIR": "", "XDG_CONFIG_HOME": filepath.Join(dir, "xdg")}, args: func(string) []string { return []string{"profiles"} },
+			want: []check{stderrHas(filepath.Join(dir, "xdg", "nestauth"))}},
+		{name: "NESTAUTH_CONFIG_DIR", env: map[string]string{"NESTAUTH_CONFIG_DIR": filepath.Join(dir, "cfg")}, args: func(string) []string { return []string{"profiles"} },
+			want: []check{stderrHas(filepath.Join(dir, "cfg"))}},
+
+		// the secret is never a flag value
+		{name: "--client-secret refused", args: func(string) []string { return []string{"exchange", "--client-secret", "hunter2"} }, code: exitUsage, want: []check{
+			stderrHas("never a command-line value"),
+			func(t *testing.T, r runResult, _ testkit.Recorded) {
+				if strings.Contains(r.stderr+r.stdout, "hunter2") {
+					t.Errorf("the value was echoed: %s", r.stderr)
+				}
+			}}},
+		{name: "--client-secret= refused", args: func(string) []string { return []string{"--client-secret=hunter2"} }, code: exitUsage, want: []check{
+			func(t *testing.T, r runResult, _ testkit.Recorded) {
+				if strings.Contains(r.stderr+r.stdout, "hunter2") {
+					t.Errorf("the value was echoed: %s", r.stderr)
+				}
+			}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ep, tokenURL := testkit.NewTokenEndpoint(t, 200, body)
+			env := map[string]string{}
+			for k, v := range secretEnv {
+				env[k] = v
+			}
+			if tt.env != nil {
+				env = map[string]string{"NESTAUTH_CLIENT_SECRET": "s3cret"}
+				if _, ok := tt.env["NESTAUTH_CLIENT_SECRET"]; ok || len(tt.env) == 0 {
+					delete(env, "NESTAUTH_CLIENT_SECRET")
+				}
+				for k, v := range tt.env {
+					env[k] = v
+				}
+			}
+			if _, ok := env["NESTAUTH_CONFIG_DIR"]; !ok {
+				env["NESTAUTH_CONFIG_DIR"] = filepath.Join(t.TempDir(), "nestauth")
+			}
+			r := runArgs(t, env, tt.stdin, tt.args(tokenURL)...)
+			if r.code != tt.code {
+				t.Fatalf("exit %d, want %d\nstdout: %s\nstderr: %s", r.code, tt.code, r.stdout, r.stderr)
+			}
+			var req testkit.Recorded
+			if ep.Count() > 0 {
+				req = ep.First()
+			}
+			for _, c := range tt.want {
+				c(t, r, req)
+			}
+		})
+	}
+}
+
+// TestTokenCommandFlags covers token's own flags against a saved profile.
+func TestTokenCommandFlags(t *testing.T) {
+	env, st := profiletest.Env(t)
+	ts := profiletest.NewTokenServer(t, "client", "client-secret", "refresh-0")
+	saveCustom(t, st, "p1", ts, auth.Custom(), profile.File, time.Now().Add(30*time.Minute))
+	out := filepath.Join(t.TempDir(), "tok.json")
+
+	// The stored token lives 30 minutes: --min-valid 1h refreshes it.
+	r := runArgs(t, env, "", "token", "--profile", "p1", "--min-valid", "1h", "--format", "json", "--output", out, "--timeout", "5s")
+	if r.code != 0 || ts.Requests() != 1 {
+		t.Fatalf("token --min-valid 1h: exit %d, %d requests; %s", r.code, ts.Requests(), r.stderr)
+	}
+	if tok := testkit.DecodeToken(t, testkit.ReadFile(t, out)); tok.AccessToken == "access-0" {
+		t.Errorf("--output got the stale token")
+	}
+	// Now it lives an hour: the default --min-valid needs no request.
+	if r := runArgs(t, env, "", "token", "--profile", "p1", "--output", out, "--force"); r.code != 0 || ts.Requests() != 1 {
+		t.Errorf("token again: exit %d, %d requests; %s", r.code, ts.Requests(), r.stderr)
+	}
+	if fi, err := os.Stat(out); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Errorf("--output file: %v, %v", fi, err)
+	}
+}
+
+// parseFlags parses args as command name would ("wizard": the root) and
+// returns the options its run would get, running nothing.
+func parseFlags(name string, args []string, getenv func(string) string) (*options, error) {
+	if name != "wizard" {
+		args = append([]string{name}, args...)
+	}
+	var got *options
+	a := &app{stdin: strings.NewReader(""), stdout: io.Discard, stderr: io.Discard, getenv: getenv,
+		parsed: func(o *options) { got = o }}
+	root := a.newRootCmd()
+	root.SetArgs(args)
+	root.SetOut(io.Discard)
+	root.SetErr(io.Discard)
+	root.SilenceErrors = true
+	if err := root.Execute(); err != nil {
+		return nil, err
+	}
+	return got, nil
+}
