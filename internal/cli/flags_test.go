@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -13,6 +14,7 @@ import (
 	"nestauth/internal/profile"
 	"nestauth/internal/profile/profiletest"
 	"nestauth/internal/testkit"
+	"nestauth/ui"
 )
 
 // TestEveryDocumentedFlagAndVariable runs each flag and environment variable
@@ -280,4 +282,227 @@ func parseFlags(name string, args []string, getenv func(string) string) (*option
 		return nil, err
 	}
 	return got, nil
+}
+
+func TestRunIssuerAndDeviceFlags(t *testing.T) {
+	secret := map[string]string{"NESTAUTH_CLIENT_SECRET": "s3cret"}
+	tests := []struct {
+		name      string
+		env       map[string]string
+		args      []string
+		code      int
+		stderrHas []string // with help, what stdout must have
+		help      bool
+	}{
+		{name: "help lists the new flags and presets", args: []string{"--help"}, help: true, stderrHas: []string{"--issuer", "--device-url", "--device ", "--no-device", "google", "github", "device "}},
+		{name: "device help", args: []string{"device", "--help"}, help: true, stderrHas: []string{"--provider", "--issuer", "--client-id", "--scope", "--device-url", "--token-url", "--timeout", "3 denied", "130 canceled"}},
+		{name: "help device", args: []string{"device", "help"}, help: true, stderrHas: []string{"nestauth device"}},
+		{name: "nestauth help device", args: []string{"help", "device"}, help: true, stderrHas: []string{"nestauth device", "RFC 8628"}},
+		{name: "issuer with a preset", args: []string{"--provider", "sdm", "--issuer", "https://idp.example"}, code: 2, stderrHas: []string{"--issuer is for --provider custom"}},
+		{name: "issuer in plain http", args: []string{"--issuer", "http://idp.example"}, code: 2, stderrHas: []string{"--issuer", "plain http://"}},
+		{name: "issuer with a query", args: []string{"--issuer", "https://idp.example/?tenant=x"}, code: 2, stderrHas: []string{"--issuer", "without a query"}},
+		{name: "issuer in demo", args: []string{"--demo", "--issuer", "https://idp.example"}, code: 2, stderrHas: []string{"leave out --issuer"}},
+		{name: "device and no-device", args: []string{"--provider", "github", "--device", "--no-device"}, code: 2, stderrHas: []string{"--device or --no-device"}},
+		{name: "device for a provider without one", args: []string{"--provider", "nest", "--device"}, code: 2, stderrHas: []string{"--device", "no device authorization endpoint", "--device-url"}},
+		{name: "device-url in plain http", args: []string{"--provider", "github", "--device-url", "http://idp.example/device"}, code: 2, stderrHas: []string{"--device-url", "plain http://"}},
+		{name: "device command without an endpoint", env: secret, args: []string{"device", "--provider", "nest", "--client-id", "id"}, code: 2, stderrHas: []string{"no device authorization endpoint", "--device-url", "--issuer"}},
+		{name: "device command without client id", args: []string{"device", "--provider", "github"}, code: 2, stderrHas: []string{"device needs --client-id"}},
+		{name: "device command: google needs its secret", args: []string{"device", "--provider", "google", "--client-id", "id"}, code: 2, stderrHas: []string{"NESTAUTH_CLIENT_SECRET"}},
+		{name: "device command without provider", args: []string{"device", "--client-id", "id"}, code: 2, stderrHas: []string{"device needs --provider", "--issuer URL"}},
+		{name: "unknown provider names the presets", args: []string{"--provider", "acme"}, code: 2, stderrHas: []string{"sdm, nest, google, github or custom"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := runArgs(t, tt.env, "", tt.args...)
+			if tt.help { // help goes to stdout
+				r.stdout, r.stderr = r.stderr, r.stdout
+			}
+			if r.code != tt.code || r.stdout != "" {
+				t.Errorf("exit %d, stdout %q; want %d and nothing; stderr:\n%s", r.code, r.stdout, tt.code, r.stderr)
+			}
+			for _, s := range tt.stderrHas {
+				if !strings.Contains(r.stderr, s) {
+					t.Errorf("stderr lacks %q:\n%s", s, r.stderr)
+				}
+			}
+		})
+	}
+}
+
+// The wizard discovers on its Issuer step, after the first frame: parsing
+// the flags fetches nothing, and --issuer alone chooses custom.
+func TestParseFlagsWizardIssuer(t *testing.T) {
+	ms := testkit.NewMetadataServer(t, func(map[string]any) {})
+	o, err := parseFlags("wizard", []string{"--issuer", ms.URL, "--scope", "openid read", "--redirect-uri", "http://127.0.0.1:8765/cb", "--no-device"}, fixedEnv(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(o.providers) != 1 || o.providers[0].ID != "custom" || o.issuer != ms.URL || strings.Join(o.scopes, ",") != "openid,read" ||
+		o.redirectURI != "http://127.0.0.1:8765/cb" || o.device != ui.DeviceNever {
+		t.Errorf("options %+v", o)
+	}
+	if n := ms.Requests(); n != 0 {
+		t.Errorf("parsing the flags sent %d requests", n)
+	}
+	// Custom without endpoints: the wizard asks for them.
+	if _, err := parseFlags("wizard", []string{"--provider", "custom"}, fixedEnv(nil)); err != nil {
+		t.Errorf("--provider custom alone: %v", err)
+	}
+	if o, err := parseFlags("wizard", []string{"--provider", "github", "--device"}, fixedEnv(nil)); err != nil || o.device != ui.DeviceAlways {
+		t.Errorf("--device: %+v, %v", o, err)
+	}
+}
+
+func TestRunFlags(t *testing.T) {
+	secret := map[string]string{"NESTAUTH_CLIENT_SECRET": "s3cret"}
+	tests := []struct {
+		name       string
+		env        map[string]string
+		args       []string
+		code       int
+		stdoutRE   string   // stdout must match; "" means it must be empty
+		stderrHas  []string // stderr must contain each
+		stderrNone bool     // stderr must be empty
+		stdoutHas  []string // help: stdout must contain each, stderr be empty
+	}{
+		{name: "version", args: []string{"--version"}, code: 0, stdoutRE: `^nestauth \S+(, go\S+)?\n$`, stderrNone: true},
+		{name: "help", args: []string{"--help"}, code: 0, stdoutHas: []string{
+			"--provider", "--client-id", "NESTAUTH_CLIENT_ID", "--client-secret-file", "NESTAUTH_CLIENT_SECRET",
+			"--project-id", "NESTAUTH_PROJECT_ID", "--auth-url", "--token-url", "--redirect-uri", "--scope", "--param",
+			"--auth-style", "--no-pkce", "--timeout", "--demo", "--plain", "ACCESSIBLE", "--version", "--help", "exchange", "refresh", "130"}},
+		{name: "exchange help", args: []string{"exchange", "--help"}, code: 0, stdoutHas: []string{
+			"--provider", "--client-id", "--client-secret-file", "NESTAUTH_CLIENT_SECRET", "--project-id", "--token-url",
+			"--redirect-uri", "--auth-style", "--code", "--code-file", "--code-verifier", "--code-verifier-file", "--timeout", "< redirect-url",
+			"0 ok", "2 usage", "3 code rejected", "4 client rejected", "5 network"}},
+		{name: "refresh help", args: []string{"refresh", "--help"}, code: 0, stdoutHas: []string{
+			"--provider", "--client-id", "--client-secret-file", "--token-url", "--auth-style", "--refresh-token-file", "--timeout", "< rt"}},
+
+		{name: "secret flag", args: []string{"--client-secret=x"}, code: 2, stderrHas: []string{"NESTAUTH_CLIENT_SECRET", "--client-secret-file"}},
+		{name: "secret flag separate value", args: []string{"--provider", "nest", "--client-secret", "x"}, code: 2, stderrHas: []string{"NESTAUTH_CLIENT_SECRET"}},
+		{name: "secret flag single dash", args: []string{"-client-secret=x"}, code: 2, stderrHas: []string{"NESTAUTH_CLIENT_SECRET"}},
+		{name: "secret flag in exchange", env: secret, args: []string{"exchange", "--provider", "nest", "--client-id", "id", "--code", "c", "--client-secret=x"}, code: 2, stderrHas: []string{"NESTAUTH_CLIENT_SECRET"}},
+		{name: "secret flag in refresh", args: []string{"refresh", "--client-secret", "x"}, code: 2, stderrHas: []string{"NESTAUTH_CLIENT_SECRET"}},
+
+		{name: "empty scope", args: []string{"--provider", "sdm", "--scope", ""}, code: 2, stderrHas: []string{"--scope is empty"}},
+		{name: "timeout without unit", args: []string{"--timeout", "30"}, code: 2, stderrHas: []string{"--timeout", "such as 30s"}},
+		{name: "unknown flag in --flag spelling", args: []string{"--bogus"}, code: 2, stderrHas: []string{"unknown flag --bogus"}},
+		{name: "reserved param", args: []string{"--provider", "sdm", "--param", "state=x"}, code: 2, stderrHas: []string{"--param state", "nestauth sets state itself"}},
+		{name: "demo with provider", args: []string{"--demo", "--provider", "sdm"}, code: 2, stderrHas: []string{"leave out --provider"}},
+		{name: "env client ID blamed by name", env: map[string]string{"NESTAUTH_CLIENT_ID": "a b"}, args: []string{"--provider", "nest"}, code: 2, stderrHas: []string{"NESTAUTH_CLIENT_ID: client ID contains spaces"}},
+		{name: "dumb terminal: plain mode", env: map[string]string{"TERM": "dumb"}, args: []string{"--provider", "nest"}, code: 1, stderrHas: []string{"Client ID: ", "stopped before a token was fetched"}},
+		{name: "exchange empty code", env: secret, args: []string{"exchange", "--provider", "nest", "--client-id", "x", "--code", `""`}, code: 2, stderrHas: []string{"--code is empty"}},
+		{name: "unknown provider", args: []string{"--provider", "acme"}, code: 2, stderrHas: []string{`unknown --provider "acme"`, "sdm", "nest", "custom"}},
+		{name: "unknown provider in exchange", env: secret, args: []string{"exchange", "--provider", "acme", "--client-id", "id", "--code", "c"}, code: 2, stderrHas: []string{"unknown --provider"}},
+		{name: "unknown flag", args: []string{"--nope"}, code: 2, stderrHas: []string{"nope"}},
+		{name: "stray argument", args: []string{"--provider", "nest", "extra"}, code: 2, stderrHas: []string{`"extra"`}},
+		{name: "bad auth style", args: []string{"--provider", "nest", "--auth-style", "digest"}, code: 2, stderrHas: []string{"post or basic"}},
+		{name: "port 0 redirect", args: []string{"--provider", "custom", "--auth-url", "https://a.example/auth", "--token-url", "https://a.example/token", "--redirect-uri", "http://127.0.0.1:0/cb"}, code: 2, stderrHas: []string{"not 0"}},
+
+		{name: "cloud project id in wizard", args: []string{"--provider", "sdm", "--project-id", "my-project-123456"}, code: 2,
+			stderrHas: []string{"my-project-123456", "Google Cloud project ID", "Device Access Console"}},
+		{name: "cloud project id from env", env: map[string]string{"NESTAUTH_PROJECT_ID": "my-project-123456"}, args: []string{"--provider", "sdm"}, code: 2,
+			stderrHas: []string{"Device Access Console"}},
+		{name: "cloud project id in exchange", env: secret, args: []string{"exchange", "--provider", "sdm", "--client-id", "id", "--code", "c", "--project-id", "my-project-123456"}, code: 2,
+			stderrHas: []string{"Device Access Console"}},
+		{name: "cloud project id in refresh", env: secret, args: []string{"refresh", "--provider", "sdm", "--client-id", "id", "--project-id", "my-project-123456"}, code: 2,
+			stderrHas: []string{"Device Access Console"}},
+
+		{name: "plain http token URL in wizard", args: []string{"--provider", "nest", "--token-url", "http://example.com/token"}, code: 2,
+			stderrHas: []string{"http://example.com/token", "plain http://"}},
+		{name: "plain http token URL in exchange", env: secret, args: []string{"exchange", "--provider", "nest", "--client-id", "id", "--code", "c", "--token-url", "http://example.com/token"}, code: 2,
+			stderrHas: []string{"http://example.com/token", "plain http://"}},
+		{name: "plain http token URL in refresh", env: secret, args: []string{"refresh", "--provider", "custom", "--client-id", "id", "--token-url", "http://example.com/token"}, code: 2,
+			stderrHas: []string{"http://example.com/token", "plain http://"}},
+		{name: "plain http auth URL in wizard", args: []string{"--provider", "custom", "--auth-url", "http://example.com/auth", "--token-url", "https://example.com/token"}, code: 2,
+			stderrHas: []string{"http://example.com/auth", "plain http://"}},
+		{name: "custom without endpoints", env: secret, args: []string{"exchange", "--no-pkce", "--provider", "custom", "--client-id", "id", "--code", "c"}, code: 2, stderrHas: []string{"--token-url", "--issuer URL"}},
+
+		{name: "exchange without provider", env: secret, args: []string{"exchange", "--client-id", "id", "--code", "c"}, code: 2, stderrHas: []string{"--provider"}},
+		{name: "exchange without client id", env: secret, args: []string{"exchange", "--provider", "nest", "--code", "c"}, code: 2, stderrHas: []string{"--client-id"}},
+		{name: "exchange without secret", args: []string{"exchange", "--provider", "nest", "--client-id", "id", "--code", "c"}, code: 2, stderrHas: []string{"NESTAUTH_CLIENT_SECRET"}},
+		{name: "exchange without code", env: secret, args: []string{"exchange", "--provider", "nest", "--client-id", "id"}, code: 2, stderrHas: []string{"--code"}},
+		{name: "secret file missing", args: []string{"exchange", "--provider", "nest", "--client-id", "id", "--code", "c", "--client-secret-file", "/nonexistent/nestauth-secret"}, code: 2,
+			stderrHas: []string{"--client-secret-file"}},
+		{name: "refresh with empty stdin", env: secret, args: []string{"refresh", "--provider", "custom", "--client-id", "id", "--token-url", "https://example.com/token"}, code: 2,
+			stderrHas: []string{"no refresh token"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := runArgs(t, tt.env, "", tt.args...)
+			if r.code != tt.code {
+				t.Errorf("exit %d, want %d; stderr:\n%s", r.code, tt.code, r.stderr)
+			}
+			if tt.stdoutRE == "" && tt.stdoutHas == nil && r.stdout != "" {
+				t.Errorf("stdout = %q, want nothing", r.stdout)
+			}
+			for _, s := range tt.stdoutHas {
+				if !strings.Contains(r.stdout, s) || r.stderr != "" {
+					t.Errorf("stdout lacks %q (stderr %q):\n%s", s, r.stderr, r.stdout)
+				}
+			}
+			if tt.stdoutRE != "" && !regexp.MustCompile(tt.stdoutRE).MatchString(r.stdout) {
+				t.Errorf("stdout = %q, want it to match %s", r.stdout, tt.stdoutRE)
+			}
+			if tt.stderrNone && r.stderr != "" {
+				t.Errorf("stderr = %q, want nothing", r.stderr)
+			}
+			for _, s := range tt.stderrHas {
+				if !strings.Contains(r.stderr, s) {
+					t.Errorf("stderr lacks %q:\n%s", s, r.stderr)
+				}
+			}
+			// A secret given on the command line must never be echoed back.
+			if strings.Contains(r.stderr, "client-secret=x") {
+				t.Errorf("stderr repeats the secret flag: %s", r.stderr)
+			}
+		})
+	}
+}
+
+func TestReadSmallFile(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, body string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(body), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	tests := []struct {
+		name, path, want, wantErr string
+	}{
+		{"BOM and CRLF", write("bom", "\uFEFFs3cret\r\n"), "s3cret", ""},
+		{"over 64 KiB", write("big", strings.Repeat("x", 64<<10+1)), "", "over 64 KiB"},
+		{"exactly 64 KiB", write("edge", strings.Repeat("y", 64<<10)), strings.Repeat("y", 64<<10), ""},
+		{"a directory", dir, "", "directory"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := readSmallFile(tt.path)
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("err = %v, want one containing %q", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil || got != tt.want {
+				t.Fatalf("got %d bytes, err %v; want %d bytes", len(got), err, len(tt.want))
+			}
+		})
+	}
+}
+
+// The client secret is trimmed by one rule, from the environment or a file.
+func TestClientSecretOneRule(t *testing.T) {
+	for _, raw := range []string{" \uFEFFs3cret\r\n", "\uFEFF s3cret ", "s3cret\n"} {
+		path := filepath.Join(t.TempDir(), "secret")
+		if err := os.WriteFile(path, []byte(raw), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		fromEnv, errEnv := clientSecret("", fixedEnv(map[string]string{"NESTAUTH_CLIENT_SECRET": raw}))
+		fromFile, errFile := clientSecret(path, fixedEnv(nil))
+		if fromEnv != "s3cret" || fromFile != "s3cret" || errEnv != nil || errFile != nil {
+			t.Errorf("%q: env gives %q (%v), file %q (%v); want s3cret from both", raw, fromEnv, errEnv, fromFile, errFile)
+		}
+	}
 }
