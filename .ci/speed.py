@@ -13,12 +13,21 @@
 Runs alternate between the programs so drift on a shared machine hits both.
 Absolute times are printed for reference; the ratios are the measure.
 
-usage: .ci/speed.py [ROUNDS]      (builds into a temporary directory)"""
+usage: .ci/speed.py [ROUNDS] [--before REF]   (builds into a temporary directory)
+
+With --before REF, nestauth as of git REF is built too and measured in the
+same rounds (first frame and exchange), for a before/after figure."""
 import http.server, os, pty, resource, select, shutil, signal, statistics
 import subprocess, sys, tempfile, threading, time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-ROUNDS = int(sys.argv[1]) if len(sys.argv) > 1 else 15
+ARGS = [a for a in sys.argv[1:]]
+BEFORE = None
+if "--before" in ARGS:
+    i = ARGS.index("--before")
+    BEFORE = ARGS[i + 1]
+    del ARGS[i:i + 2]
+ROUNDS = int(ARGS[0]) if ARGS else 15
 KEYS = 200
 
 
@@ -29,6 +38,14 @@ def build(tmp):
         out = os.path.join(tmp, name)
         subprocess.run(["go", "build", "-o", out, src], cwd=ROOT, check=True)
         bins[name] = out
+    if BEFORE:
+        src = os.path.join(tmp, "before-src")
+        os.mkdir(src)
+        archive = subprocess.run(["git", "archive", BEFORE], cwd=ROOT, check=True, capture_output=True).stdout
+        subprocess.run(["tar", "-x", "-C", src], input=archive, check=True)
+        out = os.path.join(tmp, "nestauth-before")
+        subprocess.run(["go", "build", "-o", out, "."], cwd=src, check=True)
+        bins["nestauth-before"] = out
     return bins
 
 
@@ -139,26 +156,29 @@ def main():
               "--client-id", "id", "--code", "c"]
         exenv = dict(env, NESTAUTH_CLIENT_SECRET="s")
         post = [bins["floor-post"], url]
+        wizb = [bins["nestauth-before"]] + wiz[1:] if BEFORE else None
+        exb = [bins["nestauth-before"]] + ex[1:] if BEFORE else None
         curl = [shutil.which("curl") or "/usr/bin/curl", "-s", "-d",
                 "grant_type=authorization_code&code=c&client_id=id&client_secret=s", url]
         r = {k: [] for k in ["ff_silent_n", "ff_silent_f", "ff_answer_n", "ff_answer_f",
                              "cpu0_n", "cpu0_f", "cpuk_n", "cpuk_f", "rss_n", "rss_f",
-                             "ex_n", "ex_p", "ex_c", "exrss_n", "exrss_p"]}
+                             "ex_n", "ex_p", "ex_c", "exrss_n", "exrss_p",
+                             "ff_silent_b", "ff_answer_b", "ex_b"]}
         for _ in range(ROUNDS):
             for answering, tag in ((False, "silent"), (True, "answer")):
-                for argv, s in ((wiz, "n"), (floor, "f")):
+                for argv, s in ((wiz, "n"), (floor, "f")) + (((wizb, "b"),) if BEFORE else ()):
                     ff, cpu, rss = session(argv, env, answering, 0)
                     r[f"ff_{tag}_{s}"].append(ff)
-                    if answering:
+                    if answering and s != "b":
                         r[f"cpu0_{s}"].append(cpu)
             for argv, s in ((wiz, "n"), (floor, "f")):
                 _, cpu, rss = session(argv, env, True, KEYS)
                 r[f"cpuk_{s}"].append(cpu)
                 r[f"rss_{s}"].append(rss)
-            for argv, e, s in ((ex, exenv, "n"), (post, env, "p"), (curl, env, "c")):
+            for argv, e, s in ((ex, exenv, "n"), (post, env, "p"), (curl, env, "c")) + (((exb, exenv, "b"),) if BEFORE else ()):
                 t, rss = timed(argv, e)
                 r[f"ex_{s}"].append(t)
-                if s != "c":
+                if s in ("n", "p"):
                     r[f"exrss_{s}"].append(rss)
         srv.shutdown()
         ms = lambda x: f"{x*1000:.1f} ms"
@@ -166,11 +186,17 @@ def main():
         for tag, what in (("silent", "never answers"), ("answer", "answers queries")):
             n, f = med(r[f"ff_{tag}_n"]), med(r[f"ff_{tag}_f"])
             print(f"first frame, pty that {what}: nestauth {ms(n)}, floor {ms(f)}: {n/f:.2f}x")
+            if BEFORE:
+                b = med(r[f"ff_{tag}_b"])
+                print(f"  before ({BEFORE}): {ms(b)}: {b/f:.2f}x the floor; after/before {n/b:.2f}x")
         kn = (med(r["cpuk_n"]) - med(r["cpu0_n"])) / KEYS
         kf = (med(r["cpuk_f"]) - med(r["cpu0_f"])) / KEYS
         print(f"CPU per key on a pty: nestauth {kn*1e6:.0f} µs, floor {kf*1e6:.0f} µs: {kn/kf:.2f}x")
         n, p, c = med(r["ex_n"]), med(r["ex_p"]), med(r["ex_c"])
         print(f"exchange wall time: nestauth {ms(n)}, Go POST {ms(p)} ({n/p:.2f}x), curl {ms(c)} ({n/c:.2f}x)")
+        if BEFORE:
+            b = med(r["ex_b"])
+            print(f"  before ({BEFORE}): {ms(b)}: {b/p:.2f}x the Go POST; after/before {n/b:.2f}x")
         print(f"peak RSS: wizard {med(r['rss_n'])/1024:.1f} MiB (floor {med(r['rss_f'])/1024:.1f}), "
               f"exchange {med(r['exrss_n'])/1024:.1f} MiB (Go POST {med(r['exrss_p'])/1024:.1f})")
         print("binary size: " + ", ".join(f"{k} {os.path.getsize(v)/1e6:.1f} MB" for k, v in bins.items()))
