@@ -13,28 +13,13 @@ import (
 	"os/exec"
 	"regexp"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
 	"nestauth/auth"
 	"nestauth/internal/testkit"
 )
-
-// waitLong is waitFor with room for a few device polls.
-func waitLong(t *testing.T, tm *tmuxTerm, substr string) string {
-	t.Helper()
-	deadline := time.Now().Add(deviceWait)
-	for {
-		s := tm.screen()
-		if strings.Contains(s, substr) || strings.Contains(testkit.SquashSpace(s), testkit.SquashSpace(substr)) {
-			return s
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out after %v waiting for %q; the screen:\n%s", deviceWait, substr, s)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-}
 
 // boxedCodeRE finds the user code the device step shows, spaced, in its box.
 var boxedCodeRE = regexp.MustCompile(`│\s+([A-Z0-9](?: [A-Z0-9-])+)\s+│`)
@@ -195,7 +180,7 @@ func TestE2EDeviceWizardOIDC(t *testing.T) {
 	if out, _ := browse(t, "--user-code", code, "--deny", issuer+"/device"); out != "denied" {
 		t.Fatalf("browse.js --deny said %q", out)
 	}
-	waitLong(t, tm, "access_denied")
+	waitForWithin(t, tm, deviceWait, "access_denied")
 	s = waitFor(t, tm, "Press enter for a fresh code")
 	if boxedCodeRE.MatchString(afterLast(s, "· Device code")) {
 		t.Errorf("the refused code is still shown:\n%s", s)
@@ -208,7 +193,7 @@ func TestE2EDeviceWizardOIDC(t *testing.T) {
 	if out, _ := browse(t, "--user-code", fresh, issuer+"/device"); out != "approved" {
 		t.Fatalf("browse.js said %q", out)
 	}
-	s = waitLong(t, tm, "Step 7 of 7 · Access token")
+	s = waitForWithin(t, tm, deviceWait, "Step 7 of 7 · Access token")
 	waitFor(t, tm, "Scope: read")
 	tm.keys("q")
 	out, exit := tm.waitExit()
@@ -224,52 +209,18 @@ func TestE2EDeviceCommandOIDC(t *testing.T) {
 	issuer := startOIDC(t)
 	for _, deny := range []bool{false, true} {
 		t.Run(map[bool]string{false: "approved", true: "denied"}[deny], func(t *testing.T) {
-			ctx, cancel := context.WithTimeout(context.Background(), deviceWait)
-			defer cancel()
-			cmd := exec.CommandContext(ctx, nestauthBin, "device", "--issuer", issuer, "--client-id", oidcID, "--scope", "openid read")
-			cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir(), "NESTAUTH_CLIENT_SECRET=" + oidcSecret}
-			var stdout bytes.Buffer
-			cmd.Stdout = &stdout
-			stderr, err := cmd.StderrPipe()
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := cmd.Start(); err != nil {
-				t.Fatal(err)
-			}
-			var said strings.Builder
-			var code string
-			lines := bufio.NewScanner(stderr)
-			for code == "" && lines.Scan() {
-				said.WriteString(lines.Text() + "\n")
-				if f := strings.Fields(lines.Text()); len(f) == 1 && regexp.MustCompile(`^[A-Z]{4}-[A-Z]{4}$`).MatchString(f[0]) {
-					code = f[0]
-				}
-			}
-			if code == "" {
-				t.Fatalf("no user code on stderr:\n%s", said.String())
-			}
-			args := []string{"--user-code", code, issuer + "/device"}
-			if deny {
-				args = append([]string{"--deny"}, args...)
-			}
-			browse(t, args...)
-			for lines.Scan() {
-				said.WriteString(lines.Text() + "\n")
-			}
-			_ = cmd.Wait()
-			exit := cmd.ProcessState.ExitCode()
-			text := said.String()
+			env := []string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir(), "NESTAUTH_CLIENT_SECRET=" + oidcSecret}
+			stdout, text, exit := deviceAnswered(t, issuer, env, !deny, "device", "--issuer", issuer, "--client-id", oidcID, "--scope", "openid read")
 			if !strings.Contains(text, issuer+"/device") || !strings.Contains(text, "expires in 10 minutes") {
 				t.Errorf("stderr lacks the page or the expiry:\n%s", text)
 			}
 			if deny {
-				if exit != 3 || stdout.Len() != 0 || !strings.Contains(text, "denied: access_denied") {
-					t.Errorf("exit %d, stdout %q, stderr:\n%s; want 3, nothing, and the denial", exit, stdout.String(), text)
+				if exit != 3 || stdout != "" || !strings.Contains(text, "denied: access_denied") {
+					t.Errorf("exit %d, stdout %q, stderr:\n%s; want 3, nothing, and the denial", exit, stdout, text)
 				}
 				return
 			}
-			tok := testkit.DecodeToken(t, stdout.String())
+			tok := testkit.DecodeToken(t, stdout)
 			if exit != 0 || tok.RefreshToken == "" || tok.Scope != "openid read" || tok.ExpiresIn != 3600 {
 				t.Errorf("exit %d, token %+v; stderr:\n%s", exit, tok, text)
 			}
@@ -301,9 +252,7 @@ func TestE2EDeviceCommandInterrupt(t *testing.T) {
 			break
 		}
 	}
-	if err := cmd.Process.Signal(os.Interrupt); err != nil {
-		t.Fatal(err)
-	}
+	sendSignal(t, cmd.Process.Pid, syscall.SIGINT)
 	for lines.Scan() {
 		said.WriteString(lines.Text() + "\n")
 	}

@@ -9,6 +9,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -21,27 +22,20 @@ import (
 // runBin runs the binary without a terminal.
 func runBin(t *testing.T, env map[string]string, stdin string, args ...string) (stdout, stderr string, code int) {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, nestauthBin, args...)
-	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir()}
-	for k, v := range env {
-		cmd.Env = append(cmd.Env, k+"="+v)
-	}
-	cmd.Stdin = strings.NewReader(stdin)
-	var o, e bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &o, &e
-	err := cmd.Run()
-	if err != nil {
-		if _, ok := err.(*exec.ExitError); !ok {
-			t.Fatalf("running nestauth %v: %v", args, err)
-		}
-	}
-	return o.String(), e.String(), cmd.ProcessState.ExitCode()
+	var o bytes.Buffer
+	stderr, code = runBinWith(t, env, strings.NewReader(stdin), &o, args...)
+	return o.String(), stderr, code
 }
 
 // runBinStdout runs the binary without a terminal, its stdout on out.
 func runBinStdout(t *testing.T, env map[string]string, out *os.File, args ...string) (stderr string, code int) {
+	t.Helper()
+	return runBinWith(t, env, nil, out, args...)
+}
+
+// runBinWith runs the binary without a terminal, with only PATH, a HOME of
+// its own and env in its environment.
+func runBinWith(t *testing.T, env map[string]string, stdin io.Reader, stdout io.Writer, args ...string) (stderr string, code int) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
@@ -51,7 +45,7 @@ func runBinStdout(t *testing.T, env map[string]string, out *os.File, args ...str
 		cmd.Env = append(cmd.Env, k+"="+v)
 	}
 	var e bytes.Buffer
-	cmd.Stdout, cmd.Stderr = out, &e
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = stdin, stdout, &e
 	if err := cmd.Run(); err != nil {
 		if _, ok := err.(*exec.ExitError); !ok {
 			t.Fatalf("running nestauth %v: %v", args, err)
@@ -107,9 +101,14 @@ func runPiped(t *testing.T, env map[string]string, pipeline string) (stdout, std
 // interval, so nestauth polls every 5 s.
 const deviceWait = 40 * time.Second
 
-// deviceApproved runs nestauth with args and approves its user code in
-// browse.js.
-func deviceApproved(t *testing.T, issuer string, env []string, args ...string) (stdout, stderr string, exit int) {
+// userCodeLineRE is the line nestauth device prints its user code on.
+var userCodeLineRE = regexp.MustCompile(`^\s*[A-Z]{4}-[A-Z]{4}\s*$`)
+
+// deviceAnswered runs nestauth with args and env, reads the user code it
+// prints on stderr, and has browse.js approve it on the issuer's
+// verification page, or refuse it unless approve. It returns stdout, all of
+// stderr and the exit status.
+func deviceAnswered(t *testing.T, issuer string, env []string, approve bool, args ...string) (stdout, stderr string, exit int) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), deviceWait)
 	defer cancel()
@@ -129,13 +128,18 @@ func deviceApproved(t *testing.T, issuer string, env []string, args ...string) (
 	lines := bufio.NewScanner(pipe)
 	for code == "" && lines.Scan() {
 		said.WriteString(lines.Text() + "\n")
-		if f := strings.Fields(lines.Text()); len(f) == 1 && regexp.MustCompile(`^[A-Z]{4}-[A-Z]{4}$`).MatchString(f[0]) {
-			code = f[0]
+		if userCodeLineRE.MatchString(lines.Text()) {
+			code = strings.TrimSpace(lines.Text())
 		}
 	}
-	if code != "" {
-		browse(t, "--user-code", code, issuer+"/device")
+	if code == "" {
+		t.Fatalf("no user code on stderr:\n%s", said.String())
 	}
+	answer := []string{"--user-code", code, issuer + "/device"}
+	if !approve {
+		answer = append([]string{"--deny"}, answer...)
+	}
+	browse(t, answer...)
 	for lines.Scan() {
 		said.WriteString(lines.Text() + "\n")
 	}

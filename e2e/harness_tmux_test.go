@@ -40,50 +40,14 @@ type wizardRun struct {
 // startWizard runs nestauth in a fresh tmux server; stdout goes to a file.
 func startWizard(t *testing.T, w wizardRun) *tmuxTerm {
 	t.Helper()
-	needTool(t, "tmux")
 	if w.width == 0 {
 		w.width, w.height = 80, 24
 	}
-	tm := &tmuxTerm{
-		t:      t,
-		socket: fmt.Sprintf("nestauth-e2e-%d-%d", os.Getpid(), tmuxSeq.Add(1)),
-		dir:    t.TempDir(),
-	}
-	var script strings.Builder
-	script.WriteString("cd " + shq(tm.dir) + "\n")
-	// env -i: no DISPLAY, BROWSER, SSH_CONNECTION, NO_COLOR or NESTAUTH_* leak in,
-	// so no real browser or clipboard is touched.
-	script.WriteString(`env -i PATH="$PATH" TERM="$TERM" HOME=` + shq(tm.dir))
-	for k, v := range w.env {
-		script.WriteString(" " + k + "=" + shq(v))
-	}
-	script.WriteString(" " + shq(nestauthBin))
+	run := "nestauth"
 	for _, a := range w.args {
-		script.WriteString(" " + shq(a))
+		run += " " + shq(a)
 	}
-	// The pane stays open afterwards, showing what nestauth left on the screen
-	// (remain-on-exit would scroll its last line away for "Pane is dead").
-	script.WriteString(" > stdout\necho $? > exit.tmp && mv exit.tmp exit\nexec sleep 600\n")
-	scriptPath := filepath.Join(tm.dir, "run.sh")
-	if err := os.WriteFile(scriptPath, []byte(script.String()), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if t.Failed() {
-			if s, err := tm.tmux("capture-pane", "-p", "-t", "s"); err == nil {
-				t.Logf("screen at the end:\n%s", s)
-			}
-		}
-		_, _ = tm.tmux("kill-server")
-	})
-	_, err := tm.tmux("start-server", ";",
-		"set-option", "-s", "set-clipboard", "on", ";",
-		"new-session", "-d", "-s", "s", "-x", strconv.Itoa(w.width), "-y", strconv.Itoa(w.height),
-		"sh "+shq(scriptPath))
-	if err != nil {
-		t.Fatalf("tmux new-session: %v", err)
-	}
-	return tm
+	return startScript(t, w.width, w.height, w.env, run+" > stdout\n"+exitLine)
 }
 
 // startScript runs body with sh in a fresh tmux server. In body, `nestauth
@@ -94,14 +58,18 @@ func startScript(t *testing.T, width, height int, env map[string]string, body st
 	needTool(t, "tmux")
 	tm := &tmuxTerm{
 		t:      t,
-		socket: fmt.Sprintf("nestauth-e2e-trust-%d-%d", os.Getpid(), tmuxSeq.Add(1)),
+		socket: fmt.Sprintf("nestauth-e2e-%d-%d", os.Getpid(), tmuxSeq.Add(1)),
 		dir:    t.TempDir(),
 	}
+	// env -i: no DISPLAY, BROWSER, SSH_CONNECTION, NO_COLOR or NESTAUTH_* leak in,
+	// so no real browser or clipboard is touched.
 	var run strings.Builder
 	run.WriteString(`env -i PATH="$PATH" TERM="$TERM" HOME=` + shq(tm.dir))
 	for k, v := range env {
 		run.WriteString(" " + k + "=" + shq(v))
 	}
+	// The pane stays open afterwards, showing what nestauth left on the screen
+	// (remain-on-exit would scroll its last line away for "Pane is dead").
 	script := "cd " + shq(tm.dir) + "\n" +
 		"nestauth() { sh -c 'echo $$ > pid.tmp && mv pid.tmp pid && exec \"$@\"' sh " + run.String() + " " + shq(nestauthBin) + ` "$@"; }` + "\n" +
 		body + "\nexec sleep 600\n"
@@ -127,6 +95,8 @@ func startScript(t *testing.T, width, height int, env map[string]string, body st
 // exitLine is what a script writes to the file exit once nestauth ends.
 const exitLine = `echo $? > exit.tmp && mv exit.tmp exit`
 
+// sttyLine is what a script runs to leave the terminal's settings, as
+// sttyFlags reads them, in the file stty.
 const sttyLine = "stty -a > stty.tmp && mv stty.tmp stty"
 
 func (tm *tmuxTerm) tmux(args ...string) (string, error) {
@@ -199,7 +169,13 @@ func (tm *tmuxTerm) pasteLong(text string) {
 // waitFor polls the screen until it shows substr (as is, or across a wrap).
 func waitFor(t *testing.T, tm *tmuxTerm, substr string) string {
 	t.Helper()
-	return waitForScreen(t, tm, fmt.Sprintf("%q", substr), func(s string) bool {
+	return waitForWithin(t, tm, testkit.WaitTimeout, substr)
+}
+
+// waitForWithin is waitFor with a time limit of its own.
+func waitForWithin(t *testing.T, tm *tmuxTerm, limit time.Duration, substr string) string {
+	t.Helper()
+	return waitForScreenWithin(t, tm, limit, fmt.Sprintf("%q", substr), func(s string) bool {
 		return strings.Contains(s, substr) || strings.Contains(testkit.SquashSpace(s), testkit.SquashSpace(substr))
 	})
 }
@@ -208,14 +184,19 @@ func waitFor(t *testing.T, tm *tmuxTerm, substr string) string {
 // screen it last saw.
 func waitForScreen(t *testing.T, tm *tmuxTerm, what string, ok func(string) bool) string {
 	t.Helper()
-	deadline := time.Now().Add(testkit.WaitTimeout)
+	return waitForScreenWithin(t, tm, testkit.WaitTimeout, what, ok)
+}
+
+func waitForScreenWithin(t *testing.T, tm *tmuxTerm, limit time.Duration, what string, ok func(string) bool) string {
+	t.Helper()
+	deadline := time.Now().Add(limit)
 	for {
 		s := tm.screen()
 		if ok(s) {
 			return s
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("timed out after %v waiting for %s; the screen:\n%s", testkit.WaitTimeout, what, s)
+			t.Fatalf("timed out after %v waiting for %s; the screen:\n%s", limit, what, s)
 		}
 		time.Sleep(25 * time.Millisecond)
 	}

@@ -88,6 +88,17 @@ func fakeToToken(t *testing.T, tm *tmuxTerm, fake *fakenest.Server) string {
 	return tokenOnScreen(t, tm, "Step 5 of 5 · Access token")
 }
 
+// pasteRedirect goes on from Authorize to the code step, headed codeStep,
+// pastes the browser's redirect there and sends the code taken out of it.
+func pasteRedirect(t *testing.T, tm *tmuxTerm, codeStep, redirect string) {
+	t.Helper()
+	tm.keys("Enter")
+	waitFor(t, tm, codeStep)
+	tm.paste(redirect)
+	waitFor(t, tm, "Took the code out of what you pasted")
+	tm.keys("Enter")
+}
+
 // copyAuthURL presses c at Authorize and returns the URL it copied.
 func copyAuthURL(t *testing.T, tm *tmuxTerm, header string) string {
 	t.Helper()

@@ -44,11 +44,7 @@ func TestE2EOIDC(t *testing.T) {
 		if !strings.HasPrefix(redirect, "https://www.google.com?code=") && !strings.HasPrefix(redirect, "https://www.google.com/?code=") {
 			t.Fatalf("browse.js redirect = %q", redirect)
 		}
-		tm.keys("Enter")
-		waitFor(t, tm, "Step 5 of 6 · Authorization code")
-		tm.paste(redirect)
-		waitFor(t, tm, "Took the code out of what you pasted")
-		tm.keys("Enter")
+		pasteRedirect(t, tm, "Step 5 of 6 · Authorization code", redirect)
 		s := waitFor(t, tm, "Step 6 of 6 · Access token")
 		for _, want := range []string{"Refresh token:", "Scope: https://www.googleapis.com/auth/sdm.service", "Type: Bearer", "dies after 7 days"} {
 			if !strings.Contains(testkit.SquashSpace(s), want) {
@@ -144,11 +140,7 @@ func TestE2EOIDC(t *testing.T) {
 		if !strings.HasPrefix(redirect, redirectURI+"?code=") {
 			t.Fatalf("browse.js redirect = %q", redirect)
 		}
-		tm.keys("Enter")
-		waitFor(t, tm, "Step 4 of 5 · Authorization code")
-		tm.paste(redirect)
-		waitFor(t, tm, "Took the code out of what you pasted")
-		tm.keys("Enter")
+		pasteRedirect(t, tm, "Step 4 of 5 · Authorization code", redirect)
 		waitFor(t, tm, "Step 5 of 5 · Access token")
 		tm.keys("c")
 		access := tm.clipboard(authURL)

@@ -108,11 +108,7 @@ func TestE2EProfileWizardTokenForget(t *testing.T) {
 	})
 	authURL := copyAuthURL(t, tm, "Step 3 of 5 · Authorize")
 	redirect, _ := browse(t, authURL)
-	tm.keys("Enter")
-	waitFor(t, tm, "Step 4 of 5 · Authorization code")
-	tm.paste(redirect)
-	waitFor(t, tm, "Took the code out of what you pasted")
-	tm.keys("Enter")
+	pasteRedirect(t, tm, "Step 4 of 5 · Authorization code", redirect)
 	waitFor(t, tm, "s save profile")
 	tm.keys("s")
 	waitFor(t, tm, fmt.Sprintf("Saved profile p: settings in %s; secrets in %s (mode 0600, not encrypted",
@@ -311,12 +307,12 @@ func TestE2ESaveToFileAfterTheKeyringFailed(t *testing.T) {
 func TestE2EDeviceProfileOIDC(t *testing.T) {
 	issuer := startOIDC(t)
 	env := []string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir(), "NESTAUTH_CONFIG_DIR=" + t.TempDir()}
-	out, said, exit := deviceApproved(t, issuer, env, "device", "--issuer", issuer, "--client-id", oidcID+"-public",
+	out, said, exit := deviceAnswered(t, issuer, env, true, "device", "--issuer", issuer, "--client-id", oidcID+"-public",
 		"--profile", "d", "--store", "file", "--save")
 	if exit != 0 || !strings.Contains(out, `"access_token"`) || !strings.Contains(said, "asking for scope openid") || !strings.Contains(said, "saved profile d") {
 		t.Fatalf("device --save: exit %d, stdout %q, stderr:\n%s", exit, out, said)
 	}
-	out, said, exit = deviceApproved(t, issuer, env, "device", "--profile", "d")
+	out, said, exit = deviceAnswered(t, issuer, env, true, "device", "--profile", "d")
 	if exit != 0 || !strings.Contains(out, `"access_token"`) {
 		t.Fatalf("device --profile d: exit %d, stdout %q, stderr:\n%s", exit, out, said)
 	}

@@ -4,9 +4,12 @@ package e2e
 // token, and the terminal restored after SIGHUP and SIGQUIT.
 
 import (
+	"fmt"
 	"strings"
 	"syscall"
 	"testing"
+
+	"nestauth/internal/testkit"
 )
 
 func TestE2ECtrlC(t *testing.T) {
@@ -67,7 +70,7 @@ func TestE2ESignalsRestoreTerminal(t *testing.T) {
 	for _, sig := range []syscall.Signal{syscall.SIGHUP, syscall.SIGQUIT} {
 		t.Run("wizard "+sig.String(), func(t *testing.T) {
 			t.Parallel()
-			tm := startScript(t, 80, 24, nil, "nestauth --demo > stdout\n"+exitLine+"\nstty -a > stty.tmp && mv stty.tmp stty")
+			tm := startScript(t, 80, 24, nil, "nestauth --demo > stdout\n"+exitLine+"\n"+sttyLine)
 			waitFor(t, tm, "Step 1 of 5 · Client ID")
 			tm.signal(sig)
 			code := tm.exitCode()
@@ -85,7 +88,7 @@ func TestE2ESignalsRestoreTerminal(t *testing.T) {
 		t.Run("refresh prompt "+sig.String(), func(t *testing.T) {
 			t.Parallel()
 			tm := startScript(t, 80, 24, map[string]string{"NESTAUTH_CLIENT_SECRET": "cs"},
-				"nestauth refresh --provider custom --client-id cid --token-url http://127.0.0.1:9/token\n"+exitLine+"\nstty -a > stty.tmp && mv stty.tmp stty")
+				fmt.Sprintf("nestauth refresh --provider custom --client-id cid --token-url http://127.0.0.1:%d/token\n", testkit.FreePort(t))+exitLine+"\n"+sttyLine)
 			waitFor(t, tm, "Refresh token (input hidden):")
 			tm.signal(sig)
 			code := tm.exitCode()

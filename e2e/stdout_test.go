@@ -7,9 +7,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"io"
-	"net/http"
-	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -30,11 +27,7 @@ func TestE2EStdoutFailures(t *testing.T) {
 	exchange := func(code string) []string {
 		return []string{"exchange", "--provider", "nest", "--client-id", nestID, "--token-url", fake.TokenURL(), "--code", code}
 	}
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "application/json")
-		io.WriteString(w, `{"access_token":"at-refreshed","token_type":"Bearer","expires_in":3600}`)
-	}))
-	t.Cleanup(srv.Close)
+	tokenURL := tokenServer(t, `{"access_token":"at-refreshed","token_type":"Bearer","expires_in":3600}`)
 
 	// /dev/full refuses even a write of nothing: found before anything is sent.
 	for _, cmd := range []string{"exchange", "refresh", "wizard"} {
@@ -42,7 +35,7 @@ func TestE2EStdoutFailures(t *testing.T) {
 			full := devFull(t)
 			args := map[string][]string{
 				"exchange": exchange(fake.IssueCode()),
-				"refresh":  {"refresh", "--provider", "custom", "--client-id", "cid", "--token-url", srv.URL, "--refresh-token-file", "/dev/null"},
+				"refresh":  {"refresh", "--provider", "custom", "--client-id", "cid", "--token-url", tokenURL, "--refresh-token-file", "/dev/null"},
 				"wizard":   {"--demo"},
 			}[cmd]
 			before := fake.TokenRequests()
@@ -70,7 +63,7 @@ func TestE2EStdoutFailures(t *testing.T) {
 			}
 			args := map[string][]string{
 				"exchange": exchange(fake.IssueCode()),
-				"refresh":  {"refresh", "--provider", "custom", "--client-id", "cid", "--token-url", srv.URL, "--refresh-token-file", rt},
+				"refresh":  {"refresh", "--provider", "custom", "--client-id", "cid", "--token-url", tokenURL, "--refresh-token-file", rt},
 			}[cmd]
 			stderr, code := runBinStdout(t, env, w, args...)
 			if code != 1 || !strings.Contains(stderr, "could not be written to stdout") || !strings.Contains(stderr, "broken pipe") {
@@ -166,13 +159,13 @@ func TestE2EFormatEnvEval(t *testing.T) {
 	t.Parallel()
 	access := `at'; touch pwned1; echo '$(touch pwned2)` + "`touch pwned3`\"\\"
 	refresh := `rt'"'"'$HOME;touch pwned4`
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "application/json")
-		_ = json.NewEncoder(w).Encode(map[string]any{"access_token": access, "refresh_token": refresh, "token_type": "Bearer", "expires_in": 3600})
-	}))
-	t.Cleanup(srv.Close)
+	body, err := json.Marshal(map[string]any{"access_token": access, "refresh_token": refresh, "token_type": "Bearer", "expires_in": 3600})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tokenURL := tokenServer(t, string(body))
 	dir := t.TempDir()
-	script := shq(nestauthBin) + ` exchange --no-pkce --provider custom --client-id cid --token-url ` + shq(srv.URL+"/token") + ` --code X --format env > env.txt || exit 9
+	script := shq(nestauthBin) + ` exchange --no-pkce --provider custom --client-id cid --token-url ` + shq(tokenURL) + ` --code X --format env > env.txt || exit 9
 eval "$(cat env.txt)"
 printf '%s\n%s\n%s\n' "$NESTAUTH_ACCESS_TOKEN" "$NESTAUTH_REFRESH_TOKEN" "$NESTAUTH_EXPIRY"`
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
