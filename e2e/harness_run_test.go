@@ -1,8 +1,8 @@
 package e2e
 
 // Running the binary without a terminal: with its output in buffers, on a
-// given file, at the end of a shell pipeline, or as the device flow with
-// browse.js approving its code.
+// given file, at the end of a shell pipeline, or as nestauth device with
+// browse.js answering its user code.
 
 import (
 	"bufio"

@@ -1,7 +1,8 @@
 package e2e
 
-// stdout: the token and nothing else, a stdout that cannot be written
-// (full, closed, read-only, a closed pipe), and --format env through a shell.
+// stdout: one that cannot be written (full, closed, read-only, a closed
+// pipe) is a failure, found before a code is spent where it can be; revoke
+// writes none; --format env is safe to eval in a shell.
 
 import (
 	"bytes"
