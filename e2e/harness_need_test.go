@@ -17,24 +17,23 @@ import (
 	"github.com/zalando/go-keyring"
 
 	"nestauth/internal/profile"
+	"nestauth/internal/testkit"
 )
 
-// unavailable stops a test that cannot run here for want of what: outside
-// CI it skips, saying so in one line; CI, which must never skip, fails.
-func unavailable(t *testing.T, what string) {
+// unavailable stops a test that cannot run here for want of need, detail
+// saying what was seen: outside CI it skips, and TestMain says at the end
+// which tests did not run and how to get what they need; CI, which must
+// never skip, fails.
+func unavailable(t *testing.T, need testkit.Need, detail string) {
 	t.Helper()
-	what = strings.Join(strings.Fields(what), " ")
-	if ci := os.Getenv("CI"); ci != "" {
-		t.Fatalf("%s: required in CI (CI=%q)", what, ci)
-	}
-	t.Skipf("skipped: %s (with CI=1 this fails)", what)
+	testkit.Unavailable(t, need, detail)
 }
 
-// needTool stops the test, as unavailable does, when tool is not on PATH.
-func needTool(t *testing.T, tool string) {
+// needTool stops the test, as unavailable does, when need's tool is not on PATH.
+func needTool(t *testing.T, need testkit.Need) {
 	t.Helper()
-	if _, err := exec.LookPath(tool); err != nil {
-		unavailable(t, tool+" not found")
+	if _, err := exec.LookPath(need.Name); err != nil {
+		unavailable(t, need, need.Name+" not found")
 	}
 }
 
@@ -48,11 +47,11 @@ var (
 // needOIDC makes sure node and the server's node_modules are there.
 func needOIDC(t *testing.T) {
 	t.Helper()
-	needTool(t, "node")
+	needTool(t, testkit.Node)
 	if _, err := os.Stat(filepath.Join(oidcDir, "node_modules", "oidc-provider")); err == nil {
 		return
 	}
-	needTool(t, "npm")
+	needTool(t, testkit.NPM)
 	npmOnce.Do(func() {
 		cmd := exec.Command("npm", "ci", "--no-audit", "--no-fund")
 		cmd.Dir = oidcDir
@@ -114,6 +113,6 @@ func realKeyringGet(t *testing.T, user string) (value string, found bool, err er
 func needRealKeyring(t *testing.T) {
 	t.Helper()
 	if _, _, err := realKeyringGet(t, "nestauth-test-probe"); err != nil {
-		unavailable(t, fmt.Sprintf("no Secret Service answers (%v); .ci/run has one", err))
+		unavailable(t, testkit.SecretService, fmt.Sprintf("no Secret Service answers (%v)", err))
 	}
 }

@@ -10,14 +10,19 @@ import (
 	"runtime"
 	"syscall"
 	"testing"
+
+	"nestauth/internal/testkit"
 )
+
+// unixKernel is what setsid and signals need.
+var unixKernel = testkit.Need{Name: "Unix kernel", How: "Run them on Linux or macOS."}
 
 func newSession(t *testing.T, _ *exec.Cmd) {
 	t.Helper()
-	unavailable(t, "a process without a controlling terminal (setsid) on "+runtime.GOOS)
+	unavailable(t, unixKernel, "a process without a controlling terminal (setsid) on "+runtime.GOOS)
 }
 
 func sendSignal(t *testing.T, _ int, sig syscall.Signal) {
 	t.Helper()
-	unavailable(t, "sending "+sig.String()+" to a process on "+runtime.GOOS)
+	unavailable(t, unixKernel, "sending "+sig.String()+" to a process on "+runtime.GOOS)
 }

@@ -17,6 +17,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"nestauth/internal/testkit"
 )
 
 // runBin runs the binary without a terminal.
@@ -60,7 +62,7 @@ func devFull(t *testing.T) *os.File {
 	t.Helper()
 	full, err := os.OpenFile("/dev/full", os.O_WRONLY, 0)
 	if errors.Is(err, os.ErrNotExist) {
-		unavailable(t, "/dev/full not found")
+		unavailable(t, testkit.Need{Name: "/dev/full", How: "Run them on Linux."}, "/dev/full not found")
 	}
 	if err != nil {
 		t.Fatal(err)

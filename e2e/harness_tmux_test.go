@@ -55,7 +55,7 @@ func startWizard(t *testing.T, w wizardRun) *tmuxTerm {
 // environment, and writes its PID to the file pid.
 func startScript(t *testing.T, width, height int, env map[string]string, body string) *tmuxTerm {
 	t.Helper()
-	needTool(t, "tmux")
+	needTool(t, testkit.Tmux)
 	tm := &tmuxTerm{
 		t:      t,
 		socket: fmt.Sprintf("nestauth-e2e-%d-%d", os.Getpid(), tmuxSeq.Add(1)),

@@ -14,6 +14,8 @@ import (
 	"path/filepath"
 	"runtime"
 	"testing"
+
+	"nestauth/internal/testkit"
 )
 
 // nestauthBin is the binary under test, built once by TestMain.
@@ -38,6 +40,7 @@ func TestMain(m *testing.M) {
 		os.Exit(1)
 	}
 	code := m.Run()
+	testkit.ReportMissingAfterRun("e2e") // the tests that skipped for want of tmux, node, …
 	os.RemoveAll(dir)
 	os.Exit(code)
 }

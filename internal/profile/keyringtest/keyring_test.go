@@ -20,6 +20,7 @@ import (
 	"nestauth/auth"
 	"nestauth/internal/profile"
 	"nestauth/internal/profile/profiletest"
+	"nestauth/internal/testkit"
 )
 
 // realKeyring fails the test in CI, and skips it elsewhere, when no keyring
@@ -30,10 +31,13 @@ func realKeyring(t *testing.T) {
 	if err == nil || errors.Is(err, keyring.ErrNotFound) {
 		return
 	}
-	if os.Getenv("CI") != "" {
-		t.Fatalf("no keyring in CI: %v. .ci/run runs the tests inside dbus-run-session with gnome-keyring-daemon unlocked", err)
-	}
-	t.Skipf("no keyring here (%v): run the tests as .ci/run does, inside dbus-run-session with gnome-keyring-daemon", err)
+	testkit.Unavailable(t, testkit.SecretService, fmt.Sprintf("no Secret Service answers (%v)", err))
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	testkit.ReportMissingAfterRun("profile/keyringtest") // the tests that skipped for want of a Secret Service
+	os.Exit(code)
 }
 
 // uniqueName keeps the test's entries apart from a person's own profiles
