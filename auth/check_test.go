@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"reflect"
 	"strings"
@@ -77,6 +78,14 @@ func TestCheckSDM(t *testing.T) {
 func TestCheckSDMLines(t *testing.T) {
 	r := &auth.CheckResult{Status: 200, Devices: []auth.Device{{Type: "THERMOSTAT", Name: "Hallway", Room: "Living Room"}, {Type: "CAMERA"}}}
 	want := []string{"THERMOSTAT  Hallway  (Living Room)", "CAMERA"}
+	if got := r.Lines(); !reflect.DeepEqual(got, want) {
+		t.Errorf("Lines() = %q, want %q", got, want)
+	}
+}
+
+func TestCheckNestLinesNameTheHomes(t *testing.T) {
+	r := &auth.CheckResult{Status: 200, Structures: []string{"Cabin", "Home"}, Devices: []auth.Device{{Type: "THERMOSTAT", Name: "Hallway"}}}
+	want := []string{"Homes: Cabin, Home", "THERMOSTAT  Hallway"}
 	if got := r.Lines(); !reflect.DeepEqual(got, want) {
 		t.Errorf("Lines() = %q, want %q", got, want)
 	}
@@ -369,6 +378,28 @@ func TestCheckUsage(t *testing.T) {
 				t.Errorf("error = %v, want a usage error wrapping %v", err, tt.want)
 			}
 		})
+	}
+}
+
+func TestCheckConnectionResetMidBody(t *testing.T) {
+	api := newAPIServer(t, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("Content-Length", "100")
+		w.WriteHeader(http.StatusOK)
+		_, _ = w.Write([]byte(`{"devices":[`))
+		w.(http.Flusher).Flush()
+		conn, _, err := http.NewResponseController(w).Hijack()
+		if err != nil {
+			t.Errorf("hijack: %v", err)
+			return
+		}
+		_ = conn.(*net.TCPConn).SetLinger(0) // a reset, as a dropped network gives, not a clean end
+		_ = conn.Close()
+	})
+	_, err := check(context.Background(), sdmConfig(), endpoints{APIURL: api.URL}, testAccessToken)
+	var e *auth.Error
+	if !errors.As(err, &e) || e.Kind != auth.KindNetwork || e.Status != 200 || !strings.Contains(e.Error(), "connection broke while the answer was read") {
+		t.Errorf("error = %v; want a network error, status 200, saying the connection broke", err)
 	}
 }
 

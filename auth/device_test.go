@@ -211,6 +211,18 @@ func TestDeviceAuthAnswer(t *testing.T) {
 			wantText: "user code",
 		},
 		{
+			name:     "a device code with a newline",
+			reply:    answer(200, `{"device_code":"d\nX","user_code":"ABCD","verification_uri":"https://example.com/device"}`),
+			wantKind: auth.KindServer,
+			wantText: "device code is not printable ASCII",
+		},
+		{
+			name:     "no verification URI",
+			reply:    answer(200, `{"device_code":"d","user_code":"ABCD"}`),
+			wantKind: auth.KindServer,
+			wantText: "no verification_uri",
+		},
+		{
 			name:     "HTML",
 			reply:    answer(200, "<html>Sign in</html>"),
 			wantKind: auth.KindServer,

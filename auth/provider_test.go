@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"reflect"
 	"regexp"
+	"strings"
 	"testing"
 
 	"nestauth/auth"
@@ -236,5 +237,14 @@ func TestParseAuthStyle(t *testing.T) {
 				t.Errorf("ParseAuthStyle(%q) = %v (%q), %v; want %v (%q), %v", tt.in, got, got.String(), ok, tt.want, tt.wantString, tt.wantOK)
 			}
 		})
+	}
+}
+
+func TestRefreshTokenWarning(t *testing.T) {
+	if got := auth.SDM().RefreshTokenWarning(); !strings.Contains(got, "dies after 7 days") {
+		t.Errorf("SDM: %q, want the 7-day warning", got)
+	}
+	if got := auth.Custom().RefreshTokenWarning(); got != "" {
+		t.Errorf("custom: %q, want none", got)
 	}
 }

@@ -120,6 +120,12 @@ func TestRevokeRefused(t *testing.T) {
 		{name: "custom: unsupported_token_type", cfg: auth.Config{Provider: auth.Custom()}, status: 400,
 			body: `{"error":"unsupported_token_type"}`, wantKind: auth.KindRequest, wantAdvice: "unsupported_token_type"},
 		{name: "Google: 503", cfg: sdmConfig(), status: 503, body: `<html>busy</html>`, wantKind: auth.KindServer, wantAdvice: "try again"},
+		{name: "custom: unauthorized_client", cfg: auth.Config{Provider: auth.Custom()}, status: 400,
+			body: `{"error":"unauthorized_client"}`, wantKind: auth.KindClientID, wantAdvice: "issued to another client"},
+		{name: "custom: no endpoint there", cfg: auth.Config{Provider: auth.Custom()}, status: 404,
+			body: `<html>Not Found</html>`, wantKind: auth.KindRequest, wantAdvice: "no revocation endpoint at this URL"},
+		{name: "custom: 400 without a code", cfg: auth.Config{Provider: auth.Custom()}, status: 400,
+			body: `<html>Bad Request</html>`, wantKind: auth.KindRequest, wantAdvice: "called the request malformed"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -102,17 +102,17 @@ func TestFormatRefuses(t *testing.T) {
 // A JSON reader gets the server's strings back; a terminal sees no C1
 // control, bidi override or zero-width character.
 func TestFormatJSONEscapesInvisible(t *testing.T) {
-	tok := &auth.Token{AccessToken: "abc", Scope: "read\u202ewrite\u0085\u200b\U000e0001 ok"}
+	tok := &auth.Token{AccessToken: "abc", Scope: "read\u202ewrite\u0085\u200b\U000e0001\x7f ok"}
 	out, err := Format(tok, "json")
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, r := range out {
-		if r == '\u202e' || r == '\u0085' || r == '\u200b' || r == '\U000e0001' {
+		if r == '\u202e' || r == '\u0085' || r == '\u200b' || r == '\U000e0001' || r == '\x7f' {
 			t.Errorf("output holds %U raw: %s", r, out)
 		}
 	}
-	if !strings.Contains(out, `read\u202ewrite\u0085\u200b\udb40\udc01 ok`) {
+	if !strings.Contains(out, `read\u202ewrite\u0085\u200b\udb40\udc01\u007f ok`) {
 		t.Errorf("output %s lacks the \\u escapes", out)
 	}
 	var back auth.Token

@@ -75,3 +75,23 @@ func TestQRTextTooLongForAnyCode(t *testing.T) {
 		t.Errorf("error = %v, want one saying no QR code holds it", err)
 	}
 }
+
+// The full quiet zone is taken when it fits exactly, columns and rows alike,
+// and the last row, one module high, draws only upper halves.
+func TestQRTextFitsExactly(t *testing.T) {
+	const text = "http://127.0.0.1:8085/" // 25 modules: 33 columns and 17 rows with a quiet zone of 4
+	out, err := QRText(text, 33, 17)
+	if err != nil {
+		t.Fatalf("QRText(33×17): %v", err)
+	}
+	lines := strings.Split(out, "\n")
+	if cols := len([]rune(lines[0])); cols != 33 || len(lines) != 17 {
+		t.Errorf("the code is %d×%d characters, want 33×17 (quiet zone 4)", cols, len(lines))
+	}
+	if last := lines[len(lines)-1]; last != strings.Repeat("▀", 33) {
+		t.Errorf("last row %q, want upper halves only: the module row below the code does not exist", last)
+	}
+	if got := testkit.DecodeQR(t, out); got != text {
+		t.Errorf("decoded %q, want %q", got, text)
+	}
+}
