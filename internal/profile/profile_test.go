@@ -455,6 +455,38 @@ func TestDefaultDir(t *testing.T) {
 	}
 }
 
+// Names, as shell completion calls it, says why when there is no settings
+// directory or the settings file cannot be read.
+func TestNamesFails(t *testing.T) {
+	t.Run("no settings directory", func(t *testing.T) {
+		for _, k := range []string{"NESTAUTH_CONFIG_DIR", "XDG_CONFIG_HOME", "HOME", "AppData", "home"} {
+			t.Setenv(k, "")
+		}
+		if _, err := os.UserConfigDir(); err == nil {
+			t.Fatal("os.UserConfigDir found a directory without HOME")
+		}
+		if names, err := (profile.Store{}).Names(); err == nil || !strings.Contains(err.Error(), "set NESTAUTH_CONFIG_DIR") {
+			t.Errorf("Names = %q, %v; want an error saying to set NESTAUTH_CONFIG_DIR", names, err)
+		}
+	})
+	t.Run("settings file unreadable", func(t *testing.T) {
+		dir := t.TempDir()
+		if err := os.MkdirAll(filepath.Join(dir, profile.SettingsFile), 0o700); err != nil { // a directory where the file goes
+			t.Fatal(err)
+		}
+		if names, err := (profile.Store{Dir: dir}).Names(); err == nil {
+			t.Errorf("Names = %q, nil; want the read error", names)
+		}
+	})
+}
+
+func TestSecretsForWithoutToken(t *testing.T) {
+	got := profile.SecretsFor(auth.Config{ClientSecret: "s"}, nil)
+	if got != (profile.Secrets{ClientSecret: "s"}) {
+		t.Errorf("SecretsFor(cfg, nil) = %+v, want the client secret alone", got)
+	}
+}
+
 func TestKeyringErrorSaysWhat(t *testing.T) {
 	if runtime.GOOS != "linux" {
 		t.Skip("the wording is the Secret Service's")

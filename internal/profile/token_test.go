@@ -161,6 +161,27 @@ func TestTokenPassesTheProfilesConfig(t *testing.T) {
 	}
 }
 
+// A refresh that says nothing of the token's lifetime leaves its expiry
+// unknown: the store does not invent one.
+func TestTokenWithoutLifetimeKeepsNoExpiry(t *testing.T) {
+	st, _ := newStore(t)
+	st.Now = clock(now)
+	sec := someSecrets()
+	sec.Expiry = now.Add(-time.Second)
+	if _, err := st.Save("p", sdmSettings(), sec); err != nil {
+		t.Fatal(err)
+	}
+	tok, err := st.Token(context.Background(), "p", time.Minute, func(context.Context, auth.Config, string) (*auth.Token, error) {
+		return &auth.Token{AccessToken: "new"}, nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !tok.Expiry.IsZero() {
+		t.Errorf("expiry = %v, want none: the answer had no expires_in", tok.Expiry)
+	}
+}
+
 // TestTokenConcurrentGoroutines: eight callers at once on an expired token
 // against a server that rotates refresh tokens: one refresh, no invalid_grant.
 func TestTokenConcurrentGoroutines(t *testing.T) {
