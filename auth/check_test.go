@@ -83,6 +83,15 @@ func TestCheckSDMLines(t *testing.T) {
 	}
 }
 
+func TestCheckLinesWithoutDevices(t *testing.T) {
+	if got, want := (&auth.CheckResult{Status: 200}).Lines(), []string{"HTTP 200"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("nothing to show: Lines() = %q, want %q", got, want)
+	}
+	if got, want := (&auth.CheckResult{Status: 200, Note: "No device."}).Lines(), []string{"No device."}; !reflect.DeepEqual(got, want) {
+		t.Errorf("a note alone: Lines() = %q, want %q", got, want)
+	}
+}
+
 func TestCheckNestLinesNameTheHomes(t *testing.T) {
 	r := &auth.CheckResult{Status: 200, Structures: []string{"Cabin", "Home"}, Devices: []auth.Device{{Type: "THERMOSTAT", Name: "Hallway"}}}
 	want := []string{"Homes: Cabin, Home", "THERMOSTAT  Hallway"}
@@ -96,14 +105,15 @@ func TestCheckRefused(t *testing.T) {
 		return fmt.Sprintf(`{"error":{"code":%d,"message":%q,"status":%q}}`, code, msg, status)
 	}
 	tests := []struct {
-		name       string
-		cfg        auth.Config
-		status     int
-		body       string
-		wantKind   auth.Kind
-		wantStatus string
-		wantAdvice string
-		wantInText string
+		name        string
+		cfg         auth.Config
+		status      int
+		body        string
+		wantKind    auth.Kind
+		wantStatus  string
+		wantAdvice  string
+		wantInText  string
+		wantMessage string // the server's message as read, when set
 	}{
 		{
 			name: "sdm 401: expired", cfg: sdmConfig(), status: 401,
@@ -178,6 +188,26 @@ func TestCheckRefused(t *testing.T) {
 			wantInText: "may not read",
 		},
 		{
+			name: "custom 403, Google's shape with a message alone", cfg: auth.Config{Provider: auth.Custom()}, status: 403,
+			body:     `{"error":{"message":"Quota exceeded"}}`,
+			wantKind: auth.KindScope, wantAdvice: "lacks a scope or a permission", wantInText: "Quota exceeded", wantMessage: "Quota exceeded",
+		},
+		{
+			name: "custom 403, Google's shape with a status alone", cfg: auth.Config{Provider: auth.Custom()}, status: 403,
+			body:     `{"error":{"status":"PERMISSION_DENIED"}}`,
+			wantKind: auth.KindScope, wantStatus: "PERMISSION_DENIED", wantAdvice: "lacks a scope or a permission", wantInText: "PERMISSION_DENIED",
+		},
+		{
+			name: "custom 400 with an OAuth error code alone", cfg: auth.Config{Provider: auth.Custom()}, status: 400,
+			body:     `{"error":"invalid_request"}`,
+			wantKind: auth.KindRequest, wantStatus: "invalid_request", wantAdvice: "called the request malformed", wantInText: "invalid_request",
+		},
+		{
+			name: "custom 418 with a message alone", cfg: auth.Config{Provider: auth.Custom()}, status: 418,
+			body:     `{"message":"short and stout"}`,
+			wantKind: auth.KindRequest, wantAdvice: "called the request malformed", wantInText: "short and stout", wantMessage: "short and stout",
+		},
+		{
 			// The token starts 10 bytes before where the message used to be
 			// cut (4*300 bytes), ahead of redaction.
 			name: "custom 401: token at the old cut", cfg: auth.Config{Provider: auth.Custom()}, status: 401,
@@ -201,6 +231,9 @@ func TestCheckRefused(t *testing.T) {
 			var ae *auth.APIError
 			if !errors.As(err, &ae) || ae.Status != tt.wantStatus {
 				t.Errorf("APIError = %#v, want status %q", ae, tt.wantStatus)
+			}
+			if tt.wantMessage != "" && (ae == nil || ae.Message != tt.wantMessage) {
+				t.Errorf("APIError = %#v, want message %q", ae, tt.wantMessage)
 			}
 			if got := auth.Advice(err); !strings.Contains(got, tt.wantAdvice) {
 				t.Errorf("Advice = %q, want it to contain %q", got, tt.wantAdvice)
@@ -428,6 +461,13 @@ func TestCheckHugeOrBadAnswer(t *testing.T) {
 		{name: "over 1 MiB", body: `{"devices":[` + strings.Repeat(" ", 1<<20) + `]}`, want: "larger than 1 MiB"},
 		{name: "not JSON", body: `<html>hello</html>`, want: "not with the JSON"},
 	}
+	t.Run("exactly 1 MiB is whole", func(t *testing.T) {
+		body := `{"devices":[]` + strings.Repeat(" ", 1<<20-len(`{"devices":[]}`)) + `}`
+		api := newAPIServer(t, replyJSON(http.StatusOK, body))
+		if res, err := check(context.Background(), sdmConfig(), endpoints{APIURL: api.URL}, testAccessToken); err != nil {
+			t.Errorf("Check of a %d-byte answer = %+v, %v; want it read", len(body), res, err)
+		}
+	})
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			api := newAPIServer(t, replyJSON(http.StatusOK, tt.body))

@@ -23,6 +23,9 @@ func TestAuthCodeURL(t *testing.T) {
 	custom.Scopes = []string{"openid", "email"}
 	custom.AuthParams = [][2]string{{"access_type", "offline"}, {"login_hint", "me@example.com"}}
 
+	noScopes := custom
+	noScopes.Scopes, noScopes.AuthParams = nil, nil
+
 	nestRedirect := auth.Nest()
 	nestRedirect.RedirectURI = "https://app.example.com/nest/callback"
 
@@ -99,6 +102,18 @@ func TestAuthCodeURL(t *testing.T) {
 				"state":                 {"STATE"},
 				"code_challenge":        {"E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"},
 				"code_challenge_method": {"S256"},
+			},
+		},
+		{
+			name:     "custom without scopes: no empty scope parameter",
+			provider: noScopes,
+			wantBase: "https://auth.example.com/authorize",
+			want: map[string][]string{
+				"audience":      {"api"},
+				"response_type": {"code"},
+				"redirect_uri":  {"http://127.0.0.1:8085/callback"},
+				"client_id":     {"CLIENT_ID"},
+				"state":         {"STATE"},
 			},
 		},
 	}
