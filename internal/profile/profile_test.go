@@ -198,6 +198,21 @@ func TestOversizedSettingsFile(t *testing.T) {
 	}
 }
 
+// A settings file of exactly 1 MiB is read; one byte more is refused.
+func TestSettingsFileAtTheLimit(t *testing.T) {
+	st, _ := newStore(t)
+	path := filepath.Join(st.Dir, profile.SettingsFile)
+	head := "[profile a]\nprovider = sdm\n"
+	writeFile(t, path, head+strings.Repeat("#", 1<<20-len(head)-1)+"\n")
+	if _, err := st.List(); err != nil {
+		t.Errorf("List of a 1 MiB settings file: %v", err)
+	}
+	writeFile(t, path, head+strings.Repeat("#", 1<<20-len(head))+"\n")
+	if _, err := st.List(); err == nil || !strings.Contains(err.Error(), "is it the right file?") {
+		t.Errorf("List of a settings file one byte over 1 MiB: %v", err)
+	}
+}
+
 func TestPermissionsOnDisk(t *testing.T) {
 	if runtime.GOOS == "windows" {
 		t.Skip("Windows has no Unix modes: the files inherit the ACL of the user's profile directory")
