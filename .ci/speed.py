@@ -11,13 +11,20 @@
   memory        peak RSS of each, and the binaries' sizes
 
 Runs alternate between the programs so drift on a shared machine hits both.
-Absolute times are printed for reference; the ratios are the measure.
+Each ratio is printed with its absolute gap.
+
+The harness's own cost stays out of the figures: .ci/ptytime, a small Go
+program, starts each program on a pty (creack/pty), answers its queries and
+times it, so no Python is forked into the child and no Python loop sits in
+the timed path. Peak RSS comes from GNU time (-f %M), a fork of a small C
+program: a child's ru_maxrss also keeps the memory of whatever forked it
+(pty.fork copied ~15 MB of Python into every earlier figure).
 
 usage: .ci/speed.py [ROUNDS] [--before REF]   (builds into a temporary directory)
 
 With --before REF, nestauth as of git REF is built too and measured in the
 same rounds (first frame and exchange), for a before/after figure."""
-import http.server, os, pty, resource, select, shutil, signal, statistics
+import http.server, json, os, shutil, statistics
 import subprocess, sys, tempfile, threading, time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -29,6 +36,8 @@ if "--before" in ARGS:
     del ARGS[i:i + 2]
 ROUNDS = int(ARGS[0]) if ARGS else 15
 KEYS = 200
+BINS = {}
+GNU_TIME = shutil.which("time", path="/usr/bin:/bin") or ""
 
 
 def build(tmp):
@@ -38,6 +47,9 @@ def build(tmp):
         out = os.path.join(tmp, name)
         subprocess.run(["go", "build", "-o", out, src], cwd=ROOT, check=True)
         bins[name] = out
+    out = os.path.join(tmp, "ptytime")
+    subprocess.run(["go", "build", "-o", out, "."], cwd=os.path.join(ROOT, ".ci", "ptytime"), check=True)
+    bins["ptytime"] = out
     if BEFORE:
         src = os.path.join(tmp, "before-src")
         os.mkdir(src)
@@ -49,63 +61,25 @@ def build(tmp):
     return bins
 
 
-def answer(fd, buf):
-    """Answer the queries a terminal would: background colour, DA1, modes."""
-    if b"\x1b]11;?" in buf:
-        os.write(fd, b"\x1b]11;rgb:0000/0000/0000\x07")
-    if b"\x1b[c" in buf or b"\x1b[0c" in buf:
-        os.write(fd, b"\x1b[?62;22c")
-    for mode in (b"2026", b"2027"):
-        if b"\x1b[?" + mode + b"$p" in buf:
-            os.write(fd, b"\x1b[?" + mode + b";2$y")
+def ptytime(args, env):
+    """One run under .ci/ptytime (the Go harness): its JSON figures."""
+    out = subprocess.run([BINS["ptytime"]] + args, env=env, check=True, capture_output=True, text=True).stdout
+    return json.loads(out)
 
 
 def session(argv, env, answering, keys):
-    """Start argv on a pty; time the first frame; type keys; return
-    (first_frame_s, cpu_s, maxrss_kib)."""
-    pid, fd = pty.fork()
-    if pid == 0:
-        os.execve(argv[0], argv, env)
-    start = time.perf_counter()
-    buf = b""
-    first = None
-    while first is None:
-        r, _, _ = select.select([fd], [], [], 10)
-        if not r:
-            os.kill(pid, 9)
-            raise SystemExit(f"{argv[0]}: no frame within 10 s")
-        chunk = os.read(fd, 65536)
-        buf += chunk
-        if answering:
-            answer(fd, chunk)
-        if b"Step" in buf:
-            first = time.perf_counter() - start
-    def drain(t):
-        end = time.perf_counter() + t
-        while True:
-            left = end - time.perf_counter()
-            if left <= 0:
-                return
-            r, _, _ = select.select([fd], [], [], left)
-            if r:
-                try:
-                    chunk = os.read(fd, 65536)
-                except OSError:
-                    return
-                if answering:
-                    answer(fd, chunk)
-    drain(0.05)
-    for i in range(keys):
-        os.write(fd, b"x" if i % 2 == 0 else b"\x7f")
-        drain(0.002)
-    drain(0.05)
-    os.write(fd, b"\x03")
-    _, status, ru = os.wait4(pid, 0)
-    try:
-        os.close(fd)
-    except OSError:
-        pass
-    return first, ru.ru_utime + ru.ru_stime, ru.ru_maxrss
+    """argv on a pty: (first frame in s, the program's CPU in s, its VmHWM in KiB before ctrl+c)."""
+    r = ptytime(["-re", "Step", "-keys", str(keys)] + (["-answer"] if answering else []) + ["--"] + argv, env)
+    return r["first_frame_ms"] / 1000, r["cpu_ms"] / 1000, r["hwm_kib"]
+
+
+def peak_rss(argv, env, pty):
+    """The program's own peak RSS in KiB, exit included, from GNU time (-f %M):
+    a fork of a small C program, so its ru_maxrss is the program's."""
+    with tempfile.NamedTemporaryFile() as f:
+        wrapped = [GNU_TIME, "-f", "%M", "-o", f.name] + argv
+        ptytime((["-re", "Step", "-answer", "-keys", str(KEYS)] if pty else []) + ["--"] + wrapped, env)
+        return int(f.read().decode().split()[-1])
 
 
 class TokenHandler(http.server.BaseHTTPRequestHandler):
@@ -124,17 +98,8 @@ class TokenHandler(http.server.BaseHTTPRequestHandler):
 
 
 def timed(argv, env):
-    start = time.perf_counter()
-    pid = os.fork()
-    if pid == 0:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, 1)
-        os.dup2(devnull, 2)
-        os.execve(argv[0], argv, env)
-    _, status, ru = os.wait4(pid, 0)
-    if status != 0:
-        raise SystemExit(f"{argv} exited {status}")
-    return time.perf_counter() - start, ru.ru_maxrss
+    """Wall time of argv in s, output to /dev/null, timed by .ci/ptytime."""
+    return ptytime(["--"] + argv, env)["wall_ms"] / 1000
 
 
 def med(xs):
@@ -142,9 +107,12 @@ def med(xs):
 
 
 def main():
+    if not GNU_TIME or not subprocess.run([GNU_TIME, "-f", "%M", "true"], capture_output=True).stderr.strip().isdigit():
+        sys.exit("peak RSS needs GNU time (/usr/bin/time; apt-get install time)")
     tmp = tempfile.mkdtemp()
     try:
-        bins = build(tmp)
+        BINS.update(build(tmp))
+        bins = BINS
         env = {k: v for k, v in os.environ.items() if k not in ("TMUX", "COLORTERM")}
         env["TERM"] = "xterm-256color"
         srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), TokenHandler)
@@ -161,45 +129,48 @@ def main():
         curl = [shutil.which("curl") or "/usr/bin/curl", "-s", "-d",
                 "grant_type=authorization_code&code=c&client_id=id&client_secret=s", url]
         r = {k: [] for k in ["ff_silent_n", "ff_silent_f", "ff_answer_n", "ff_answer_f",
-                             "cpu0_n", "cpu0_f", "cpuk_n", "cpuk_f", "rss_n", "rss_f",
+                             "cpu0_n", "cpu0_f", "cpuk_n", "cpuk_f", "rss_n", "rss_f", "hwm_n", "hwm_f",
                              "ex_n", "ex_p", "ex_c", "exrss_n", "exrss_p",
                              "ff_silent_b", "ff_answer_b", "ex_b"]}
         for _ in range(ROUNDS):
             for answering, tag in ((False, "silent"), (True, "answer")):
                 for argv, s in ((wiz, "n"), (floor, "f")) + (((wizb, "b"),) if BEFORE else ()):
-                    ff, cpu, rss = session(argv, env, answering, 0)
+                    ff, cpu, _ = session(argv, env, answering, 0)
                     r[f"ff_{tag}_{s}"].append(ff)
                     if answering and s != "b":
                         r[f"cpu0_{s}"].append(cpu)
             for argv, s in ((wiz, "n"), (floor, "f")):
-                _, cpu, rss = session(argv, env, True, KEYS)
+                _, cpu, hwm = session(argv, env, True, KEYS)
                 r[f"cpuk_{s}"].append(cpu)
-                r[f"rss_{s}"].append(rss)
+                r[f"hwm_{s}"].append(hwm)
+                r[f"rss_{s}"].append(peak_rss(argv, env, True))
             for argv, e, s in ((ex, exenv, "n"), (post, env, "p"), (curl, env, "c")) + (((exb, exenv, "b"),) if BEFORE else ()):
-                t, rss = timed(argv, e)
-                r[f"ex_{s}"].append(t)
+                r[f"ex_{s}"].append(timed(argv, e))
                 if s in ("n", "p"):
-                    r[f"exrss_{s}"].append(rss)
+                    r[f"exrss_{s}"].append(peak_rss(argv, e, False))
         srv.shutdown()
         ms = lambda x: f"{x*1000:.1f} ms"
-        print(f"{ROUNDS} interleaved rounds; medians")
+        gap = lambda a, b: f"{(a-b)*1000:+.1f} ms"
+        mib = lambda k: f"{med(r[k])/1024:.1f} MiB"
+        print(f"{ROUNDS} interleaved rounds; medians; timed by .ci/ptytime (Go), peak RSS by GNU time")
         for tag, what in (("silent", "never answers"), ("answer", "answers queries")):
             n, f = med(r[f"ff_{tag}_n"]), med(r[f"ff_{tag}_f"])
-            print(f"first frame, pty that {what}: nestauth {ms(n)}, floor {ms(f)}: {n/f:.2f}x")
+            print(f"first frame, pty that {what}: nestauth {ms(n)}, floor {ms(f)}: {n/f:.2f}x, {gap(n, f)}")
             if BEFORE:
                 b = med(r[f"ff_{tag}_b"])
-                print(f"  before ({BEFORE}): {ms(b)}: {b/f:.2f}x the floor; after/before {n/b:.2f}x")
+                print(f"  before ({BEFORE}): {ms(b)}: {b/f:.2f}x the floor, {gap(b, f)}; after/before {n/b:.2f}x, {gap(n, b)}")
         kn = (med(r["cpuk_n"]) - med(r["cpu0_n"])) / KEYS
         kf = (med(r["cpuk_f"]) - med(r["cpu0_f"])) / KEYS
         print(f"CPU per key on a pty: nestauth {kn*1e6:.0f} µs, floor {kf*1e6:.0f} µs: {kn/kf:.2f}x")
         n, p, c = med(r["ex_n"]), med(r["ex_p"]), med(r["ex_c"])
-        print(f"exchange wall time: nestauth {ms(n)}, Go POST {ms(p)} ({n/p:.2f}x), curl {ms(c)} ({n/c:.2f}x)")
+        print(f"exchange wall time: nestauth {ms(n)}, Go POST {ms(p)} ({n/p:.2f}x, {gap(n, p)}), curl {ms(c)} ({n/c:.2f}x)")
         if BEFORE:
             b = med(r["ex_b"])
-            print(f"  before ({BEFORE}): {ms(b)}: {b/p:.2f}x the Go POST; after/before {n/b:.2f}x")
-        print(f"peak RSS: wizard {med(r['rss_n'])/1024:.1f} MiB (floor {med(r['rss_f'])/1024:.1f}), "
-              f"exchange {med(r['exrss_n'])/1024:.1f} MiB (Go POST {med(r['exrss_p'])/1024:.1f})")
-        print("binary size: " + ", ".join(f"{k} {os.path.getsize(v)/1e6:.1f} MB" for k, v in bins.items()))
+            print(f"  before ({BEFORE}): {ms(b)}: {b/p:.2f}x the Go POST, {gap(b, p)}; after/before {n/b:.2f}x, {gap(n, b)}")
+        print(f"peak RSS: wizard ({KEYS} keys) {mib('rss_n')} (floor {mib('rss_f')}), "
+              f"exchange {mib('exrss_n')} (Go POST {mib('exrss_p')})")
+        print(f"  VmHWM before ctrl+c, read from /proc: wizard {mib('hwm_n')}, floor {mib('hwm_f')}")
+        print("binary size: " + ", ".join(f"{k} {os.path.getsize(v)/1e6:.1f} MB" for k, v in bins.items() if k != "ptytime"))
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
