@@ -389,6 +389,16 @@ func TestPollOnce(t *testing.T) {
 	}
 }
 
+// A device code without an interval is polled every 5 s (RFC 8628 §3.2).
+func TestPollOnceWithoutIntervalWaits5s(t *testing.T) {
+	ds := newDeviceServer(t, nil, answer(400, `{"error":"authorization_pending"}`))
+	dc := &auth.DeviceCode{DeviceCode: "D", Expiry: clock.Add(time.Minute)}
+	tok, next, err := deviceConfig(ds, testClientSecret, auth.AuthInParams).PollOnce(context.Background(), dc)
+	if tok != nil || err != nil || next != 5*time.Second {
+		t.Errorf("PollOnce = %v, %v, %v; want no token, no error, next 5s", tok, next, err)
+	}
+}
+
 func TestPollOnceExpiredLocally(t *testing.T) {
 	ds := newDeviceServer(t, nil, answer(400, `{"error":"authorization_pending"}`))
 	dc := &auth.DeviceCode{DeviceCode: "D", Expiry: clock, Interval: 5 * time.Second}
