@@ -432,6 +432,20 @@ func TestPollDevice(t *testing.T) {
 	}
 }
 
+// PollDevice waits 5 s before its first poll of a code without an interval.
+func TestPollDeviceWithoutIntervalWaits5s(t *testing.T) {
+	ds := newDeviceServer(t, nil, answer(200, `{"access_token":"AT","token_type":"Bearer"}`))
+	var waits []time.Duration
+	wait := func(_ context.Context, d time.Duration) error { waits = append(waits, d); return nil }
+	tok, err := deviceConfig(ds, testClientSecret, auth.AuthInParams).PollDevice(context.Background(), &auth.DeviceCode{DeviceCode: "D"}, wait)
+	if err != nil || tok.AccessToken != "AT" {
+		t.Fatalf("PollDevice = %+v, %v; want the token", tok, err)
+	}
+	if want := []time.Duration{5 * time.Second}; !reflect.DeepEqual(waits, want) {
+		t.Errorf("waits = %v, want %v", waits, want)
+	}
+}
+
 func TestPollDeviceCanceled(t *testing.T) {
 	ds := newDeviceServer(t, nil, answer(400, `{"error":"authorization_pending"}`))
 	ctx, cancel := context.WithCancel(context.Background())
