@@ -369,6 +369,32 @@ func TestKindRetryable(t *testing.T) {
 	if got := auth.Kind(99).String(); got != "Kind(99)" {
 		t.Errorf("Kind(99).String() = %q, want Kind(99)", got)
 	}
+	if got, next := auth.KindCanceled.String(), auth.KindCanceled+1; got != "canceled" || next.String() != fmt.Sprintf("Kind(%d)", int(next)) {
+		t.Errorf("the last kind is %q, the one after %q", got, next.String())
+	}
+}
+
+// An error is retryable by its kind, and only without a 2xx or 3xx status:
+// after a 2xx the code may be used up, after a redirect the URL is wrong.
+func TestErrorRetryableByStatus(t *testing.T) {
+	tests := []struct {
+		kind      auth.Kind
+		status    int
+		retryable bool
+	}{
+		{auth.KindNetwork, 0, true},
+		{auth.KindNetwork, 199, true},
+		{auth.KindNetwork, 200, false},
+		{auth.KindServer, 399, false},
+		{auth.KindServer, 400, true},
+		{auth.KindServer, 503, true},
+		{auth.KindRequest, 400, false},
+	}
+	for _, tt := range tests {
+		if got := (&auth.Error{Kind: tt.kind, Status: tt.status}).Retryable(); got != tt.retryable {
+			t.Errorf("%v with HTTP %d: Retryable() = %v, want %v", tt.kind, tt.status, got, tt.retryable)
+		}
+	}
 }
 
 func TestExchangeNetworkErrors(t *testing.T) {

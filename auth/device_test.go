@@ -187,6 +187,16 @@ func TestDeviceAuthAnswer(t *testing.T) {
 				Expiry: clock.Add(600 * time.Second), Interval: 5 * time.Second},
 		},
 		{
+			name:  "expires_in 0: no expiry; a device code of every visible character",
+			reply: answer(200, `{"device_code":"!~","user_code":"ABCD","verification_uri":"https://example.com/d","expires_in":0}`),
+			want:  &auth.DeviceCode{DeviceCode: "!~", UserCode: "ABCD", VerificationURI: "https://example.com/d", Interval: 5 * time.Second},
+		},
+		{
+			name:  "form-encoded with one broken escape: the rest is read",
+			reply: answer(200, "device_code=d&user_code=ABCD&verification_uri=https%3A%2F%2Fexample.com%2Fd&junk=%zz"),
+			want:  &auth.DeviceCode{DeviceCode: "d", UserCode: "ABCD", VerificationURI: "https://example.com/d", Interval: 5 * time.Second},
+		},
+		{
 			name:     "client refused",
 			reply:    answer(401, `{"error":"invalid_client","error_description":"client authentication failed"}`),
 			wantKind: auth.KindSecret,
@@ -213,6 +223,18 @@ func TestDeviceAuthAnswer(t *testing.T) {
 		{
 			name:     "a device code with a newline",
 			reply:    answer(200, `{"device_code":"d\nX","user_code":"ABCD","verification_uri":"https://example.com/device"}`),
+			wantKind: auth.KindServer,
+			wantText: "device code is not printable ASCII",
+		},
+		{
+			name:     "a device code with a space",
+			reply:    answer(200, `{"device_code":"d X","user_code":"ABCD","verification_uri":"https://example.com/device"}`),
+			wantKind: auth.KindServer,
+			wantText: "device code is not printable ASCII",
+		},
+		{
+			name:     "a device code with DEL",
+			reply:    answer(200, `{"device_code":"d\u007f","user_code":"ABCD","verification_uri":"https://example.com/device"}`),
 			wantKind: auth.KindServer,
 			wantText: "device code is not printable ASCII",
 		},

@@ -3,11 +3,13 @@ package auth_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"reflect"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 
 	"nestauth/auth"
@@ -335,5 +337,60 @@ func TestMetadataGrantDefaults(t *testing.T) {
 	p, err := m.Apply(auth.Custom(), true)
 	if err != nil || p.DeviceURL != m.DeviceURL {
 		t.Errorf("Apply: device URL %q, %v; want %q", p.DeviceURL, err, m.DeviceURL)
+	}
+}
+
+// A document of exactly 1 MiB is read (one byte more is refused: "huge
+// document refused" in TestDiscover).
+func TestDiscoverDocumentAtTheLimit(t *testing.T) {
+	var doc string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = w.Write([]byte(doc))
+	}))
+	t.Cleanup(srv.Close)
+	head := strings.ReplaceAll(metadataDoc("", `,"x":"`), "{issuer}", srv.URL)
+	doc = head + strings.Repeat("a", 1<<20-len(head)-len(`"}`)) + `"}`
+	if _, err := auth.Discover(context.Background(), srv.URL, srv.Client()); err != nil {
+		t.Errorf("Discover of a %d-byte document: %v", len(doc), err)
+	}
+}
+
+// Discovery follows four redirects within the issuer's origin, not a fifth.
+func TestDiscoverRedirectLimit(t *testing.T) {
+	const oidc = "/.well-known/openid-configuration"
+	chain := func(n int) map[string]string {
+		docs := map[string]string{oidc: "redirect:{issuer}/r1"}
+		for i := 1; i < n; i++ {
+			docs[fmt.Sprintf("/r%d", i)] = fmt.Sprintf("redirect:{issuer}/r%d", i+1)
+		}
+		docs[fmt.Sprintf("/r%d", n)] = metadataDoc("", "")
+		return docs
+	}
+	ms := newMetadataServer(t, chain(4))
+	if _, err := auth.Discover(context.Background(), ms.URL, ms.Client()); err != nil {
+		t.Errorf("four redirects: %v", err)
+	}
+	ms = newMetadataServer(t, chain(5))
+	if _, err := auth.Discover(context.Background(), ms.URL, ms.Client()); err == nil || !strings.Contains(err.Error(), "stopped after 5 redirects") {
+		t.Errorf("five redirects: err = %v, want it stopped", err)
+	}
+}
+
+// The client given is the one used: its transport carries the requests.
+func TestDiscoverUsesTheGivenClient(t *testing.T) {
+	ms := newMetadataServer(t, map[string]string{"/.well-known/openid-configuration": metadataDoc("", "")})
+	var n atomic.Int32
+	hc := &http.Client{Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		n.Add(1)
+		return http.DefaultTransport.RoundTrip(r)
+	})}
+	if _, err := auth.Discover(context.Background(), ms.URL, hc); err != nil {
+		t.Fatal(err)
+	}
+	if n.Load() == 0 {
+		t.Error("Discover did not use the client it was given")
+	}
+	if _, err := auth.Discover(context.Background(), ms.URL, nil); err != nil {
+		t.Errorf("Discover without a client: %v", err)
 	}
 }
