@@ -15,7 +15,8 @@ var (
 
 func TestNameAndKeyMatchTheirPatterns(t *testing.T) {
 	inputs := []string{"", "default", "home", "a", "A.b_c-d", ".hidden", "-x", "_x", "x y", "x/y", "ünï",
-		"nest\x00", strings.Repeat("a", 64), strings.Repeat("a", 65), "9lives", "a:b", "a\nb"}
+		"nest\x00", strings.Repeat("a", 64), strings.Repeat("a", 65), "9lives", "a:b", "a\nb",
+		"z", "Z", "0", "9", "zZ09", "`", "{", "@", "[", "/", ":"} // the ends of each character range, and their neighbours
 	for _, s := range inputs {
 		if got, want := ValidateName(s) == nil, namePattern.MatchString(s); got != want {
 			t.Errorf("ValidateName(%q) ok = %v, want %v", s, got, want)

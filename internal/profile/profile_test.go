@@ -118,6 +118,30 @@ future_key = kept too
 	}
 }
 
+// One blank line stands between profiles: Save adds it before a new
+// section, and Forget takes a section's blank line with it.
+func TestSettingsFileBlankLinesBetweenProfiles(t *testing.T) {
+	st, _ := newStore(t)
+	path := filepath.Join(st.Dir, profile.SettingsFile)
+	nest := profile.SettingsFor(auth.Config{Provider: auth.Nest(), ClientID: "x"}, profile.Keyring)
+	for _, text := range []string{"[profile a]\nprovider = nest\n", "[profile a]\nprovider = nest\n\n"} {
+		writeFile(t, path, text)
+		if _, err := st.Save("b", nest, profile.Secrets{ClientSecret: "s"}); err != nil {
+			t.Fatal(err)
+		}
+		if got := readFile(t, path); !strings.HasPrefix(got, "[profile a]\nprovider = nest\n\n[profile b]\n") {
+			t.Errorf("after saving b to %q:\n%s\nwant one blank line before [profile b]", text, got)
+		}
+	}
+	writeFile(t, path, "[profile a]\nprovider = nest\n\n[profile b]\nprovider = nest\n\n[profile c]\nprovider = nest\n")
+	if _, err := st.Forget("b"); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := readFile(t, path), "[profile a]\nprovider = nest\n\n[profile c]\nprovider = nest\n"; got != want {
+		t.Errorf("after forgetting b:\n%q\nwant\n%q", got, want)
+	}
+}
+
 func TestDamagedSettingsFile(t *testing.T) {
 	tests := []struct {
 		name string
@@ -131,7 +155,7 @@ func TestDamagedSettingsFile(t *testing.T) {
 		{"unclosed header", "[profile a\n", 1, "not a section header"},
 		{"bad name", "[profile a b]\n", 1, "a profile name is"},
 		{"profile twice", "[profile a]\nprovider = sdm\n\n[profile a]\nprovider = nest\n", 4, `profile "a" appears twice`},
-		{"key twice", "[profile a]\nprovider = sdm\nclient_id = x\nclient_id = y\n", 4, "client_id is set twice"},
+		{"key twice", "[profile a]\nprovider = sdm\nclient_id = x\nclient_id = y\n", 4, "client_id is set twice in profile \"a\" (first on line 3)"},
 		{"unknown provider", "[profile a]\nprovider = nset\n", 2, `unknown provider "nset"`},
 		{"no provider", "# c\n[profile a]\nclient_id = x\n", 2, "no provider"},
 		{"insecure token URL", "[profile a]\nprovider = custom\ntoken_url = http://example.com/token\n", 3, "refusing a plain http://"},

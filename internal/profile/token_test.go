@@ -45,6 +45,20 @@ func TestTokenCachedMakesNoRequest(t *testing.T) {
 	}
 }
 
+// A token with exactly the asked-for time left is still good.
+func TestTokenCachedAtTheLimit(t *testing.T) {
+	st, _ := newStore(t)
+	st.Now = clock(now)
+	ts := profiletest.NewTokenServer(t, "client", "secret", "refresh-0")
+	saveCustom(t, st, "p", ts, profile.Keyring, now.Add(time.Minute))
+	if _, err := st.Token(context.Background(), "p", time.Minute, nil); err != nil {
+		t.Fatal(err)
+	}
+	if n := ts.Requests(); n != 0 {
+		t.Errorf("%d requests for a token with a minute left, want none", n)
+	}
+}
+
 func TestTokenRefreshesOnceAndSaves(t *testing.T) {
 	tests := []struct {
 		name        string
