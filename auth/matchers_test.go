@@ -19,6 +19,11 @@ func FuzzHandWrittenMatchers(f *testing.F) {
 		"0a1b2c3d-1234-5678-9abc-0123456789a", "0a1b2c3d-1234-5678-9abc-0123456789ag0a1b2c3d-1234-5678-9abc-0123456789ab",
 		"my-project-123456", "abcd-", "a-bcdefghijklmnopqrstuvwxyzabc1", "é-project-1",
 		"%2F%2f%zz%%41%4", "a%2Fb%C3%A9%", "",
+		// the ends of each character range, and their neighbours
+		"9999999f-FFFF-aaaa-AAAA-000000000000", "0000000:-0000-0000-0000-000000000000", "0000000/-0000-0000-0000-000000000000",
+		"0000000g-0000-0000-0000-000000000000", "0000000G-0000-0000-0000-000000000000", "0000000`-0000-0000-0000-000000000000",
+		"0000000@-0000-0000-0000-000000000000", "zproject-09", "{project-09", "`project-09", "project-z", "project-{",
+		"project-0", "project-/", "project-9", "project-:", "pro`ect-1", "pro{ect-1", "pro/ect-1", "pro:ect-1",
 	} {
 		f.Add(s)
 	}

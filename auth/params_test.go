@@ -34,6 +34,7 @@ func TestParseClientID(t *testing.T) {
 		{"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", "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", auth.ErrClientIDIsSecret},
 		{"gocspx-1a2b3c4d5e6f7g8h9i0jKLMNOPQR", "gocspx-1a2b3c4d5e6f7g8h9i0jKLMNOPQR", auth.ErrClientIDIsSecret},
 		{`"GOCSPX-abc",`, "GOCSPX-abc", auth.ErrClientIDIsSecret},
+		{"GOCSPX-", "GOCSPX-", auth.ErrClientIDIsSecret}, // the prefix alone
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
