@@ -192,6 +192,11 @@ func TestDeviceAuthAnswer(t *testing.T) {
 			want:  &auth.DeviceCode{DeviceCode: "!~", UserCode: "ABCD", VerificationURI: "https://example.com/d", Interval: 5 * time.Second},
 		},
 		{
+			name:  "expires_in 1: one second",
+			reply: answer(200, `{"device_code":"d","user_code":"ABCD","verification_uri":"https://example.com/d","expires_in":1}`),
+			want:  &auth.DeviceCode{DeviceCode: "d", UserCode: "ABCD", VerificationURI: "https://example.com/d", Expiry: clock.Add(time.Second), Interval: 5 * time.Second},
+		},
+		{
 			name:  "form-encoded with one broken escape: the rest is read",
 			reply: answer(200, "device_code=d&user_code=ABCD&verification_uri=https%3A%2F%2Fexample.com%2Fd&junk=%zz"),
 			want:  &auth.DeviceCode{DeviceCode: "d", UserCode: "ABCD", VerificationURI: "https://example.com/d", Interval: 5 * time.Second},

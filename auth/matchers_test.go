@@ -24,6 +24,7 @@ func FuzzHandWrittenMatchers(f *testing.F) {
 		"0000000g-0000-0000-0000-000000000000", "0000000G-0000-0000-0000-000000000000", "0000000`-0000-0000-0000-000000000000",
 		"0000000@-0000-0000-0000-000000000000", "zproject-09", "{project-09", "`project-09", "project-z", "project-{",
 		"project-0", "project-/", "project-9", "project-:", "pro`ect-1", "pro{ect-1", "pro/ect-1", "pro:ect-1",
+		"%FF%9A%0F%AZ", "%@0%G0%:0%/0%[0", "%F@%FG%9:%0/",
 	} {
 		f.Add(s)
 	}

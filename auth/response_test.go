@@ -420,6 +420,27 @@ func TestRefreshRedactsRefreshToken(t *testing.T) {
 	}
 }
 
+// A token that holds the client secret is hidden whole, not around the
+// secret: the longer value is redacted first.
+func TestRefreshRedactsATokenHoldingTheSecret(t *testing.T) {
+	rt := "1//0gREFRESH-" + testClientSecret + "-TAIL"
+	ts := newTokenServer(t, reply(400, "application/json", `{"error":"invalid_grant","error_description":"refresh token `+rt+` was revoked"}`))
+	_, err := nestConfig(ts.TokenURL()).Refresh(t.Context(), rt)
+	if e := asError(t, err); e.Description != "refresh token [redacted] was revoked" {
+		t.Errorf("Description = %q, want the whole refresh token redacted", e.Description)
+	}
+}
+
+// A four-character token is redacted too; a shorter one would hide too much
+// of the server's text.
+func TestRefreshRedactsAFourCharacterToken(t *testing.T) {
+	ts := newTokenServer(t, reply(400, "application/json", `{"error":"invalid_grant","error_description":"token wxyz is revoked"}`))
+	_, err := nestConfig(ts.TokenURL()).Refresh(t.Context(), "wxyz")
+	if e := asError(t, err); e.Description != "token [redacted] is revoked" {
+		t.Errorf("Description = %q, want the token redacted", e.Description)
+	}
+}
+
 func TestSanitizeStripsC1AndBidi(t *testing.T) {
 	var in strings.Builder
 	for r := rune(0x80); r <= 0x9f; r++ {
