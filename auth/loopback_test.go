@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"nestauth/auth"
+	"nestauth/internal/testkit"
 )
 
 // freePort returns a loopback port that was free a moment ago.
@@ -281,6 +282,25 @@ func TestListenLoopback(t *testing.T) {
 			}
 		})
 	}
+}
+
+// A redirect to localhost may arrive on ::1 (a browser may resolve localhost
+// there first): it is captured too.
+func TestCaptureLocalhostOverIPv6(t *testing.T) {
+	probe, err := net.Listen("tcp", "[::1]:0")
+	if err != nil {
+		testkit.Unavailable(t, testkit.Need{Name: "IPv6 loopback (::1)", How: "Enable IPv6 on the loopback interface."}, err.Error())
+	}
+	_ = probe.Close()
+	c := listen(t, "localhost", "/callback", "S")
+	w := startWizard(t, c, auth.Taken)
+	if status, page := get(t, "http://"+net.JoinHostPort("::1", c.Port)+"/callback?code=V6CODE&state=S"); status != 200 {
+		t.Errorf("GET over ::1 = %d %q, want 200", status, page)
+	}
+	if got := waitResults(t, w, 1); len(got) != 1 || describe(got[0]) != "code:V6CODE" {
+		t.Errorf("results = %v, want the code", got)
+	}
+	_ = w.stop(c)
 }
 
 // waitResults waits until the wizard holds n results, and returns them.
