@@ -43,3 +43,12 @@ func FuzzHandWrittenMatchers(f *testing.F) {
 		}
 	})
 }
+
+// cut counts runes, not bytes: a text of n runes in more bytes is whole.
+func TestCutCountsRunes(t *testing.T) {
+	for in, want := range map[string]string{"ééé": "ééé", "éééé": "ééé…", "abc": "abc", "abcd": "abc…", "ab d": "ab…"} {
+		if got := cut(in, 3); got != want {
+			t.Errorf("cut(%q, 3) = %q, want %q", in, got, want)
+		}
+	}
+}

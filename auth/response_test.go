@@ -441,6 +441,18 @@ func TestRefreshRedactsAFourCharacterToken(t *testing.T) {
 	}
 }
 
+// A network error names the token URL; when that URL holds the client
+// secret (pasted into a query by mistake), the error does not show it.
+func TestExchangeNetworkErrorRedactsTheSecretInTheURL(t *testing.T) {
+	closed := newTokenServer(t, reply(http.StatusOK, "application/json", `{}`))
+	dead := closed.TokenURL() + "?note=" + testClientSecret
+	closed.Close()
+	_, err := nestConfig(dead).Exchange(t.Context(), "TB39DWND", "")
+	if e := asError(t, err); e.Kind != auth.KindNetwork || strings.Contains(err.Error(), testClientSecret) {
+		t.Errorf("err = %v (kind %v); want a network error without the client secret", err, e.Kind)
+	}
+}
+
 func TestSanitizeStripsC1AndBidi(t *testing.T) {
 	var in strings.Builder
 	for r := rune(0x80); r <= 0x9f; r++ {

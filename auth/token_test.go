@@ -117,6 +117,24 @@ func TestExchangeRefusesUnprintableToken(t *testing.T) {
 	}
 }
 
+// A token may hold any visible ASCII character and the space (RFC 6749
+// VSCHAR), from 0x20 to 0x7e.
+func TestExchangeTakesEveryVSCHAR(t *testing.T) {
+	ts := newTokenServer(t, reply(http.StatusOK, "application/json", `{"access_token":"a b~","refresh_token":" ~","token_type":"Bearer"}`))
+	tok, err := nestConfig(ts.TokenURL()).Exchange(t.Context(), "TB39DWND", "")
+	if err != nil || tok.AccessToken != "a b~" || tok.RefreshToken != " ~" {
+		t.Errorf("Exchange = %+v, %v; want the tokens as sent", tok, err)
+	}
+}
+
+// A token in an answer that is not 2xx is not taken: 300 is not a success.
+func TestExchangeRefusesATokenWithStatus300(t *testing.T) {
+	ts := newTokenServer(t, reply(http.StatusMultipleChoices, "application/json", `{"access_token":"AT","token_type":"Bearer"}`))
+	if tok, err := nestConfig(ts.TokenURL()).Exchange(t.Context(), "TB39DWND", ""); tok != nil || err == nil {
+		t.Errorf("Exchange = %+v, %v; want an error", tok, err)
+	}
+}
+
 func TestTokenLifetime(t *testing.T) {
 	now := fixedNow
 	tests := []struct {
@@ -131,6 +149,7 @@ func TestTokenLifetime(t *testing.T) {
 		{"three hours", now.Add(3 * time.Hour), "expires in 3 hours, on ", "2006-01-02 15:04 MST", `^\d{4}-\d{2}-\d{2} \d{2}:\d{2} \S+$`},
 		{"two days", now.Add(48 * time.Hour), "expires in 2 days, on ", "2006-01-02", `^\d{4}-\d{2}-\d{2}$`},
 		{"expired", now.Add(-time.Minute), "expired on ", "2006-01-02 15:04", `^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$`},
+		{"expiring this instant", now, "expired on ", "2006-01-02 15:04", `^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$`},
 		{"no expiry", time.Time{}, "", "", ""},
 	}
 	for _, tt := range tests {
