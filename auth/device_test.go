@@ -192,6 +192,16 @@ func TestDeviceAuthAnswer(t *testing.T) {
 			want:  &auth.DeviceCode{DeviceCode: "!~", UserCode: "ABCD", VerificationURI: "https://example.com/d", Interval: 5 * time.Second},
 		},
 		{
+			name:  "the longest device code and user code taken",
+			reply: answer(200, `{"device_code":"`+strings.Repeat("d", 4096)+`","user_code":"`+strings.Repeat("U", 64)+`","verification_uri":"https://example.com/d"}`),
+			want:  &auth.DeviceCode{DeviceCode: strings.Repeat("d", 4096), UserCode: strings.Repeat("U", 64), VerificationURI: "https://example.com/d", Interval: 5 * time.Second},
+		},
+		{
+			name:  "an answer of exactly 1 MiB",
+			reply: answer(200, `{"device_code":"d","user_code":"ABCD","verification_uri":"https://example.com/d"}`+strings.Repeat(" ", 1<<20-len(`{"device_code":"d","user_code":"ABCD","verification_uri":"https://example.com/d"}`))),
+			want:  &auth.DeviceCode{DeviceCode: "d", UserCode: "ABCD", VerificationURI: "https://example.com/d", Interval: 5 * time.Second},
+		},
+		{
 			name:  "expires_in 1: one second",
 			reply: answer(200, `{"device_code":"d","user_code":"ABCD","verification_uri":"https://example.com/d","expires_in":1}`),
 			want:  &auth.DeviceCode{DeviceCode: "d", UserCode: "ABCD", VerificationURI: "https://example.com/d", Expiry: clock.Add(time.Second), Interval: 5 * time.Second},

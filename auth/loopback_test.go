@@ -303,6 +303,35 @@ func TestCaptureLocalhostOverIPv6(t *testing.T) {
 	_ = w.stop(c)
 }
 
+// A code the wizard takes but never answers before the capture closes gets
+// the page saying the terminal did not answer, not one of the answers.
+func TestCaptureClosedBeforeAnAnswer(t *testing.T) {
+	c := listen(t, "127.0.0.1", "/callback", "S")
+	type result struct {
+		status int
+		page   string
+	}
+	done := make(chan result, 1)
+	go func() {
+		resp, err := http.Get("http://" + c.Addr() + "/callback?code=C&state=S")
+		if err != nil {
+			done <- result{0, err.Error()}
+			return
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		done <- result{resp.StatusCode, string(b)}
+	}()
+	if r := c.Wait(context.Background()); r.Err != nil { // the code reached the wizard, which never answers
+		t.Fatalf("Wait: %v", r.Err)
+	}
+	_ = c.Close()
+	r := <-done
+	if r.status != http.StatusServiceUnavailable || !strings.Contains(r.page, "did not answer") {
+		t.Errorf("GET = %d %q; want the page saying the terminal did not answer", r.status, r.page)
+	}
+}
+
 // waitResults waits until the wizard holds n results, and returns them.
 func waitResults(t *testing.T, w *wizard, n int) []auth.Captured {
 	t.Helper()

@@ -453,6 +453,18 @@ func TestExchangeNetworkErrorRedactsTheSecretInTheURL(t *testing.T) {
 	}
 }
 
+// A four-character client secret echoed in the Basic form is redacted.
+func TestExchangeRedactsTheBasicFormOfAShortSecret(t *testing.T) {
+	basic := base64.StdEncoding.EncodeToString([]byte(testClientID + ":abcd"))
+	ts := newTokenServer(t, reply(http.StatusUnauthorized, "application/json", `{"error":"invalid_client","error_description":"bad `+basic+`"}`))
+	cfg := nestConfig(ts.TokenURL())
+	cfg.ClientSecret = "abcd"
+	_, err := cfg.Exchange(t.Context(), "TB39DWND", "")
+	if e := asError(t, err); strings.Contains(e.Description, basic) {
+		t.Errorf("Description = %q shows the Basic credentials", e.Description)
+	}
+}
+
 func TestSanitizeStripsC1AndBidi(t *testing.T) {
 	var in strings.Builder
 	for r := rune(0x80); r <= 0x9f; r++ {
