@@ -60,7 +60,11 @@ func (a *app) runCheck(o *options) int {
 		}
 		return usageFailed(stderr, o.cmd, err)
 	}
-	tok, err := o.tokenToUse(stdin, stderr, true)
+	ctx := context.Background()
+	if o.tokenFromProfile() { // the saved token may be refreshed, and must then be kept
+		ctx = a.requestContext()
+	}
+	tok, err := o.tokenToUse(ctx, stdin, stderr, true)
 	switch {
 	case err != nil && o.tokenFromProfile():
 		return o.profileTokenFailed(err, stderr)
@@ -71,7 +75,7 @@ func (a *app) runCheck(o *options) int {
 		failf(stderr, "that is a refresh token alone: check needs the access token ('nestauth refresh' gets one)")
 		return exitUsage
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), o.timeout)
+	ctx, cancel := context.WithTimeout(ctx, o.timeout)
 	defer cancel()
 	res, err := auth.Check(ctx, cfg, tok.AccessToken)
 	if err != nil {

@@ -1,14 +1,10 @@
 package cli
 
 import (
-	"context"
 	"errors"
 	"io"
 	"nestauth/internal/profile"
 	"net/http"
-	"os"
-	"os/signal"
-	"syscall"
 
 	"github.com/spf13/cobra"
 
@@ -66,10 +62,7 @@ func (a *app) runDevice(o *options) int {
 		return exitUsage
 	}
 	cfg.HTTPClient = &http.Client{Timeout: o.timeout} // each request; the wait is ctx's
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
-	defer stop()
-
-	tok, err := plain.DeviceToken(ctx, cfg, o.timeout, stderr)
+	tok, err := plain.DeviceToken(a.requestContext(), cfg, o.timeout, stderr)
 	if err != nil {
 		return printDeviceError(stderr, err, cfg)
 	}

@@ -97,7 +97,7 @@ func (a *app) runExchange(o *options) int {
 		failf(stderr, "--provider %s uses PKCE: the code came from an authorization URL with a PKCE challenge, so pass --code-verifier-file F with that URL's verifier, or --no-pkce if that URL had none. Nothing was sent: the code is still good.", p.ID)
 		return exitUsage
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), o.timeout)
+	ctx, cancel := context.WithTimeout(a.requestContext(), o.timeout)
 	defer cancel()
 	cfg := o.config()
 	tok, err := cfg.Exchange(ctx, code.Value, o.verifier)

@@ -249,7 +249,7 @@ func (o *options) profileTokenFailed(err error, stderr io.Writer) int {
 // tokenToUse is the token check or revoke works on: with --profile and no
 // --token-file, the saved profile's (for check, refreshed first if it has
 // expired, and saved); else the one from --token-file or stdin.
-func (o *options) tokenToUse(stdin io.Reader, stderr io.Writer, fresh bool) (*auth.Token, error) {
+func (o *options) tokenToUse(ctx context.Context, stdin io.Reader, stderr io.Writer, fresh bool) (*auth.Token, error) {
 	if !o.tokenFromProfile() {
 		return readToken(o.tokenFile, stdin, stderr)
 	}
@@ -258,7 +258,7 @@ func (o *options) tokenToUse(stdin io.Reader, stderr io.Writer, fresh bool) (*au
 		return nil, err
 	}
 	if fresh {
-		ctx, cancel := context.WithTimeout(context.Background(), o.timeout)
+		ctx, cancel := context.WithTimeout(ctx, o.timeout)
 		defer cancel()
 		return st.Token(ctx, o.profile, 0, nil)
 	}

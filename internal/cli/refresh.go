@@ -53,7 +53,7 @@ func (a *app) runRefresh(o *options) int {
 		failf(stderr, "no refresh token: pass --refresh-token-file PATH or pipe it on stdin")
 		return exitUsage
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), o.timeout)
+	ctx, cancel := context.WithTimeout(a.requestContext(), o.timeout)
 	defer cancel()
 	tok, err := o.config().Refresh(ctx, rt)
 	status := printResult(tok, err, "Run refresh again with %s (if the server rotated the refresh token, use the new one shown here).", o.sink, stdout, stderr)

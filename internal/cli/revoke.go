@@ -50,7 +50,7 @@ func (a *app) runRevoke(o *options) int {
 	if cfg.ID == "custom" && cfg.ClientID == "" {
 		return usageFailed(stderr, o.cmd, errors.New("revoke --provider custom needs --client-id: RFC 7009 sends it with the token"))
 	}
-	tok, err := o.tokenToUse(stdin, stderr, false)
+	tok, err := o.tokenToUse(context.Background(), stdin, stderr, false)
 	if err != nil && o.tokenFromProfile() {
 		return o.profileTokenFailed(err, stderr)
 	}

@@ -50,7 +50,7 @@ func (a *app) runToken(o *options) int {
 		failf(stderr, "%v", err)
 		return exitFailure
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), o.timeout)
+	ctx, cancel := context.WithTimeout(a.requestContext(), o.timeout)
 	defer cancel()
 	tok, err := st.Token(ctx, o.profile, o.minValid, nil)
 	if err != nil {

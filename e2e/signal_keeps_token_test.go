@@ -1,0 +1,205 @@
+//go:build unix
+
+package e2e
+
+// A signal never costs a token: SIGTERM, SIGINT and SIGHUP that come while
+// a token request may be at the server wait until its answer is kept, then
+// stop nestauth with the signal's status; before the request they stop it
+// at once.
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"math/rand/v2"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"nestauth/internal/profile"
+	"nestauth/internal/testkit"
+)
+
+// rotatingServer is a token endpoint that rotates refresh tokens: the one
+// it issued last is the only one it takes, as oidc-provider and Google's
+// rotating clients do. It answers after delay, and tells arrived of each
+// request it got.
+type rotatingServer struct {
+	mu      sync.Mutex
+	current string // the refresh token it takes
+	n       int
+	delay   time.Duration
+	arrived chan struct{}
+	url     string
+}
+
+func startRotating(t *testing.T, delay time.Duration) *rotatingServer {
+	t.Helper()
+	rs := &rotatingServer{current: "rt-0", delay: delay, arrived: make(chan struct{}, 100)}
+	srv := httptest.NewServer(rs)
+	t.Cleanup(srv.Close)
+	rs.url = srv.URL + "/token"
+	return rs
+}
+
+func (rs *rotatingServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	_ = r.ParseForm()
+	select {
+	case rs.arrived <- struct{}{}:
+	default:
+	}
+	rs.mu.Lock()
+	var body string
+	status := http.StatusOK
+	switch {
+	case r.PostForm.Get("grant_type") == "authorization_code":
+		rs.n++
+		rs.current = fmt.Sprintf("rt-%d", rs.n)
+		body = fmt.Sprintf(`{"access_token":"at-%d","token_type":"Bearer","expires_in":3600,"refresh_token":%q}`, rs.n, rs.current)
+	case r.PostForm.Get("refresh_token") == rs.current:
+		rs.n++
+		rs.current = fmt.Sprintf("rt-%d", rs.n)
+		body = fmt.Sprintf(`{"access_token":"at-%d","token_type":"Bearer","expires_in":3600,"refresh_token":%q}`, rs.n, rs.current)
+	default:
+		status = http.StatusBadRequest
+		body = `{"error":"invalid_grant","error_description":"refresh token is invalid"}`
+	}
+	rs.mu.Unlock()
+	time.Sleep(rs.delay) // issued: the old refresh token is dead from now on
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_, _ = w.Write([]byte(body))
+}
+
+func (rs *rotatingServer) refreshToken() string {
+	rs.mu.Lock()
+	defer rs.mu.Unlock()
+	return rs.current
+}
+
+// savedRefreshToken is the refresh token profile name keeps in dir's
+// secrets file.
+func savedRefreshToken(t *testing.T, dir, name string) string {
+	t.Helper()
+	var all map[string]struct {
+		RefreshToken string `json:"refresh_token"`
+	}
+	if err := json.Unmarshal([]byte(testkit.ReadFile(t, filepath.Join(dir, profile.SecretsFile))), &all); err != nil {
+		t.Fatal(err)
+	}
+	return all[name].RefreshToken
+}
+
+// startBin starts the binary without a terminal, its output in buffers.
+func startBin(t *testing.T, env map[string]string, args ...string) (cmd *exec.Cmd, stdout, stderr *bytes.Buffer) {
+	t.Helper()
+	cmd = exec.Command(nestauthBin, args...)
+	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir()}
+	for k, v := range env {
+		cmd.Env = append(cmd.Env, k+"="+v)
+	}
+	stdout, stderr = &bytes.Buffer{}, &bytes.Buffer{}
+	cmd.Stdout, cmd.Stderr = stdout, stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	return cmd, stdout, stderr
+}
+
+// exitOf waits for cmd and returns its exit status, 128+N for a signal.
+func exitOf(t *testing.T, cmd *exec.Cmd) int {
+	t.Helper()
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case <-done:
+	case <-time.After(30 * time.Second):
+		_ = cmd.Process.Kill()
+		t.Fatalf("nestauth %v did not end", cmd.Args[1:])
+	}
+	ws := cmd.ProcessState.Sys().(syscall.WaitStatus)
+	if ws.Signaled() {
+		return 128 + int(ws.Signal())
+	}
+	return ws.ExitStatus()
+}
+
+// savedRotatingProfile saves profile p in a settings directory of its
+// own, signed in against rs, with an access token an hour old.
+func savedRotatingProfile(t *testing.T, rs *rotatingServer) (dir string, env map[string]string) {
+	t.Helper()
+	dir = filepath.Join(t.TempDir(), "config")
+	env = map[string]string{"NESTAUTH_CLIENT_SECRET": "cs", "NESTAUTH_CONFIG_DIR": dir}
+	_, errOut, code := runBin(t, env, rs.refreshToken()+"\n", "refresh", "--provider", "custom", "--client-id", "cid",
+		"--token-url", rs.url, "--save", "--profile", "p", "--store", "file")
+	if code != 0 {
+		t.Fatalf("refresh --save: exit %d:\n%s", code, errOut)
+	}
+	expireStored(t, dir, "p")
+	return dir, env
+}
+
+var heldSignals = []syscall.Signal{syscall.SIGTERM, syscall.SIGINT, syscall.SIGHUP}
+
+// A signal at a random moment of nestauth token's refresh, against a
+// server that rotates refresh tokens, never leaves the profile with a
+// refresh token the server has dropped.
+func TestE2ESignalDuringRefreshKeepsTheSession(t *testing.T) {
+	t.Parallel()
+	rs := startRotating(t, 5*time.Millisecond)
+	dir, env := savedRotatingProfile(t, rs)
+	const runs = 60
+	late := 0
+	for i := range runs {
+		sig := heldSignals[i%len(heldSignals)]
+		cmd, stdout, stderr := startBin(t, env, "token", "--profile", "p")
+		time.Sleep(time.Duration(rand.N(30_000)) * time.Microsecond)
+		_ = cmd.Process.Signal(sig)
+		code := exitOf(t, cmd)
+		if saved, current := savedRefreshToken(t, dir, "p"), rs.refreshToken(); saved != current {
+			t.Fatalf("run %d, %v: exit %d, the profile keeps %s but the server moved on to %s: the session is lost. stderr:\n%s",
+				i, sig, code, saved, current, stderr.String())
+		}
+		switch {
+		case code == 0: // the signal came after the run
+		case code == 128+int(sig):
+			if stdout.Len() > 0 {
+				late++ // held back: the token was delivered first
+			}
+		default:
+			t.Fatalf("run %d, %v: exit %d, want 0 or %d; stderr:\n%s", i, sig, code, 128+int(sig), stderr.String())
+		}
+		expireStored(t, dir, "p")
+	}
+	t.Logf("%d of %d runs got the signal while the refresh was out, and kept its token", late, runs)
+}
+
+// SIGTERM while exchange waits for a slow token endpoint: the code is spent
+// at the server, so nestauth waits for the answer, prints the token, and
+// then exits 143. Before the request, a signal stops it at once.
+func TestE2ESignalDuringExchangePrintsTheToken(t *testing.T) {
+	t.Parallel()
+	rs := startRotating(t, time.Second)
+	cmd, stdout, stderr := startBin(t, map[string]string{"NESTAUTH_CLIENT_SECRET": "cs"}, "exchange", "--provider", "custom",
+		"--client-id", "cid", "--token-url", rs.url, "--code", "CODE", "--no-pkce", "--redirect-uri", "https://example.com/cb")
+	select {
+	case <-rs.arrived:
+	case <-time.After(20 * time.Second):
+		t.Fatal("no token request")
+	}
+	_ = cmd.Process.Signal(syscall.SIGTERM)
+	code := exitOf(t, cmd)
+	if code != 143 || !strings.Contains(stdout.String(), `"access_token": "at-1"`) {
+		t.Errorf("exit %d, stdout %q, stderr:\n%s\nwant 143 and the token", code, stdout.String(), stderr.String())
+	}
+	if !strings.Contains(stderr.String(), "SIGTERM") {
+		t.Errorf("stderr does not say why it waited:\n%s", stderr.String())
+	}
+}
