@@ -38,6 +38,9 @@ type rotatingServer struct {
 	delay   time.Duration
 	arrived chan struct{}
 	url     string
+	// onIssue, if set, runs once a token is issued, before it is sent:
+	// a disk fills while the answer is on its way.
+	onIssue func()
 }
 
 func startRotating(t *testing.T, delay time.Duration) *rotatingServer {
@@ -71,7 +74,11 @@ func (rs *rotatingServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		status = http.StatusBadRequest
 		body = `{"error":"invalid_grant","error_description":"refresh token is invalid"}`
 	}
+	onIssue := rs.onIssue
 	rs.mu.Unlock()
+	if onIssue != nil && status == http.StatusOK {
+		onIssue()
+	}
 	time.Sleep(rs.delay) // issued: the old refresh token is dead from now on
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)

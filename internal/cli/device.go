@@ -66,11 +66,7 @@ func (a *app) runDevice(o *options) int {
 	if err != nil {
 		return printDeviceError(stderr, err, cfg)
 	}
-	status := printResult(tok, nil, "The device code is used up: run nestauth device again, with %s.", o.sink, stdout, stderr)
-	if o.save && status == exitOK {
-		return o.saveAndSay(stderr, cfg, tok)
-	}
-	return status
+	return o.deliver(stdout, stderr, cfg, tok, tok, "The device code is used up: run nestauth device again, with %s.")
 }
 
 // printDeviceError prints a failed device flow as one line with what to do

@@ -101,12 +101,11 @@ func (a *app) runExchange(o *options) int {
 	defer cancel()
 	cfg := o.config()
 	tok, err := cfg.Exchange(ctx, code.Value, o.verifier)
-	if warn := cfg.RefreshTokenWarning(); err == nil && tok.RefreshToken != "" && warn != "" {
+	if err != nil {
+		return printError(stderr, err)
+	}
+	if warn := cfg.RefreshTokenWarning(); tok.RefreshToken != "" && warn != "" {
 		say(stderr, "nestauth: note: "+warn)
 	}
-	status := printResult(tok, err, "The code is used up: get a new one, and give exchange %s.", o.sink, stdout, stderr)
-	if o.save && status == exitOK {
-		return o.saveAndSay(stderr, cfg, tok)
-	}
-	return status
+	return o.deliver(stdout, stderr, cfg, tok, tok, "The code is used up: get a new one, and give exchange %s.")
 }

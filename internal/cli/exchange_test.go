@@ -185,7 +185,7 @@ func TestRunExchangeSaveNoKeyring(t *testing.T) {
 	}
 	// The message says the printed token is good, and how to save next time.
 	for _, want := range []string{"profile default was not saved", "no Secret Service", "--store file", "not encrypted",
-		"The token printed on stdout is good", "--output PATH", "exchange needs a new code"} {
+		"The token goes to stdout all the same, and is good", "exchange needs a new code"} {
 		if !strings.Contains(testkit.SquashSpace(r.stderr), want) {
 			t.Errorf("stderr lacks %q:\n%s", want, r.stderr)
 		}

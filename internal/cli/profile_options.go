@@ -79,16 +79,26 @@ func wizardFlow(mode ui.DeviceMode, cfg auth.Config) string {
 	return profile.FlowCode
 }
 
+// deliver hands over the token exchange, refresh or device got: with
+// --save, saved first (keep is what the profile keeps), then written where
+// the sink says. --save is the second copy: a write that fails must not
+// skip it, and a save that fails does not skip the write.
+func (o *options) deliver(stdout, stderr io.Writer, cfg auth.Config, tok, keep *auth.Token, lost string) int {
+	saved := exitOK
+	if o.save {
+		saved = o.saveAndSay(stderr, cfg, keep)
+	}
+	return max(printResult(tok, nil, lost, o.sink, stdout, stderr), saved)
+}
+
 // saveAndSay saves exchange's, refresh's or device's result (--save) and
 // says on stderr where it went. A failed save is exit 1, though the token
-// was printed: the message says that token is good, and how to save next time.
+// goes out next: the message says that token is good, and how to save next
+// time.
 func (o *options) saveAndSay(stderr io.Writer, cfg auth.Config, tok *auth.Token) int {
 	saved, err := o.saveProfile(cfg, tok, o.cmd.flow)
 	if err != nil {
-		kept := "The token printed on stdout is good: keep that output (next time, --output PATH also writes it to a file, mode 0600)."
-		if o.sink.path != "" {
-			kept = "The token written to " + o.sink.path + " is good: keep it."
-		}
+		kept := fmt.Sprintf("The token goes to %s all the same, and is good: keep that output.", o.sink.where())
 		failf(stderr, "profile %s was not saved: %v. %s %s", o.profile, err, kept, o.cmd.saveAgain)
 		return exitFailure
 	}

@@ -56,11 +56,11 @@ func (a *app) runRefresh(o *options) int {
 	ctx, cancel := context.WithTimeout(a.requestContext(), o.timeout)
 	defer cancel()
 	tok, err := o.config().Refresh(ctx, rt)
-	status := printResult(tok, err, "Run refresh again with %s (if the server rotated the refresh token, use the new one shown here).", o.sink, stdout, stderr)
-	if o.save && status == exitOK {
-		kept := *tok
-		kept.RefreshToken = cmp.Or(tok.RefreshToken, rt) // Google keeps the refresh token and sends none back
-		return o.saveAndSay(stderr, o.config(), &kept)
+	if err != nil {
+		return printError(stderr, err)
 	}
-	return status
+	kept := *tok
+	kept.RefreshToken = cmp.Or(tok.RefreshToken, rt) // Google keeps the refresh token and sends none back
+	return o.deliver(stdout, stderr, o.config(), tok, &kept,
+		"Run refresh again with %s; if the server rotated the refresh token, the one you gave is used up: then sign in again.")
 }

@@ -44,16 +44,20 @@ func Run(opts flow.Options, sink Sink, stdin io.Reader, stdout, stderr io.Writer
 		failf(stderr, "%v", err)
 		return exitFailure
 	}
-	if status := p.printResult(tok); status != exitOK || !opts.AutoSave || opts.Save == nil {
-		return status
+	// --save is the second copy: saved first, so that a write that fails
+	// does not skip it.
+	status := exitOK
+	if opts.AutoSave && opts.Save != nil {
+		saved, err := opts.Save(p.config(), tok)
+		if err != nil {
+			failf(stderr, "profile %s was not saved: %s. The token goes to %s all the same, and is good: keep it.", opts.Profile, auth.Sanitize(err.Error()), sink.Where())
+			status = exitFailure
+		} else {
+			p.saved = true
+			p.say(fmt.Sprintf("Saved profile %s: settings in %s; secrets in %s.", opts.Profile, saved.SettingsPath, saved.SecretsWhere))
+		}
 	}
-	saved, err := opts.Save(p.config(), tok) // --save
-	if err != nil {
-		failf(stderr, "profile %s was not saved: %s", opts.Profile, auth.Sanitize(err.Error()))
-		return exitFailure
-	}
-	p.say(fmt.Sprintf("Saved profile %s: settings in %s; secrets in %s.", opts.Profile, saved.SettingsPath, saved.SecretsWhere))
-	return exitOK
+	return max(p.printResult(tok), status)
 }
 
 // end releases what the run holds: the listener (a redirect waiting to be

@@ -41,6 +41,7 @@ type Sink interface {
 type plainRun struct {
 	opts           flow.Options
 	sink           Sink // --format, --output
+	saved          bool // --save kept the token
 	stdout, stderr io.Writer
 	in             *lineReader
 
