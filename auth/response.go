@@ -12,7 +12,9 @@ import (
 	"math"
 	"net"
 	"net/http"
+	"net/http/httptrace"
 	"net/url"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -28,6 +30,7 @@ const maxBody = 1 << 20
 // because x/oauth2 drops a token it cannot parse ("cannot parse json",
 // "missing access_token") after the server has spent the code.
 type recorder struct {
+	sent    bool // the whole request was written: the server may act on it
 	next    http.RoundTripper
 	resp    *http.Response // the answer's status, header and request
 	body    []byte         // what was read of the body, at most maxBody
@@ -35,6 +38,8 @@ type recorder struct {
 }
 
 func (r *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
+	trace := &httptrace.ClientTrace{WroteRequest: func(w httptrace.WroteRequestInfo) { r.sent = r.sent || w.Err == nil }}
+	req = req.WithContext(httptrace.WithClientTrace(req.Context(), trace))
 	resp, err := r.next.RoundTrip(req)
 	if err != nil {
 		return nil, err
@@ -253,7 +258,7 @@ func (req tokenRequest) read(ctx context.Context, rec *recorder, err error) (*To
 		}
 		return t, nil
 	}
-	e := &Error{RedirectURI: req.redirectURI, Refresh: refresh, Err: err}
+	e := &Error{RedirectURI: req.redirectURI, Refresh: refresh, Err: err, Sent: rec.sent || rec.resp != nil}
 	red := req.redact
 	switch {
 	case errors.Is(ctx.Err(), context.Canceled):
@@ -261,6 +266,9 @@ func (req tokenRequest) read(ctx context.Context, rec *recorder, err error) (*To
 	case errors.Is(err, context.DeadlineExceeded) || errors.Is(ctx.Err(), context.DeadlineExceeded):
 		e.Kind = KindNetwork
 		e.Err = errors.New("the request timed out (see --timeout)")
+	case rec.resp == nil && isNetError(err) && e.Sent:
+		e.Kind = KindNetwork
+		e.Err = fmt.Errorf("no answer after the request was sent: %w", err)
 	case rec.resp == nil && isNetError(err):
 		e.Kind = KindNetwork
 	case rec.resp == nil:
@@ -304,10 +312,25 @@ func classifyAnswer(e *Error, resp *http.Response, a tokenAnswer, parsed bool, b
 	case e.Code != "":
 	case e.Status >= 300 && e.Status < 400 && resp.Header.Get("Location") != "":
 		e.Location = red.clean(location(resp), maxDescription)
+	case is2xx(e.Status):
+		// An answer that should hold a token, and did not parse: cut, say.
+		// Whatever token it holds must not reach a log.
+		e.cut = !parsed && bytes.HasPrefix(bytes.TrimSpace(body), []byte("{"))
+		e.Excerpt = red.excerpt(hideTokenValues(body))
 	default:
 		e.Excerpt = red.excerpt(body)
 	}
 	e.Kind = kindOf(e.Code, e.Description, e.Status, e.Refresh)
+}
+
+// tokenValueRE finds the value of a token field in JSON or a form, whole
+// or cut short: "access_token": "…, refresh_token=…, "id_token":"….
+var tokenValueRE = regexp.MustCompile(`(?i)((?:access|refresh|id)_token\\?"?\s*[:=]\s*\\?"?)[^"&\s,}\\]*`)
+
+// hideTokenValues replaces the value of every token field in body with
+// [redacted]: a cut answer holds a token that no redactor knows yet.
+func hideTokenValues(body []byte) []byte {
+	return tokenValueRE.ReplaceAll(body, []byte("${1}[redacted]"))
 }
 
 // location is where a redirect points, made absolute.

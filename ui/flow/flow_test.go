@@ -114,6 +114,7 @@ func TestFieldsHaveRows(t *testing.T) {
 func TestAfterExchange(t *testing.T) {
 	tests := []struct {
 		kind    auth.Kind
+		sent    bool // the request went out, and no answer came
 		step    flow.Step
 		newCode bool
 		resumes bool
@@ -124,11 +125,12 @@ func TestAfterExchange(t *testing.T) {
 		{kind: auth.KindClientID, step: flow.ClientID, resumes: true},
 		{kind: auth.KindRedirect, step: flow.Code, then: "Your code is kept (it may still be good): Enter tries it again."},
 		{kind: auth.KindNetwork, step: flow.Code, then: "Press Enter to retry."},
+		{kind: auth.KindNetwork, sent: true, step: flow.Code, newCode: true}, // the code may be spent: no retry
 		{kind: auth.KindScope, step: flow.Code},
 	}
 	for _, tt := range tests {
-		t.Run(fmt.Sprint(tt.kind), func(t *testing.T) {
-			a, ok := flow.AfterExchange(fmt.Errorf("exchange: %w", &auth.Error{Kind: tt.kind, Err: errors.New("refused")}))
+		t.Run(fmt.Sprint(tt.kind, tt.sent), func(t *testing.T) {
+			a, ok := flow.AfterExchange(fmt.Errorf("exchange: %w", &auth.Error{Kind: tt.kind, Sent: tt.sent, Err: errors.New("refused")}))
 			if !ok || a.Step != tt.step || a.NewCode != tt.newCode || a.Resumes() != tt.resumes || a.Then != tt.then || a.Said == "" {
 				t.Errorf("AfterExchange = %+v, %v", a, ok)
 			}
