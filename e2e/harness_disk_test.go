@@ -26,8 +26,9 @@ func smallDisk(t *testing.T) string {
 	return dir
 }
 
-// fillDisk fills the file system of dir until a write fails with ENOSPC.
-func fillDisk(t *testing.T, dir string) {
+// fillDisk fills the file system of dir until a write fails with ENOSPC;
+// removing the file it returns makes room again.
+func fillDisk(t *testing.T, dir string) string {
 	t.Helper()
 	f, err := os.CreateTemp(dir, "filler-*")
 	if err != nil {
@@ -47,6 +48,7 @@ func fillDisk(t *testing.T, dir string) {
 		_, _ = f.Write(block[:n])
 	}
 	_ = f.Sync()
+	return f.Name()
 }
 
 // diskFullPath is a file on a full disk.

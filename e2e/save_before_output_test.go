@@ -138,3 +138,26 @@ func TestE2EStdoutOnAFullDiskIsRefusedBeforeSending(t *testing.T) {
 		t.Errorf("exit %d, server at %s; want 1, no request, and why:\n%s", code, rs.refreshToken(), stderr)
 	}
 }
+
+// With the settings on a full disk, nestauth token refuses to refresh
+// before the refresh token is sent: the server would replace it with one
+// that could not be kept. Once there is room, the same profile works.
+func TestE2ETokenOnAFullDiskKeepsTheSession(t *testing.T) {
+	t.Parallel()
+	rs := startRotating(t, 0)
+	dir, env := savedRotatingProfileIn(t, rs, filepath.Join(smallDisk(t), "config"))
+	filler := fillDisk(t, dir)
+	stdout, stderr, code := runBin(t, env, "", "token", "--profile", "p")
+	if code != 1 || stdout != "" || !strings.Contains(stderr, "no space left on device") || !strings.Contains(stderr, "nothing was sent") {
+		t.Errorf("exit %d, stdout %q; want 1, nothing, and why:\n%s", code, stdout, stderr)
+	}
+	if saved := savedRefreshToken(t, dir, "p"); saved != rs.refreshToken() {
+		t.Fatalf("the profile keeps %s, the server %s: the session is lost", saved, rs.refreshToken())
+	}
+	if err := os.Remove(filler); err != nil {
+		t.Fatal(err)
+	}
+	if stdout, stderr, code = runBin(t, env, "", "token", "--profile", "p"); code != 0 || strings.TrimSpace(stdout) == "" {
+		t.Errorf("with room again: exit %d, stdout %q:\n%s", code, stdout, stderr)
+	}
+}

@@ -142,8 +142,13 @@ func exitOf(t *testing.T, cmd *exec.Cmd) int {
 // own, signed in against rs, with an access token an hour old.
 func savedRotatingProfile(t *testing.T, rs *rotatingServer) (dir string, env map[string]string) {
 	t.Helper()
-	dir = filepath.Join(t.TempDir(), "config")
-	env = map[string]string{"NESTAUTH_CLIENT_SECRET": "cs", "NESTAUTH_CONFIG_DIR": dir}
+	return savedRotatingProfileIn(t, rs, filepath.Join(t.TempDir(), "config"))
+}
+
+// savedRotatingProfileIn is savedRotatingProfile with the settings in dir.
+func savedRotatingProfileIn(t *testing.T, rs *rotatingServer, dir string) (string, map[string]string) {
+	t.Helper()
+	env := map[string]string{"NESTAUTH_CLIENT_SECRET": "cs", "NESTAUTH_CONFIG_DIR": dir}
 	_, errOut, code := runBin(t, env, rs.refreshToken()+"\n", "refresh", "--provider", "custom", "--client-id", "cid",
 		"--token-url", rs.url, "--save", "--profile", "p", "--store", "file")
 	if code != 0 {
@@ -208,5 +213,28 @@ func TestE2ESignalDuringExchangePrintsTheToken(t *testing.T) {
 	}
 	if !strings.Contains(stderr.String(), "SIGTERM") {
 		t.Errorf("stderr does not say why it waited:\n%s", stderr.String())
+	}
+}
+
+// SIGKILL cannot be held back: killed while its refresh is at the server,
+// nestauth token leaves the profile with a refresh token the server has
+// dropped, and the next run's refusal says an earlier refresh was cut off.
+func TestE2EKilledRefreshIsExplainedByTheNextRun(t *testing.T) {
+	t.Parallel()
+	rs := startRotating(t, time.Second)
+	_, env := savedRotatingProfile(t, rs)
+	<-rs.arrived // the save's own refresh
+	cmd, _, _ := startBin(t, env, "token", "--profile", "p")
+	select {
+	case <-rs.arrived:
+	case <-time.After(20 * time.Second):
+		t.Fatal("no refresh request")
+	}
+	_ = cmd.Process.Kill()
+	_ = exitOf(t, cmd)
+	_, stderr, code := runBin(t, env, "", "token", "--profile", "p")
+	if code != 3 || !strings.Contains(stderr, "refresh token rejected") || !strings.Contains(stderr, "An earlier refresh of this profile, sent at") ||
+		!strings.Contains(stderr, "was cut off before its answer was saved") {
+		t.Errorf("exit %d; want 3 and that an earlier refresh was cut off:\n%s", code, stderr)
 	}
 }

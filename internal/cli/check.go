@@ -65,6 +65,10 @@ func (a *app) runCheck(o *options) int {
 		ctx = a.requestContext()
 	}
 	tok, err := o.tokenToUse(ctx, stdin, stderr, true)
+	status := exitOK
+	if unsaved, ok := refreshUnsaved(err, o.profile, stderr); ok {
+		tok, err, status = unsaved, nil, exitFailure // good for now: check it
+	}
 	switch {
 	case err != nil && o.tokenFromProfile():
 		return o.profileTokenFailed(err, stderr)
@@ -93,7 +97,7 @@ func (a *app) runCheck(o *options) int {
 	if res.Note != "" {
 		say(stderr, "nestauth: note: "+res.Note)
 	}
-	return exitOK
+	return status
 }
 
 // nestShutDown is what a Works with Nest endpoint that does not answer means.

@@ -279,6 +279,28 @@ func (o *options) tokenToUse(ctx context.Context, stdin io.Reader, stderr io.Wri
 	return p.Secrets.Token(time.Now()), nil
 }
 
+// refreshUnsaved takes a refresh that worked but could not be saved: it
+// says on stderr what is lost, and returns the token, good until it
+// expires; ok is false for any other err.
+func refreshUnsaved(err error, name string, stderr io.Writer) (tok *auth.Token, ok bool) {
+	var u *profile.UnsavedError
+	if !errors.As(err, &u) {
+		return nil, false
+	}
+	until := "it expires"
+	if !u.Token.Expiry.IsZero() {
+		until = u.Token.Expiry.Local().Format("15:04")
+	}
+	if u.Rotated {
+		failf(stderr, "profile %s: the refresh worked, but its new refresh token could not be kept: %v. The access token is good until %s; after that, sign in again: %s.",
+			name, u.Err, until, profile.SignInCommand(name))
+	} else {
+		failf(stderr, "profile %s: the refresh worked, but its token could not be saved: %v. The access token is good until %s, and the saved refresh token still works.",
+			name, u.Err, until)
+	}
+	return u.Token, true
+}
+
 // tokenFailed says why profile name has no token, and what to do.
 func tokenFailed(st profile.Store, name string, err error, stderr io.Writer) int {
 	var e *auth.Error
@@ -288,8 +310,13 @@ func tokenFailed(st profile.Store, name string, err error, stderr io.Writer) int
 			err, profile.SignInCommand(name), name)
 		return exitUsage
 	case errors.As(err, &e) && e.Kind == auth.KindCode && e.Refresh:
+		why := auth.RefreshReplaced
+		var cut *profile.CutOffError
+		if errors.As(err, &cut) {
+			why = cut.Why()
+		}
 		line := fmt.Sprintf("profile %s: refresh token rejected: %v. Sign in again: %s (every saved value is filled in; only the code is new). %s",
-			name, e, profile.SignInCommand(name), auth.RefreshReplaced)
+			name, e, profile.SignInCommand(name), why)
 		if p, err := st.Load(name); err == nil {
 			if cfg, err := p.Config(); err == nil && cfg.RefreshTokenWarning() != "" {
 				line += " Why it died: " + cfg.RefreshTokenWarning()

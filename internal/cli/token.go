@@ -53,10 +53,17 @@ func (a *app) runToken(o *options) int {
 	ctx, cancel := context.WithTimeout(a.requestContext(), o.timeout)
 	defer cancel()
 	tok, err := st.Token(ctx, o.profile, o.minValid, nil)
-	if err != nil {
+	unsaved, ok := refreshUnsaved(err, o.profile, stderr)
+	if err != nil && !ok {
 		return tokenFailed(st, o.profile, err, stderr)
 	}
+	if ok {
+		tok = unsaved
+	}
 	status := printResult(tok, nil, "Run token again with %s: the saved token is still good.", o.sink, stdout, stderr)
+	if ok {
+		return exitFailure
+	}
 	if life := time.Until(tok.Expiry); status == exitOK && !tok.Expiry.IsZero() && life < o.minValid {
 		say(stderr, fmt.Sprintf("nestauth: warning: the new token lives %s, less than --min-valid %s: the server issues shorter tokens, so each call with this --min-valid refreshes.",
 			auth.Duration(life), auth.Duration(o.minValid)))

@@ -1,9 +1,13 @@
 package cli
 
 import (
+	"bytes"
 	"errors"
+	"fmt"
+	"io"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -96,5 +100,25 @@ func TestRunTokenFailures(t *testing.T) {
 	r = runArgs(t, env, "", "token", "--profile", "bad")
 	if r.code != exitFailure || !strings.Contains(r.stderr, profile.SettingsFile+":3:") {
 		t.Errorf("damaged: exit %d, stderr %s; want the path and line", r.code, r.stderr)
+	}
+}
+
+// A refresh that worked but could not be saved: the token is handed out,
+// and stderr says plainly whether the session ends with it.
+func TestRefreshUnsavedSaysWhatIsLost(t *testing.T) {
+	tok := &auth.Token{AccessToken: "at-2", Expiry: time.Now().Add(time.Hour)}
+	for _, rotated := range []bool{true, false} {
+		var stderr bytes.Buffer
+		got, ok := refreshUnsaved(fmt.Errorf("token: %w", &profile.UnsavedError{Token: tok, Rotated: rotated, Err: syscall.ENOSPC}), "p", &stderr)
+		want := "the saved refresh token still works"
+		if rotated {
+			want = "its new refresh token could not be kept: no space left on device. The access token is good until"
+		}
+		if !ok || got != tok || !strings.Contains(stderr.String(), want) {
+			t.Errorf("rotated %v: %v, %v, stderr %q; want the token and %q", rotated, got, ok, stderr.String(), want)
+		}
+	}
+	if _, ok := refreshUnsaved(errors.New("other"), "p", io.Discard); ok {
+		t.Error("another error taken for an unsaved refresh")
 	}
 }

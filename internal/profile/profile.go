@@ -346,20 +346,28 @@ func (s Store) Token(ctx context.Context, name string, minValid time.Duration, r
 	if err != nil {
 		return nil, err
 	}
-	tok, err := refresh(ctx, cfg, p.Secrets.RefreshToken)
+	mark, err := beginRefresh(s.Dir, name, p.Settings.SecretsIn) // before the request: room for its answer
 	if err != nil {
 		return nil, err
 	}
+	tok, err := refresh(ctx, cfg, p.Secrets.RefreshToken)
+	if err != nil {
+		return nil, mark.failed(err)
+	}
 	if tok == nil || tok.AccessToken == "" {
+		mark.done()
 		return nil, &auth.Error{Kind: auth.KindServer, Refresh: true, Err: errors.New("the refresh returned no access token")}
 	}
 	if tok.Expiry.IsZero() && tok.ExpiresIn > 0 {
 		tok.Expiry = now.Add(time.Duration(tok.ExpiresIn) * time.Second)
 	}
+	rotated := tok.RefreshToken != "" && tok.RefreshToken != p.Secrets.RefreshToken
 	p.Secrets.setToken(tok)
+	mark.saving()
 	if err := s.secrets(p.Settings.SecretsIn).save(name, p.Secrets); err != nil {
-		return nil, fmt.Errorf("the refresh worked but its token could not be saved: %w", err)
+		return nil, &UnsavedError{Token: p.Secrets.Token(now), Rotated: rotated, Err: err}
 	}
+	mark.done()
 	return p.Secrets.Token(now), nil
 }
 
