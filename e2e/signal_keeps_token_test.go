@@ -238,3 +238,36 @@ func TestE2EKilledRefreshIsExplainedByTheNextRun(t *testing.T) {
 		t.Errorf("exit %d; want 3 and that an earlier refresh was cut off:\n%s", code, stderr)
 	}
 }
+
+// The wizard, sent SIGTERM, SIGINT or SIGHUP while its exchange is at a
+// slow token endpoint, waits for the answer and ends as q would: the token
+// on stdout, then the signal's status.
+func TestE2EWizardSignalDuringExchangePrintsTheToken(t *testing.T) {
+	t.Parallel()
+	for _, sig := range heldSignals {
+		t.Run(sig.String(), func(t *testing.T) {
+			t.Parallel()
+			rs := startRotating(t, 1500*time.Millisecond)
+			tm := startWizard(t, wizardRun{
+				env: map[string]string{"NESTAUTH_CLIENT_SECRET": "cs"},
+				args: []string{"--provider", "custom", "--client-id", "cid", "--auth-url", rs.url + "/../auth",
+					"--token-url", rs.url, "--redirect-uri", "https://example.com/cb"},
+			})
+			waitFor(t, tm, "Step 3 of 5 · Authorize")
+			tm.keys("Enter")
+			waitFor(t, tm, "Step 4 of 5 · Authorization code")
+			tm.typeText("CODE")
+			tm.keys("Enter")
+			select {
+			case <-rs.arrived:
+			case <-time.After(20 * time.Second):
+				t.Fatalf("no token request; screen:\n%s", tm.screen())
+			}
+			tm.signal(sig)
+			out, code := tm.waitExit()
+			if code != 128+int(sig) || out != "at-1\n" {
+				t.Errorf("exit %d, stdout %q; want %d and the token", code, out, 128+int(sig))
+			}
+		})
+	}
+}

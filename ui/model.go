@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"os"
 	"strings"
 	"time"
 
@@ -55,6 +56,7 @@ type wizard struct {
 	help          help.Model
 	frame         frame // rendered parts kept between frames
 	aborted, done bool
+	signal        os.Signal // held back while a request was out (signal.go)
 }
 
 // newWizard returns the state of a wizard at its first step.

@@ -8,6 +8,7 @@ import (
 
 	"nestauth/auth"
 	"nestauth/auth/fakenest"
+	"nestauth/internal/signals"
 	"nestauth/ui"
 	"nestauth/ui/plain"
 )
@@ -116,13 +117,17 @@ func (a *app) runWizard(o *options) int {
 	}
 	defer closeScreen()
 
-	p := tea.NewProgram(ui.New(uo), tea.WithOutput(screen), tea.WithColorProfile(colorProfile(screen)))
-	defer quitOnHangup(p)()
+	p := tea.NewProgram(ui.New(uo), tea.WithOutput(screen), tea.WithColorProfile(colorProfile(screen)), tea.WithoutSignalHandler())
+	defer forwardSignals(p)()
 	final, err := p.Run()
 	if err != nil {
 		return printRunError(stderr, err)
 	}
 	m := final.(ui.Model)
 	m.Close()
-	return o.wizardSaved(&m, printWizardResult(&m, o.sink, stdout, stderr, screen), screen, stderr)
+	status := o.wizardSaved(&m, printWizardResult(&m, o.sink, stdout, stderr, screen), screen, stderr)
+	if sig := m.HeldSignal(); sig != nil {
+		return signals.Status(sig) // held back until the token request was answered
+	}
+	return status
 }
