@@ -271,3 +271,47 @@ func TestE2EWizardSignalDuringExchangePrintsTheToken(t *testing.T) {
 		})
 	}
 }
+
+// nestauth device, and the wizard's device flow, sent a signal while the
+// poll that brings the token is out: the token is kept, then the signal's
+// status.
+func TestE2EDeviceSignalDuringPollKeepsTheToken(t *testing.T) {
+	t.Parallel()
+	newServer := func(t *testing.T) *testkit.DeviceServer {
+		return testkit.NewDeviceServer(t, &testkit.DeviceServer{TokenDelay: 1500 * time.Millisecond, Polled: make(chan struct{}, 1)})
+	}
+	args := func(ds *testkit.DeviceServer) []string {
+		return []string{"--provider", "custom", "--client-id", "cid", "--device-url", ds.URL + "/device/code", "--token-url", ds.URL + "/token"}
+	}
+	t.Run("device", func(t *testing.T) {
+		t.Parallel()
+		ds := newServer(t)
+		cmd, stdout, stderr := startBin(t, map[string]string{"NESTAUTH_CLIENT_SECRET": "cs"}, append([]string{"device"}, args(ds)...)...)
+		<-ds.Polled
+		_ = cmd.Process.Signal(syscall.SIGTERM)
+		if code := exitOf(t, cmd); code != 143 || !strings.Contains(stdout.String(), `"access_token": "gho_DEVICE"`) {
+			t.Errorf("exit %d, stdout %q, stderr:\n%s\nwant 143 and the token", code, stdout.String(), stderr.String())
+		}
+	})
+	t.Run("wizard", func(t *testing.T) {
+		t.Parallel()
+		ds := newServer(t)
+		ms := testkit.NewMetadataServer(t, func(d map[string]any) {
+			d["token_endpoint"], d["device_authorization_endpoint"] = ds.URL+"/token", ds.URL+"/device/code"
+			d["grant_types_supported"] = []string{"authorization_code", "urn:ietf:params:oauth:grant-type:device_code"}
+		})
+		tm := startWizard(t, wizardRun{env: map[string]string{"NESTAUTH_CLIENT_SECRET": "cs"},
+			args: []string{"--issuer", ms.URL, "--client-id", "cid", "--scope", "repo", "--device"}})
+		waitFor(t, tm, "Redirect URI")
+		tm.keys("Enter") // none: the device flow
+		select {
+		case <-ds.Polled:
+		case <-time.After(20 * time.Second):
+			t.Fatalf("no poll; screen:\n%s", tm.screen())
+		}
+		tm.signal(syscall.SIGTERM)
+		if out, code := tm.waitExit(); code != 143 || out != "gho_DEVICE\n" {
+			t.Errorf("exit %d, stdout %q; want 143 and the token", code, out)
+		}
+	})
+}

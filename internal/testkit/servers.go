@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"sync"
 	"testing"
+	"time"
 )
 
 // The servers the command tests run nestauth against, in-process.
@@ -128,6 +129,10 @@ type DeviceServer struct {
 	ExpiresIn int      // of the code, in seconds; 900 when 0
 	Polls     []string // the error of each poll; "" is the token
 	FormReply bool     // answer form-encoded, as GitHub does
+	// TokenDelay holds back the answer that brings the token, after Polled
+	// is told a poll for it arrived (a slow server).
+	TokenDelay time.Duration
+	Polled     chan struct{}
 
 	Mu     sync.Mutex
 	N      int          // polls so far
@@ -180,6 +185,14 @@ func (ds *DeviceServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		if ds.N <= len(ds.Polls) && ds.Polls[ds.N-1] != "" {
 			answer(400, url.Values{"error": {ds.Polls[ds.N-1]}})
 			return
+		}
+		if ds.TokenDelay > 0 {
+			if ds.Polled != nil {
+				ds.Polled <- struct{}{}
+			}
+			ds.Mu.Unlock()
+			time.Sleep(ds.TokenDelay)
+			ds.Mu.Lock()
 		}
 		answer(200, url.Values{"access_token": {"gho_DEVICE"}, "token_type": {"bearer"}, "scope": {"repo"}})
 	default:
