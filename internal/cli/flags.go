@@ -159,8 +159,8 @@ func (o *options) complete(c *command, fs *pflag.FlagSet, getenv func(string) st
 			return usagef("%s: %v", source("client-id", "NESTAUTH_CLIENT_ID"), err)
 		}
 	}
-	if o.demo && pf.id != "" {
-		return usagef("--demo runs its own Works with Nest server: leave out --provider")
+	if o.demo && pf.id != "" && !strings.EqualFold(pf.id, "sdm") && !strings.EqualFold(pf.id, "nest") {
+		return usagef("--demo serves Device Access and Works with Nest: leave out --provider, or give sdm or nest")
 	}
 	if c.refreshes && strings.EqualFold(pf.id, "nest") {
 		return usagef("Works with Nest never issued refresh tokens (its access tokens last ten years): for a new token, run the wizard or 'nestauth exchange' with a new PIN")

@@ -172,14 +172,14 @@ func TestEveryDocumentedFlagAndVariable(t *testing.T) {
 
 		// wizard: the flags are read and checked before any screen
 		{name: "--device --no-device", args: func(string) []string { return []string{"--device", "--no-device"} }, code: exitUsage, want: []check{stderrHas("not both")}},
-		{name: "--demo --provider", args: func(string) []string { return []string{"--demo", "--provider", "sdm"} }, code: exitUsage, want: []check{stderrHas("leave out --provider")}},
+		{name: "--demo --provider", args: func(string) []string { return []string{"--demo", "--provider", "google"} }, code: exitUsage, want: []check{stderrHas("give sdm or nest")}},
 		{name: "--demo --save", args: func(string) []string { return []string{"--demo", "--save"} }, code: exitUsage, want: []check{stderrHas("no profile to save")}},
 		{name: "wizard --api-url", args: func(string) []string { return []string{"--api-url", "ftp://x"} }, code: exitUsage, want: []check{stderrHas("--api-url")}},
 		{name: "wizard --check-url", args: func(string) []string { return []string{"--check-url", "ftp://x"} }, code: exitUsage, want: []check{stderrHas("--check-url")}},
 		{name: "wizard --revoke-url", args: func(string) []string { return []string{"--revoke-url", "ftp://x"} }, code: exitUsage, want: []check{stderrHas("--revoke-url")}},
-		{name: "--plain --demo", stdin: "", args: func(string) []string { return []string{"--plain", "--demo"} }, code: exitFailure, want: []check{stderrHas("Step 4 of 5: Authorization code")}},
-		{name: "ACCESSIBLE", env: map[string]string{"ACCESSIBLE": "1"}, args: func(string) []string { return []string{"--demo"} }, code: exitFailure, want: []check{stderrHas("Step 4 of 5: Authorization code")}},
-		{name: "TERM=dumb", env: map[string]string{"TERM": "dumb"}, args: func(string) []string { return []string{"--demo"} }, code: exitFailure, want: []check{stderrHas("Step 4 of 5: Authorization code")}},
+		{name: "--plain --demo", stdin: "", args: func(string) []string { return []string{"--plain", "--demo", "--provider", "nest"} }, code: exitFailure, want: []check{stderrHas("Step 4 of 5: Authorization code")}},
+		{name: "ACCESSIBLE", env: map[string]string{"ACCESSIBLE": "1"}, args: func(string) []string { return []string{"--demo", "--provider", "nest"} }, code: exitFailure, want: []check{stderrHas("Step 4 of 5: Authorization code")}},
+		{name: "TERM=dumb", env: map[string]string{"TERM": "dumb"}, args: func(string) []string { return []string{"--demo", "--provider", "nest"} }, code: exitFailure, want: []check{stderrHas("Step 4 of 5: Authorization code")}},
 
 		// token, profiles, forget
 		{name: "forget without --profile", args: func(string) []string { return []string{"forget"} }, code: exitUsage, want: []check{stderrHas("forget needs --profile")}},
@@ -387,7 +387,7 @@ func TestRunFlags(t *testing.T) {
 		{name: "timeout without unit", args: []string{"--timeout", "30"}, code: 2, stderrHas: []string{"--timeout", "such as 30s"}},
 		{name: "unknown flag in --flag spelling", args: []string{"--bogus"}, code: 2, stderrHas: []string{"unknown flag --bogus"}},
 		{name: "reserved param", args: []string{"--provider", "sdm", "--param", "state=x"}, code: 2, stderrHas: []string{"--param state", "nestauth sets state itself"}},
-		{name: "demo with provider", args: []string{"--demo", "--provider", "sdm"}, code: 2, stderrHas: []string{"leave out --provider"}},
+		{name: "demo with provider", args: []string{"--demo", "--provider", "github"}, code: 2, stderrHas: []string{"leave out --provider, or give sdm or nest"}},
 		{name: "env client ID blamed by name", env: map[string]string{"NESTAUTH_CLIENT_ID": "a b"}, args: []string{"--provider", "nest"}, code: 2, stderrHas: []string{"NESTAUTH_CLIENT_ID: client ID contains spaces"}},
 		{name: "dumb terminal: plain mode", env: map[string]string{"TERM": "dumb"}, args: []string{"--provider", "nest"}, code: 1, stderrHas: []string{"Client ID: ", "stopped before a token was fetched"}},
 		{name: "exchange empty code", env: secret, args: []string{"exchange", "--provider", "nest", "--client-id", "x", "--code", `""`}, code: 2, stderrHas: []string{"--code is empty"}},
