@@ -30,6 +30,10 @@ type SDM struct {
 
 	// URL is the base URL once started, such as http://127.0.0.1:40123.
 	URL string
+	// Latency delays each answer of the token endpoint, as a real one far
+	// away over the network takes its time; the demo sets it so that the
+	// wizard's spinner is seen. Set it before the first request.
+	Latency time.Duration
 
 	mu    sync.Mutex
 	codes map[string]sdmGrant
@@ -273,6 +277,13 @@ func (s *SDM) consent(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *SDM) token(w http.ResponseWriter, r *http.Request) {
+	if s.Latency > 0 {
+		select {
+		case <-time.After(s.Latency):
+		case <-r.Context().Done():
+			return
+		}
+	}
 	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
 	if err := r.ParseForm(); err != nil {
 		googleError(w, http.StatusBadRequest, "invalid_request", "Could not parse the request.")

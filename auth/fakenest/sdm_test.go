@@ -9,6 +9,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"nestauth/auth"
 	"nestauth/auth/fakenest"
@@ -180,4 +181,24 @@ func getBody(t *testing.T, u, token string) (string, int) {
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
 	return string(b), resp.StatusCode
+}
+
+// Latency holds the token endpoint's answer back at least that long.
+func TestSDMLatency(t *testing.T) {
+	s := fakenest.NewSDM(clientID, clientSecret, sdmProject)
+	s.Latency = 200 * time.Millisecond
+	if err := s.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = s.Close() })
+	cfg := sdmConfig(s)
+	verifier := auth.NewVerifier()
+	code := approveSDM(t, s, cfg, "st", verifier)
+	start := time.Now()
+	if _, err := cfg.Exchange(context.Background(), code, verifier); err != nil {
+		t.Fatal(err)
+	}
+	if took := time.Since(start); took < s.Latency {
+		t.Errorf("the token came after %v, before the latency of %v", took, s.Latency)
+	}
 }

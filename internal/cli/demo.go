@@ -3,6 +3,7 @@ package cli
 import (
 	"errors"
 	"strings"
+	"time"
 
 	"nestauth/auth"
 	"nestauth/auth/fakenest"
@@ -15,6 +16,9 @@ const (
 	demoClientSecret = "demo-secret-not-real"
 	// demoProjectID is the demo's Device Access project (a UUID, as Google's are).
 	demoProjectID = "5e1f0d3a-7c2b-4e9a-8d61-2b4f9c0a7e13"
+	// demoLatency is how long the Device Access demo's token endpoint takes,
+	// about as long as Google's does from afar: the spinner shows while it waits.
+	demoLatency = 600 * time.Millisecond
 )
 
 // demo is --demo's pair of servers on this machine: Device Access (sdm)
@@ -29,6 +33,7 @@ type demo struct {
 // filled in and its a key approving as the demo user.
 func startDemo(uo *ui.Options) (*demo, error) {
 	d := &demo{sdm: fakenest.NewSDM(demoClientID, demoClientSecret, demoProjectID), nest: fakenest.New(demoClientID, demoClientSecret)}
+	d.sdm.Latency = demoLatency
 	if err := d.sdm.Start(); err != nil {
 		return nil, err
 	}
