@@ -62,7 +62,11 @@ func usageFailed(stderr io.Writer, c *command, err error) int {
 	return exitUsage
 }
 
-// version is set at build time with -ldflags "-X main.version=v1.2.3".
+// version is set at build time, as .ci/release does:
+//
+//	go build -ldflags "-X nestauth/internal/cli.version=1.2.3"
+//
+// Without it, --version shows the module version go install stamps, or dev.
 var version = ""
 
 func printVersion(stdout, stderr io.Writer) int {
