@@ -58,6 +58,10 @@ func (s Store) resolved() (Store, error) {
 		}
 		s.Dir = d
 	}
+	// Before anything is read: the settings say where the secrets go.
+	if err := checkTrusted(s.Dir, os.Geteuid()); err != nil {
+		return s, err
+	}
 	if s.Keyring == nil {
 		s.Keyring = SystemKeyring{}
 	}
