@@ -125,7 +125,7 @@ func TestDamagedSettingsFile(t *testing.T) {
 		line int
 		want string
 	}{
-		{"not key = value", "[profile a]\nprovider = sdm\nthis is not a setting\n", 3, "is not key = value"},
+		{"not key = value", "[profile a]\nprovider = sdm\nthis is not a setting\n", 3, "not key = value"},
 		{"key outside a section", "provider = sdm\n", 1, "outside a [profile NAME] section"},
 		{"misspelled header", "[profle a]\nprovider = sdm\n", 1, "write [profile NAME]"},
 		{"unclosed header", "[profile a\n", 1, "not a section header"},
@@ -141,7 +141,7 @@ func TestDamagedSettingsFile(t *testing.T) {
 		{"params", "[profile a]\nprovider = sdm\nauth_params = %zz=1\n", 3, "auth_params"},
 		{"control character", "[profile a]\nprovider = sdm\nclient_id = x\x1b[31m\n", 3, "control character"},
 		{"not UTF-8", "[profile a]\nprovider = sdm\nclient_id = \xff\n", 3, "not UTF-8"},
-		{"CRLF still counts lines", "[profile a]\r\nprovider = sdm\r\n\r\nbroken\r\n", 4, "is not key = value"},
+		{"CRLF still counts lines", "[profile a]\r\nprovider = sdm\r\n\r\nbroken\r\n", 4, "not key = value"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -159,6 +159,41 @@ func TestDamagedSettingsFile(t *testing.T) {
 			}
 			if strings.ContainsRune(err.Error(), '\x1b') {
 				t.Errorf("the error carries an escape sequence: %q", err)
+			}
+		})
+	}
+}
+
+// A profiles.conf that is a link to another file is reported by path and
+// line, never by quoting the line: the other file may hold a secret.
+func TestDamagedSettingsLinkQuotesNothing(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("a symbolic link needs privileges on Windows")
+	}
+	for i, first := range []string{
+		"root:x:0:0:hunter2:/root:/bin/bash",
+		"API_KEY_hunter2=sk-live-hunter2",
+		"[core hunter2]",
+		"[profile hunter2!]",
+	} {
+		t.Run(strconv.Itoa(i), func(t *testing.T) { // the line is not in the name: t.TempDir's path would hold it
+			st, _ := newStore(t)
+			target := filepath.Join(t.TempDir(), "elsewhere")
+			writeFile(t, target, first+"\n[profile a]\nprovider = sdm\n")
+			link := filepath.Join(st.Dir, profile.SettingsFile)
+			if err := os.MkdirAll(st.Dir, 0o700); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Symlink(target, link); err != nil {
+				t.Fatal(err)
+			}
+			_, err := st.Load("a")
+			var fe *profile.FileError
+			if !errors.As(err, &fe) || !strings.HasPrefix(err.Error(), link+":1: ") || !strings.Contains(err.Error(), "a link to "+target) {
+				t.Errorf("Load: %v; want %s:1: and the link's target", err, link)
+			}
+			if err != nil && strings.Contains(err.Error(), "hunter2") {
+				t.Errorf("the error quotes %q: %v", first, err)
 			}
 		})
 	}
