@@ -244,8 +244,10 @@ func (s Store) Names() ([]string, error) {
 }
 
 // Forget deletes profile name: its secrets from the keyring and the secrets
-// file, then its settings, and says what it deleted. Secrets go first so
-// that a keyring that cannot be reached leaves the profile to forget again.
+// file, then its settings, and says what it deleted. A keyring that cannot
+// be reached keeps no one from deleting the rest: the error is then a
+// *KeyringLeftError naming the entries that may remain, which Forget of the
+// same name deletes once the keyring can be reached.
 func (s Store) Forget(name string) ([]string, error) {
 	s, err := s.resolved()
 	if err != nil {
@@ -275,19 +277,28 @@ func (s Store) Forget(name string) ([]string, error) {
 		primary = sec.settings.SecretsIn
 	}
 	var gone []string
+	var left *KeyringLeftError
 	for _, b := range []Backend{Keyring, File} {
 		deleted, err := s.secrets(b).remove(name)
 		gone = append(gone, deleted...)
-		// A file profile on a machine without a keyring has nothing there.
-		if err != nil && (b == primary || !errors.Is(err, ErrNoKeyring)) {
+		switch {
+		case err == nil:
+		case !errors.Is(err, ErrNoKeyring):
 			return gone, err
-		}
+		case b == primary:
+			// The rest goes anyway: what may remain is named, for a
+			// forget once the keyring can be reached.
+			left = keyringLeft(name, deleted, err)
+		} // a file profile on a machine without a keyring has nothing there
 	}
 	if f.remove(name) {
 		if err := f.write(); err != nil {
 			return gone, err
 		}
 		gone = append(gone, fmt.Sprintf("settings [profile %s] in %s", name, f.path))
+	}
+	if left != nil {
+		return gone, left
 	}
 	if len(gone) == 0 {
 		return nil, fmt.Errorf("%w %q in %s", ErrNoProfile, name, f.path)
