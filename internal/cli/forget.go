@@ -73,6 +73,9 @@ func (a *app) runForget(o *options) int {
 	case errors.Is(err, profile.ErrNoProfile):
 		failf(stderr, "%v: nothing to forget ('nestauth profiles' lists them)", err)
 		return exitUsage
+	case untrusted(err) != nil:
+		failf(stderr, "%v", untrusted(err))
+		return exitFailure
 	case err != nil:
 		failf(stderr, "forgetting profile %s: %v", o.profile, err)
 		return exitFailure
@@ -90,6 +93,10 @@ func revokeProfile(st profile.Store, o *options, stdout, stderr io.Writer) int {
 	var cfg auth.Config
 	if err == nil {
 		cfg, err = p.Config()
+	}
+	if u := untrusted(err); u != nil {
+		failf(stderr, "%v", u)
+		return exitFailure
 	}
 	if err != nil {
 		failf(stderr, "cannot revoke profile %s: %v. Nothing was deleted; forget it without --revoke to delete it anyway.", o.profile, err)

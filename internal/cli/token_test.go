@@ -2,6 +2,7 @@ package cli
 
 import (
 	"errors"
+	"maps"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -117,14 +118,28 @@ func TestRunTokenRefusesSettingsOthersCanChange(t *testing.T) {
 				t.Errorf("exit %d, stdout %q; want 1 and nothing; stderr %s", r.code, r.stdout, r.stderr)
 			}
 			wantStderr(t, r.stderr, strings.NewReplacer("DIR", dir, "FILE", file).Replace(tt.chmod), "can be changed by others")
+			for _, args := range [][]string{
+				{"profiles"},
+				{"check", "--profile", "z"},
+				{"--plain", "--profile", "z"},
+				{"forget", "--profile", "z"},
+				{"forget", "--profile", "z", "--revoke"},
+				// Saving there would fail: refused before the refresh token is spent.
+				{"refresh", "--provider", "custom", "--client-id", "client", "--token-url", elsewhereURL, "--save", "--profile", "y"},
+			} {
+				env := maps.Clone(env)
+				env["NESTAUTH_CLIENT_SECRET"] = "client-secret"
+				r := runArgs(t, env, "refresh-0\n", args...)
+				if r.code != exitFailure || r.stdout != "" || !strings.Contains(r.stderr, "chmod") || strings.Contains(r.stderr, "forget") {
+					t.Errorf("%q: exit %d, stdout %q, stderr %s; want 1 and the same refusal alone", args, r.code, r.stdout, r.stderr)
+				}
+			}
+
 			elsewhere.Mu.Lock()
 			sent := len(elsewhere.Requests)
 			elsewhere.Mu.Unlock()
 			if sent != 0 || ts.Requests() != 0 {
 				t.Errorf("%d requests to the edited token_url, %d to the saved one; want none before the modes are fixed", sent, ts.Requests())
-			}
-			if r := runArgs(t, env, "", "profiles"); r.code != exitFailure || !strings.Contains(r.stderr, "chmod") {
-				t.Errorf("profiles: exit %d, stderr %s; want the same refusal", r.code, r.stderr)
 			}
 
 			// Fixed as told, the settings are used as they now are.

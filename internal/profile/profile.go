@@ -68,6 +68,14 @@ func (s Store) resolved() (Store, error) {
 	return s, nil
 }
 
+// Trusted checks, before anything is read or sent, that no other user can
+// change the settings directory or its files (checkTrusted): a
+// *UntrustedError, or nil. Every other Store method checks it too.
+func (s Store) Trusted() error {
+	_, err := s.resolved()
+	return err
+}
+
 func (s Store) path(file string) string { return filepath.Join(s.Dir, file) }
 
 func (s Store) now() time.Time {
