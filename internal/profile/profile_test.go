@@ -378,6 +378,43 @@ func TestNoKeyringNeverFallsBack(t *testing.T) {
 	}
 }
 
+// A keyring lost halfway through Forget keeps no one from deleting the
+// settings: the entries it did not delete are named, and Forget of the same
+// name deletes them once the keyring is back.
+func TestForgetWhenTheKeyringFailsHalfway(t *testing.T) {
+	st, kr := newStore(t)
+	if _, err := st.Save("k", sdmSettings(), someSecrets()); err != nil {
+		t.Fatal(err)
+	}
+	st.Keyring = &halfKeyring{KeyringAPI: kr, deletes: 1}
+	gone, err := st.Forget("k")
+	var left *profile.KeyringLeftError
+	if !errors.As(err, &left) || !errors.Is(err, profile.ErrNoKeyring) || strings.Join(left.Entries, " ") != "k/refresh_token k/access_token" {
+		t.Fatalf("Forget = %q, %v; want a *KeyringLeftError naming k/refresh_token and k/access_token", gone, err)
+	}
+	if len(gone) != 2 || !strings.Contains(gone[0], "k/client_secret") || !strings.Contains(gone[1], "settings [profile k]") {
+		t.Errorf("Forget said it deleted %q; want the client secret and the settings", gone)
+	}
+	st.Keyring = kr
+	if gone, err := st.Forget("k"); err != nil || len(gone) != 2 {
+		t.Errorf("Forget again with the keyring back = %q, %v; want the two entries left", gone, err)
+	}
+}
+
+// halfKeyring deletes the first deletes entries, then cannot be reached.
+type halfKeyring struct {
+	profile.KeyringAPI
+	deletes int
+}
+
+func (h *halfKeyring) Delete(service, user string) error {
+	if h.deletes == 0 {
+		return errNoDBus
+	}
+	h.deletes--
+	return h.KeyringAPI.Delete(service, user)
+}
+
 func TestRevokeURLRoundTrip(t *testing.T) {
 	st, _ := newStore(t)
 	p := auth.Custom()
