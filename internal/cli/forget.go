@@ -102,15 +102,15 @@ func revokeProfile(st profile.Store, o *options, stdout, stderr io.Writer) int {
 		failf(stderr, "cannot revoke profile %s: %v. Nothing was deleted; forget it without --revoke to delete it anyway.", o.profile, err)
 		return exitFailure
 	}
-	var why string
-	if cfg.RevokeURL, why = revokeEndpoint(p.Settings, o.providerFlags.revokeURL); cfg.RevokeURL == "" {
-		failf(stderr, "profile %s has no revocation endpoint%s: nothing was revoked or deleted. Give one with --revoke-url URL, or forget it without --revoke.", o.profile, why)
-		return exitUsage
-	}
 	tok := p.Secrets.Token(time.Now())
 	if tok.AccessToken == "" && tok.RefreshToken == "" {
 		fmt.Fprintln(stdout, "no tokens to revoke in profile", o.profile)
 		return exitOK
+	}
+	var why string
+	if cfg.RevokeURL, why = revokeEndpoint(p.Settings, o.providerFlags.revokeURL); cfg.RevokeURL == "" {
+		failf(stderr, "profile %s has no revocation endpoint%s: nothing was revoked or deleted. Give one with --revoke-url URL, or forget it without --revoke.", o.profile, why)
+		return exitUsage
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), o.timeout)
 	defer cancel()
