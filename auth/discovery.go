@@ -92,7 +92,7 @@ func Discover(ctx context.Context, issuer string, hc *http.Client) (*Metadata, e
 // a loopback host, with no query or fragment.
 func parseIssuer(issuer string) (*url.URL, error) {
 	if err := ValidateEndpoint(issuer); err != nil {
-		if errors.Is(err, ErrInsecureURL) {
+		if errors.Is(err, ErrInsecureURL) || errors.Is(err, ErrBadPort) {
 			return nil, err
 		}
 		return nil, fmt.Errorf("%w: %q", ErrIssuerURL, Sanitize(issuer))

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net"
 	"net/url"
+	"strconv"
 	"strings"
 )
 
@@ -22,6 +23,7 @@ var (
 	ErrBadProjectID     = errors.New("that is not a Device Access project ID, which is a UUID")
 	ErrInsecureURL      = errors.New("refusing a plain http:// endpoint that is not on this machine (loopback)")
 	ErrBadEndpointURL   = errors.New("the endpoint is not an absolute http(s) URL")
+	ErrBadPort          = errors.New("the port is outside 1-65535")
 )
 
 // MaxClientID bounds a client ID; real ones are under 100 characters.
@@ -164,6 +166,9 @@ func ValidateEndpoint(raw string) error {
 	if err != nil || u.Host == "" {
 		return fmt.Errorf("%w: %q", ErrBadEndpointURL, raw)
 	}
+	if err := checkPort(u); err != nil {
+		return err
+	}
 	switch u.Scheme {
 	case "https":
 		return nil
@@ -174,6 +179,19 @@ func ValidateEndpoint(raw string) error {
 		return fmt.Errorf("%w: %s", ErrInsecureURL, raw)
 	}
 	return fmt.Errorf("%w: %q", ErrBadEndpointURL, raw)
+}
+
+// checkPort refuses a URL whose port no connection can have: 0, or above
+// 65535 (url.Parse takes any digits).
+func checkPort(u *url.URL) error {
+	p := u.Port()
+	if p == "" {
+		return nil
+	}
+	if n, err := strconv.Atoi(p); err != nil || n < 1 || n > 65535 {
+		return fmt.Errorf("%w: %q", ErrBadPort, Sanitize(u.Redacted()))
+	}
+	return nil
 }
 
 // isLoopbackRedirect reports whether u is an http redirect URI on a loopback
