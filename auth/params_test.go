@@ -166,3 +166,12 @@ func TestValidateEndpointPort(t *testing.T) {
 		t.Errorf("redirect URI on port 70000: %v, want ErrBadPort", err)
 	}
 }
+
+func TestParseSecretOneLine(t *testing.T) {
+	if _, err := auth.Custom().ParseSecret("a\nb"); !errors.Is(err, auth.ErrSecretLines) {
+		t.Errorf("a secret of two lines: %v, want ErrSecretLines", err)
+	}
+	if s, err := auth.Custom().ParseSecret("\uFEFFab\r\n"); s != "ab" || err != nil {
+		t.Errorf("one line with its ending: %q, %v", s, err)
+	}
+}

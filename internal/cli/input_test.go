@@ -88,3 +88,45 @@ func TestRefreshTokenFileLimit(t *testing.T) {
 	}
 	wantStderr(t, r.stderr, "over 64 KiB")
 }
+
+// A client secret of more than one line, from a file or the environment,
+// is refused (exit 2, nothing sent, the secret never quoted); one trailing
+// line break is trimmed.
+func TestClientSecretMoreThanOneLine(t *testing.T) {
+	for _, tt := range []struct {
+		name, file, env string
+		exit            int
+	}{
+		{name: "file of two lines", file: "a-secret\nb-secret\n", exit: exitUsage},
+		{name: "file of two CRLF lines", file: "a-secret\r\nb-secret", exit: exitUsage},
+		{name: "variable of two lines", env: "a-secret\nb-secret", exit: exitUsage},
+		{name: "file of one line", file: "a-secret\n", exit: exitOK},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			ep, tokenURL := testkit.NewTokenEndpoint(t, 200, refreshedBody)
+			args := []string{"refresh", "--provider", "custom", "--client-id", "cid", "--token-url", tokenURL}
+			env := map[string]string{}
+			if tt.file != "" {
+				path := filepath.Join(t.TempDir(), "secret")
+				testkit.WriteFile(t, path, tt.file)
+				args = append(args, "--client-secret-file", path)
+			} else {
+				env["NESTAUTH_CLIENT_SECRET"] = tt.env
+			}
+			r := runArgs(t, env, "rt-1\n", args...)
+			if r.code != tt.exit {
+				t.Fatalf("exit %d, want %d; stderr:\n%s", r.code, tt.exit, r.stderr)
+			}
+			if tt.exit == exitOK {
+				if got := ep.Only(t).Form.Get("client_secret"); got != "a-secret" {
+					t.Errorf("sent secret %q, want a-secret", got)
+				}
+				return
+			}
+			wantStderr(t, r.stderr, "more than one line")
+			if n := ep.Count(); n != 0 || strings.Contains(r.stderr, "secret\n") || strings.Contains(r.stderr, "b-secret") {
+				t.Errorf("%d requests, stderr %q: want none and the secret unquoted", n, r.stderr)
+			}
+		})
+	}
+}
