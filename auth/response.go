@@ -244,12 +244,18 @@ func (req tokenRequest) read(ctx context.Context, rec *recorder, err error) (*To
 	a, parsed := parseAnswer(rec.body)
 	if rec.complete() && parsed && a.AccessToken != "" && a.Code == "" && is2xx(rec.resp.StatusCode) {
 		// Issued: whatever x/oauth2 made of it, and even if ctx ended since.
-		if a.RefreshToken == "" {
-			a.RefreshToken = req.refreshToken
-		}
 		t := a.token(req.start)
 		if err := t.check(); err != nil {
 			return nil, &Error{Kind: KindServer, Err: err, RedirectURI: req.redirectURI, Refresh: refresh}
+		}
+		switch {
+		case t.Dropped != "" && refresh:
+			t.Dropped += "; the refresh token sent is kept, but if the server replaced it, sign in again when this access token expires"
+		case t.Dropped != "":
+			t.Dropped += "; the access token is good: sign in again for a refresh token when it expires"
+		}
+		if t.RefreshToken == "" {
+			t.RefreshToken = req.refreshToken
 		}
 		return t, nil
 	}
