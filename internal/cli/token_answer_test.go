@@ -63,3 +63,21 @@ func TestBadRefreshTokenKeepsTheAccessToken(t *testing.T) {
 		}
 	})
 }
+
+// The issue's repro: a token endpoint that echoes the client secret
+// percent-encoded (with "/" left as it was) and in base64 gets neither
+// printed.
+func TestEchoedSecretEncodingsAreRedacted(t *testing.T) {
+	const secret = "S3CR3T-x/y+z&q"
+	ep, tokenURL := testkit.NewTokenEndpoint(t, 400, `{"error":"invalid_client","error_description":"pct=S3CR3T-x/y%2Bz%26q b64=UzNDUjNULXgveSt6JnE="}`)
+	r := runArgs(t, map[string]string{"NESTAUTH_CLIENT_SECRET": secret}, "CODE1\n", "exchange", "--no-pkce", "--provider", "custom", "--client-id", "cid", "--token-url", tokenURL)
+	if r.code != exitRejectedClient || ep.Count() != 1 {
+		t.Fatalf("exit %d after %d requests; want 4 after one; stderr:\n%s", r.code, ep.Count(), r.stderr)
+	}
+	wantStderr(t, r.stderr, "pct=[redacted] b64=[redacted]")
+	for _, form := range []string{"S3CR3T", "y%2Bz%26q", "UzNDUjNULXgveSt6JnE"} {
+		if strings.Contains(r.stderr, form) {
+			t.Errorf("stderr shows the secret as %q:\n%s", form, r.stderr)
+		}
+	}
+}
