@@ -190,12 +190,21 @@ func (o *options) complete(c *command, fs *pflag.FlagSet, getenv func(string) st
 }
 
 // clientSecret is the client secret from --client-secret-file, else from
-// NESTAUTH_CLIENT_SECRET: never from argv, where ps shows it.
+// NESTAUTH_CLIENT_SECRET: never from argv, where ps shows it. One line,
+// whichever: a second line is never sent as part of it.
 func clientSecret(file string, getenv func(string) string) (string, error) {
-	if file == "" {
-		return trimValue(getenv("NESTAUTH_CLIENT_SECRET")), nil
+	source, v := "NESTAUTH_CLIENT_SECRET", trimValue(getenv("NESTAUTH_CLIENT_SECRET"))
+	if file != "" {
+		var err error
+		if v, err = flagFile("client-secret-file", file, false); err != nil {
+			return "", err
+		}
+		source = "--client-secret-file " + file
 	}
-	return flagFile("client-secret-file", file, false)
+	if strings.ContainsAny(v, "\r\n") {
+		return "", usagef("%s: %v; nothing was sent", source, auth.ErrSecretLines)
+	}
+	return v, nil
 }
 
 // flagFile reads the file a --NAME-file flag names, refusing an empty one

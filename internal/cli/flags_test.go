@@ -506,3 +506,36 @@ func TestClientSecretOneRule(t *testing.T) {
 		}
 	}
 }
+
+// A port no connection can have, in any URL flag, is a usage error: exit 2
+// before anything is sent, the URL named.
+func TestURLFlagPortOutOfRange(t *testing.T) {
+	secret := map[string]string{"NESTAUTH_CLIENT_SECRET": "s3cret"}
+	custom := []string{"--provider", "custom", "--client-id", "id"}
+	exchange := append([]string{"exchange", "--code", "c", "--no-pkce"}, custom...)
+	tests := []struct {
+		name string
+		args []string
+		bad  string
+	}{
+		{"token URL in exchange", append(exchange, "--token-url", "http://127.0.0.1:99999/x"), "http://127.0.0.1:99999/x"},
+		{"token URL port 0 in refresh", append([]string{"refresh"}, append(custom, "--token-url", "https://a.example:0/t")...), "https://a.example:0/t"},
+		{"auth URL in the wizard", []string{"--provider", "custom", "--token-url", "https://a.example/t", "--auth-url", "https://a.example:65536/a"}, "https://a.example:65536/a"},
+		{"redirect URI", append(exchange, "--token-url", "https://a.example/t", "--redirect-uri", "https://a.example:70000/cb"), "https://a.example:70000/cb"},
+		{"loopback redirect URI", append(exchange, "--token-url", "https://a.example/t", "--redirect-uri", "http://127.0.0.1:70000/cb"), "http://127.0.0.1:70000/cb"},
+		{"issuer", append(exchange, "--issuer", "https://a.example:99999"), "https://a.example:99999"},
+		{"device URL", append([]string{"device"}, append(custom, "--token-url", "https://a.example/t", "--device-url", "https://a.example:99999/d")...), "https://a.example:99999/d"},
+		{"API URL", []string{"check", "--provider", "custom", "--api-url", "https://a.example:99999"}, "https://a.example:99999"},
+		{"check URL", []string{"check", "--provider", "custom", "--check-url", "https://a.example:123456/me"}, "https://a.example:123456/me"},
+		{"revoke URL", []string{"revoke", "--provider", "custom", "--revoke-url", "https://a.example:99999/r"}, "https://a.example:99999/r"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := runArgs(t, secret, "tok\n", tt.args...)
+			if r.code != 2 || r.stdout != "" {
+				t.Errorf("exit %d, stdout %q; want 2 and nothing; stderr:\n%s", r.code, r.stdout, r.stderr)
+			}
+			wantStderr(t, r.stderr, "port is outside 1-65535", tt.bad)
+		})
+	}
+}

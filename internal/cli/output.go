@@ -141,6 +141,9 @@ func printResult(tok *auth.Token, err error, lost string, sink tokenSink, stdout
 	if note != "" {
 		say(stderr, "nestauth: note: "+note)
 	}
+	if tok.Dropped != "" {
+		say(stderr, "nestauth: note: "+tok.Dropped+".")
+	}
 	if sink.path != "" {
 		say(stderr, fmt.Sprintf("nestauth: wrote the token to %s (mode %04o).", sink.path, output.FileMode))
 	}
@@ -272,6 +275,9 @@ func printWizardResult(m *ui.Model, sink tokenSink, stdout, stderr, screen io.Wr
 	}
 	if note := sink.fallbackNote(m.Token()); note != "" {
 		failf(stderr, "note: %s", note)
+	}
+	if d := m.Token().Dropped; d != "" {
+		failf(stderr, "note: %s.", d)
 	}
 	if rt := m.Token().RefreshToken; rt != "" {
 		// On the screen, not stdout, which holds the access token alone;

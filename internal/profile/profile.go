@@ -383,7 +383,9 @@ func (s Store) Token(ctx context.Context, name string, minValid time.Duration, r
 	if err := s.secrets(p.Settings.SecretsIn).save(name, p.Secrets); err != nil {
 		return nil, fmt.Errorf("the refresh worked but its token could not be saved: %w", err)
 	}
-	return p.Secrets.Token(now), nil
+	t := p.Secrets.Token(now)
+	t.Dropped = tok.Dropped
+	return t, nil
 }
 
 // validFor reports whether the access token lives at least d more.

@@ -327,3 +327,18 @@ func TestPlainFormatFallsBackToJSON(t *testing.T) {
 	}
 	wantStderr(t, testkit.SquashSpace(r.stderr), "Note: --format header cannot show this token", "went to stdout as JSON instead")
 }
+
+// A refresh token the server garbled is dropped with a note; the access
+// token is printed, exit 0, as the other commands do.
+func TestPlainDroppedRefreshToken(t *testing.T) {
+	_, tokenURL := testkit.NewTokenEndpoint(t, http.StatusOK, `{"access_token":"okAT","refresh_token":"r'\n$(x)","token_type":"Bearer"}`)
+	r := runArgs(t, map[string]string{"NESTAUTH_CLIENT_SECRET": "cs"}, "CODE1\n",
+		"--plain", "--no-pkce", "--provider", "custom", "--client-id", "cid", "--auth-url", "https://a.example/auth", "--token-url", tokenURL, "--format", "token")
+	if r.code != 0 || r.stdout != "okAT\n" {
+		t.Fatalf("exit %d, stdout %q; want 0 and okAT; stderr:\n%s", r.code, r.stdout, r.stderr)
+	}
+	wantStderr(t, r.stderr, "Note: The server sent a refresh token", "dropped")
+	if strings.Contains(r.stderr, "$(x)") {
+		t.Errorf("stderr shows the dropped token:\n%s", r.stderr)
+	}
+}
