@@ -49,6 +49,7 @@ type Error struct {
 	Location    string // where a redirect (3xx) of the token request points
 	RedirectURI string // the redirect_uri the request sent, "" for none
 	Refresh     bool   // the request was a refresh, not a code exchange
+	DeviceAuth  bool   // the request went to the device authorization endpoint, not the token endpoint
 	// Sent: the whole request went out, so the server may have issued a
 	// token for it (MaybeSpent) even when no answer, or a cut one, came back.
 	Sent bool
@@ -63,10 +64,14 @@ func (e *Error) Error() string {
 		fmt.Fprintf(&b, "%s: %s", e.Code, e.Description)
 	case e.Code != "":
 		b.WriteString(e.Code)
+	case e.Location != "" && e.DeviceAuth:
+		fmt.Fprintf(&b, "the device authorization endpoint redirects to %s", e.Location)
 	case e.Location != "":
 		fmt.Fprintf(&b, "the token endpoint redirects to %s", e.Location)
 	case e.Err != nil:
 		b.WriteString(Sanitize(e.Err.Error()))
+	case e.DeviceAuth:
+		b.WriteString("the server answered without a device code")
 	default:
 		b.WriteString("the server answered without a token")
 	}

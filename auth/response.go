@@ -3,11 +3,9 @@ package auth
 import (
 	"bytes"
 	"context"
-	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"html"
 	"io"
 	"math"
 	"net"
@@ -15,7 +13,6 @@ import (
 	"net/http/httptrace"
 	"net/url"
 	"regexp"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -147,90 +144,6 @@ const (
 	maxDescription = 300
 )
 
-// redactor hides the secrets of one request in what the server says back.
-type redactor []string // every form of every secret, longest first
-
-// minRedacted: a shorter "secret" would blank out ordinary words.
-const minRedacted = 4
-
-// newRedactor returns what hides the client secret and the tokens sent (a
-// refresh token, an access token) in the forms a server may echo them: raw,
-// form- or percent-encoded (either hex case), in JSON or HTML, or as the
-// Basic header.
-func newRedactor(clientID, clientSecret string, tokens ...string) redactor {
-	var r redactor
-	for _, s := range append([]string{clientSecret}, tokens...) {
-		if len(s) < minRedacted {
-			continue
-		}
-		q, p := url.QueryEscape(s), url.PathEscape(s)
-		r = append(r, s, q, p, lowerHex(q), lowerHex(p), html.EscapeString(s))
-		for _, j := range jsonForms(s) {
-			r = append(r, j, strings.ReplaceAll(j, "/", `\/`)) // PHP escapes slashes
-		}
-	}
-	if len(clientSecret) >= minRedacted {
-		basic := url.QueryEscape(clientID) + ":" + url.QueryEscape(clientSecret)
-		r = append(r, base64.StdEncoding.EncodeToString([]byte(basic)))
-	}
-	slices.SortFunc(r, func(a, b string) int { return len(b) - len(a) })
-	return slices.Compact(r)
-}
-
-// jsonForms is s inside a JSON string, with and without Go's HTML escapes.
-func jsonForms(s string) []string {
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
-	_ = enc.Encode(s)
-	plain := strings.TrimSuffix(b.String(), "\n")
-	escaped, _ := json.Marshal(s)
-	return []string{plain[1 : len(plain)-1], string(escaped[1 : len(escaped)-1])}
-}
-
-// lowerHex writes s's %-escapes (%2F) in lowercase hex (%2f).
-func lowerHex(s string) string {
-	b := []byte(s)
-	for i := 0; i+2 < len(b); i++ {
-		if b[i] == '%' && isUpperHex(b[i+1]) && isUpperHex(b[i+2]) {
-			b[i+1], b[i+2] = lower(b[i+1]), lower(b[i+2])
-			i += 2
-		}
-	}
-	return string(b)
-}
-
-func isUpperHex(c byte) bool { return '0' <= c && c <= '9' || 'A' <= c && c <= 'F' }
-
-func lower(c byte) byte {
-	if 'A' <= c && c <= 'Z' {
-		return c + 'a' - 'A'
-	}
-	return c
-}
-
-// apply replaces every secret in s with [redacted].
-func (r redactor) apply(s string) string {
-	for _, form := range r {
-		s = strings.ReplaceAll(s, form, "[redacted]")
-	}
-	return s
-}
-
-// clean makes a piece of server text fit to show: redacted, sanitized and cut
-// to n runes. The whole text is redacted before it is cut, so a cut never
-// leaves a piece of a secret behind; what sanitizing joins is redacted again.
-func (r redactor) clean(s string, n int) string { return cut(r.sanitize(s, 4*n), n) }
-
-// excerpt is Excerpt, redacted.
-func (r redactor) excerpt(body []byte) string { return oneLine(r.sanitize(string(body), 4*maxExcerpt)) }
-
-// sanitize redacts s, keeps its first n bytes, and sanitizes them.
-func (r redactor) sanitize(s string, n int) string {
-	s = r.apply(s)
-	return r.apply(Sanitize(s[:min(len(s), n)]))
-}
-
 // tokenRequest is what one token request sent, as far as reading its answer
 // needs to know.
 type tokenRequest struct {
@@ -249,12 +162,18 @@ func (req tokenRequest) read(ctx context.Context, rec *recorder, err error) (*To
 	a, parsed := parseAnswer(rec.body)
 	if rec.complete() && parsed && a.AccessToken != "" && a.Code == "" && is2xx(rec.resp.StatusCode) {
 		// Issued: whatever x/oauth2 made of it, and even if ctx ended since.
-		if a.RefreshToken == "" {
-			a.RefreshToken = req.refreshToken
-		}
 		t := a.token(req.start)
 		if err := t.check(); err != nil {
 			return nil, &Error{Kind: KindServer, Err: err, RedirectURI: req.redirectURI, Refresh: refresh}
+		}
+		switch {
+		case t.Dropped != "" && refresh:
+			t.Dropped += "; the refresh token sent is kept, but if the server replaced it, sign in again when this access token expires"
+		case t.Dropped != "":
+			t.Dropped += "; the access token is good: sign in again for a refresh token when it expires"
+		}
+		if t.RefreshToken == "" {
+			t.RefreshToken = req.refreshToken
 		}
 		return t, nil
 	}

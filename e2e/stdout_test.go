@@ -37,7 +37,7 @@ func TestE2EStdoutFailures(t *testing.T) {
 			args := map[string][]string{
 				"exchange": exchange(fake.IssueCode()),
 				"refresh":  {"refresh", "--provider", "custom", "--client-id", "cid", "--token-url", tokenURL, "--refresh-token-file", "/dev/null"},
-				"wizard":   {"--demo"},
+				"wizard":   {"--demo", "--provider", "nest"},
 			}[cmd]
 			before := fake.TokenRequests()
 			stderr, code := runBinStdout(t, env, full, args...)
@@ -121,7 +121,7 @@ func TestE2EStdoutFailures(t *testing.T) {
 		})
 	}
 	t.Run("wizard to a closed pipe", func(t *testing.T) {
-		tm := startScript(t, 80, 30, nil, "{ nestauth --demo; "+exitLine+"; } | true")
+		tm := startScript(t, 80, 30, nil, "{ nestauth --demo --provider nest; "+exitLine+"; } | true")
 		tok := demoToToken(t, tm)
 		tm.keys("q")
 		s := waitFor(t, tm, "Could not write the token out")

@@ -250,3 +250,34 @@ func TestFlowRefusedRedirectKeepsTheTypedCode(t *testing.T) {
 		t.Fatalf("codes sent = %q", rt.sent())
 	}
 }
+
+// Through the real listener: after a captured code is rejected, a flood of
+// refused redirects (another state) does not hide the rejection and its
+// way forward; the refusal shows beneath them.
+func TestFlowRefusedRedirectsKeepTheRejectedCodeNotice(t *testing.T) {
+	rt := &recordingToken{bad: map[string]bool{"EXPIRED": true}}
+	tm, uri, state := loopbackFlow(t, rt)
+	if status, page := redirect(t, uri+"?code=EXPIRED&state="+state); status != http.StatusOK {
+		t.Fatalf("redirect: %d %q", status, page)
+	}
+	waitScreen(t, tm, "code expired")
+	for i := range 40 {
+		if status, _ := redirect(t, fmt.Sprintf("%s?code=EVIL%d&state=%sx", uri, i, state)); status != http.StatusBadRequest {
+			t.Fatalf("redirect %d with another state: %d, want 400", i, status)
+		}
+	}
+	waitScreen(t, tm, "refused")
+	if err := tm.Quit(); err != nil {
+		t.Fatal(err)
+	}
+	_, v := finalView(t, tm)
+	flat := testkit.SquashSpace(v)
+	for _, want := range []string{"code expired", "paste the new code", "refused", "does not match"} {
+		if !strings.Contains(flat, want) {
+			t.Errorf("screen lacks %q:\n%s", want, v)
+		}
+	}
+	if got := rt.sent(); !slices.Equal(got, []string{"EXPIRED"}) {
+		t.Fatalf("codes sent = %q, want [EXPIRED]", got)
+	}
+}

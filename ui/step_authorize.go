@@ -99,7 +99,12 @@ func (m *wizard) approved(msg approvedMsg) tea.Cmd {
 	cmd := m.goTo(stepCode)
 	in := m.inputs[stepCode]
 	in.SetValue(msg.code)
+	code, err := auth.ParseCode(msg.code, m.state)
+	if err == nil && code.FromURL { // a redirect: its code, as a paste of it gives
+		m.code = code
+		in.SetValue(code.Value)
+	}
 	in.CursorEnd()
-	m.notice.status = fmt.Sprintf("The demo server approved and showed PIN %s; it is in the field.", msg.code)
+	m.notice.status = flow.DemoApproved(msg.code, code, "the code is in the field.")
 	return cmd
 }

@@ -410,6 +410,9 @@ func (m *wizard) viewToken(b *strings.Builder) (keep []string) {
 			m.para(b, m.styles.Warn, warn)
 		}
 	}
+	if t.Dropped != "" {
+		m.para(b, m.styles.Warn, flow.Sentence(t.Dropped))
+	}
 	m.writeTokenActions(b)
 	return []string{token}
 }

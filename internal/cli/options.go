@@ -115,7 +115,7 @@ func (f providerFlags) providers(c *command, demo bool) ([]auth.Provider, error)
 	case !c.wizard:
 		return nil, usagef("%s needs --provider sdm, nest, google, github or custom (or --issuer URL)", c.title())
 	case demo:
-		base = []auth.Provider{auth.Nest()}
+		base = demoProviders()
 	default:
 		base = auth.Providers()
 	}
@@ -210,7 +210,7 @@ func (f providerFlags) checkIssuer(demo bool) error {
 		return nil
 	}
 	if demo {
-		return usagef("--demo runs its own Works with Nest server: leave out --issuer")
+		return usagef("--demo runs its own servers: leave out --issuer")
 	}
 	if f.id != "" && !strings.EqualFold(f.id, "custom") {
 		return usagef("--issuer is for --provider custom (or no --provider): the %s preset knows its endpoints", f.id)

@@ -62,7 +62,11 @@ func usageFailed(stderr io.Writer, c *command, err error) int {
 	return exitUsage
 }
 
-// version is set at build time with -ldflags "-X main.version=v1.2.3".
+// version is set at build time, as .ci/release does:
+//
+//	go build -ldflags "-X nestauth/internal/cli.version=1.2.3"
+//
+// Without it, --version shows the module version go install stamps, or dev.
 var version = ""
 
 func printVersion(stdout, stderr io.Writer) int {
@@ -148,6 +152,9 @@ func printResult(tok *auth.Token, err error, lost string, sink tokenSink, stdout
 	}
 	if note != "" {
 		say(stderr, "nestauth: note: "+note)
+	}
+	if tok.Dropped != "" {
+		say(stderr, "nestauth: note: "+tok.Dropped+".")
 	}
 	if sink.path != "" {
 		say(stderr, fmt.Sprintf("nestauth: wrote the token to %s (mode %04o).", sink.path, output.FileMode))
@@ -280,6 +287,9 @@ func printWizardResult(m *ui.Model, sink tokenSink, stdout, stderr, screen io.Wr
 	}
 	if note := sink.fallbackNote(m.Token()); note != "" {
 		failf(stderr, "note: %s", note)
+	}
+	if d := m.Token().Dropped; d != "" {
+		failf(stderr, "note: %s.", d)
 	}
 	if rt := m.Token().RefreshToken; rt != "" {
 		// On the screen, not stdout, which holds the access token alone;

@@ -36,6 +36,9 @@ func (o *options) checkProfileFlags(c *command, set map[string]bool, getenv func
 		return usagef("--profile and --store say where --save puts the result: add --save")
 	}
 	o.settingsDir, o.settingsErr = profile.DefaultDir(getenv)
+	if o.save && o.settingsErr == nil { // refused now, not after the code is spent
+		return (profile.Store{Dir: o.settingsDir}).Trusted()
+	}
 	return nil
 }
 
@@ -123,6 +126,8 @@ func (o *options) wizardProfile(uo *ui.Options, stderr io.Writer) error {
 	switch {
 	case errors.Is(err, profile.ErrNoProfile):
 		return nil
+	case untrusted(err) != nil:
+		return untrusted(err)
 	case err != nil && o.profileSet:
 		return fmt.Errorf("profile %s cannot be read: %w. Fix it, or start afresh: nestauth forget --profile %s", o.profile, err, o.profile)
 	case err != nil:
@@ -182,6 +187,8 @@ func (o *options) startFromProfile(pf *providerFlags) error {
 		return nil
 	case errors.Is(err, profile.ErrNoProfile):
 		return usagef("%v: 'nestauth profiles' lists them; to create one, sign in with --profile %s --save", err, o.profile)
+	case untrusted(err) != nil:
+		return untrusted(err)
 	case err != nil:
 		return fmt.Errorf("profile %s cannot be read: %w. Fix it, or start afresh: nestauth forget --profile %s", o.profile, err, o.profile)
 	}
@@ -228,6 +235,17 @@ func (o *options) wizardSaved(m *ui.Model, status int, screen, stderr io.Writer)
 		return exitFailure
 	}
 	return status
+}
+
+// untrusted is err's *profile.UntrustedError, or nil: settings others can
+// change. Its message says what to run; no advice about the profile (such
+// as forgetting it) applies until then.
+func untrusted(err error) error {
+	var u *profile.UntrustedError
+	if errors.As(err, &u) {
+		return u
+	}
+	return nil
 }
 
 // profileFailed reports a profile that cannot be used, and exits 2 for a

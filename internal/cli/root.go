@@ -78,6 +78,10 @@ func (a *app) add(cmd *cobra.Command, c *command, o *options, run func(*options)
 			return a.exit(printVersion(a.stdout, a.stderr))
 		}
 		if err := o.complete(c, cmd.Flags(), a.getenv); err != nil {
+			if u := untrusted(err); u != nil { // the settings' fault, not the command line's
+				failf(a.stderr, "%v", u)
+				return a.exit(exitFailure)
+			}
 			return err
 		}
 		if a.parsed != nil {

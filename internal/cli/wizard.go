@@ -6,17 +6,9 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/spf13/cobra"
 
-	"nestauth/auth"
-	"nestauth/auth/fakenest"
 	"nestauth/internal/signals"
 	"nestauth/ui"
 	"nestauth/ui/plain"
-)
-
-// Demo credentials for the built-in server; they open nothing real.
-const (
-	demoClientID     = "nestauth-demo"
-	demoClientSecret = "demo-secret-not-real"
 )
 
 func (a *app) newCmdWizard() *cobra.Command {
@@ -62,7 +54,7 @@ Exit codes: 0 token, 1 failure (or stdout could not take the token), 2 usage,
 	o.addSaveFlags(cmd)
 	o.sink.addFlags(cmd)
 	fs := cmd.Flags()
-	fs.BoolVar(&o.demo, "demo", false, "run against a built-in Works with Nest server: no account needed")
+	fs.BoolVar(&o.demo, "demo", false, "run against built-in Device Access and Works with Nest servers: no account needed")
 	fs.BoolVar(&o.plain, "plain", false, "ask line by line instead of drawing the wizard")
 	fs.BoolVar(&o.forceDevice, "device", false, "use the device flow: a code to enter on another device")
 	fs.BoolVar(&o.noDevice, "no-device", false, "never use the device flow (used by itself when the provider has a device endpoint and no redirect URI is set)")
@@ -89,19 +81,12 @@ func (a *app) runWizard(o *options) int {
 		uo.SSHHost = conn[2]
 	}
 	if o.demo {
-		fake := fakenest.New(demoClientID, demoClientSecret)
-		if err := fake.Start(); err != nil {
+		d, err := startDemo(&uo)
+		if err != nil {
 			failf(stderr, "cannot start the demo server: %v", err)
 			return exitFailure
 		}
-		defer fake.Close()
-		p := auth.Nest()
-		p.Name = "Works with Nest (demo server on this machine)"
-		p.AuthURL, p.TokenURL = fake.AuthURL(), fake.TokenURL()
-		p.APIURL, p.RevokeURL = fake.APIURL(), fake.RevokeURL()
-		uo.Providers = []auth.Provider{p}
-		uo.ClientID, uo.ClientSecret, uo.Prefill = demoClientID, demoClientSecret, true
-		uo.Approve = fake.Approve
+		defer d.close()
 	} else if err := o.wizardProfile(&uo, stderr); err != nil {
 		return profileFailed(stderr, err)
 	}

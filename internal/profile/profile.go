@@ -58,10 +58,22 @@ func (s Store) resolved() (Store, error) {
 		}
 		s.Dir = d
 	}
+	// Before anything is read: the settings say where the secrets go.
+	if err := checkTrusted(s.Dir, os.Geteuid()); err != nil {
+		return s, err
+	}
 	if s.Keyring == nil {
 		s.Keyring = SystemKeyring{}
 	}
 	return s, nil
+}
+
+// Trusted checks, before anything is read or sent, that no other user can
+// change the settings directory or its files (checkTrusted): a
+// *UntrustedError, or nil. Every other Store method checks it too.
+func (s Store) Trusted() error {
+	_, err := s.resolved()
+	return err
 }
 
 func (s Store) path(file string) string { return filepath.Join(s.Dir, file) }
@@ -240,8 +252,10 @@ func (s Store) Names() ([]string, error) {
 }
 
 // Forget deletes profile name: its secrets from the keyring and the secrets
-// file, then its settings, and says what it deleted. Secrets go first so
-// that a keyring that cannot be reached leaves the profile to forget again.
+// file, then its settings, and says what it deleted. A keyring that cannot
+// be reached keeps no one from deleting the rest: the error is then a
+// *KeyringLeftError naming the entries that may remain, which Forget of the
+// same name deletes once the keyring can be reached.
 func (s Store) Forget(name string) ([]string, error) {
 	s, err := s.resolved()
 	if err != nil {
@@ -271,19 +285,28 @@ func (s Store) Forget(name string) ([]string, error) {
 		primary = sec.settings.SecretsIn
 	}
 	var gone []string
+	var left *KeyringLeftError
 	for _, b := range []Backend{Keyring, File} {
 		deleted, err := s.secrets(b).remove(name)
 		gone = append(gone, deleted...)
-		// A file profile on a machine without a keyring has nothing there.
-		if err != nil && (b == primary || !errors.Is(err, ErrNoKeyring)) {
+		switch {
+		case err == nil:
+		case !errors.Is(err, ErrNoKeyring):
 			return gone, err
-		}
+		case b == primary:
+			// The rest goes anyway: what may remain is named, for a
+			// forget once the keyring can be reached.
+			left = keyringLeft(name, deleted, err)
+		} // a file profile on a machine without a keyring has nothing there
 	}
 	if f.remove(name) {
 		if err := f.write(); err != nil {
 			return gone, err
 		}
 		gone = append(gone, fmt.Sprintf("settings [profile %s] in %s", name, f.path))
+	}
+	if left != nil {
+		return gone, left
 	}
 	if len(gone) == 0 {
 		return nil, fmt.Errorf("%w %q in %s", ErrNoProfile, name, f.path)
@@ -368,7 +391,9 @@ func (s Store) Token(ctx context.Context, name string, minValid time.Duration, r
 		return nil, &UnsavedError{Token: p.Secrets.Token(now), Rotated: rotated, Err: err}
 	}
 	mark.done()
-	return p.Secrets.Token(now), nil
+	t := p.Secrets.Token(now)
+	t.Dropped = tok.Dropped
+	return t, nil
 }
 
 // validFor reports whether the access token lives at least d more.

@@ -170,7 +170,12 @@ func readSettingsFile(path string) (*settingsFile, error) {
 	if err != nil {
 		return nil, err
 	}
-	return parseSettings(path, b)
+	f, err := parseSettings(path, b)
+	var fe *FileError
+	if target, lerr := os.Readlink(path); errors.As(err, &fe) && lerr == nil {
+		fe.Err = fmt.Errorf("%w (%s is a link to %s: is it the right file?)", fe.Err, SettingsFile, auth.Sanitize(target))
+	}
+	return f, err
 }
 
 // parseSettings reads the INI-like format:
@@ -179,9 +184,10 @@ func readSettingsFile(path string) (*settingsFile, error) {
 //	[profile NAME]
 //	key = value
 //
-// A line it cannot read fails the whole file; a value it cannot use fails
-// only its profile, so the others still load and the damaged one can be
-// forgotten.
+// A line it cannot read fails the whole file, reported by line number
+// alone: a wrong file (a link to another) must not have its text printed. A
+// value it cannot use fails only its profile, so the others still load and
+// the damaged one can be forgotten.
 func parseSettings(path string, b []byte) (*settingsFile, error) {
 	f := &settingsFile{path: path}
 	text := strings.TrimPrefix(string(b), "\uFEFF")
@@ -214,10 +220,10 @@ func parseSettings(path string, b []byte) (*settingsFile, error) {
 		case line[0] == '[':
 			name, ok := parseHeader(line)
 			if !ok {
-				return nil, fail(i, "%q is not a section header: write [profile NAME]", auth.Sanitize(line))
+				return nil, fail(i, "not a section header: write [profile NAME]")
 			}
-			if err := ValidateName(name); err != nil {
-				return nil, fail(i, "%v", err)
+			if ValidateName(name) != nil {
+				return nil, fail(i, "%v", ErrBadName)
 			}
 			if f.find(name) != nil || cur != nil && cur.name == name {
 				return nil, fail(i, "profile %q appears twice", name)
@@ -229,10 +235,10 @@ func parseSettings(path string, b []byte) (*settingsFile, error) {
 			k, v, ok := strings.Cut(line, "=")
 			k, v = strings.TrimSpace(k), strings.TrimSpace(v)
 			if !ok || !isKey(k) {
-				return nil, fail(i, "%q is not key = value", auth.Sanitize(line))
+				return nil, fail(i, "not key = value, a [profile NAME] header or a # comment")
 			}
 			if cur == nil {
-				return nil, fail(i, "%s is outside a [profile NAME] section", k)
+				return nil, fail(i, "a setting outside a [profile NAME] section")
 			}
 			if !isKnownKey(k) {
 				continue // kept as it is on a rewrite

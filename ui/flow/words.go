@@ -1,6 +1,7 @@
 package flow
 
 import (
+	"fmt"
 	"net/url"
 	"strings"
 
@@ -27,6 +28,16 @@ func TookCode(code auth.Code, pasted string) string {
 		return "Took the code out of what you pasted."
 	}
 	return ""
+}
+
+// DemoApproved says what the demo server's approval gave, then: a PIN, or
+// (Device Access) a redirect whose code was taken out of it.
+func DemoApproved(got string, code auth.Code, then string) string {
+	if code.FromURL {
+		landing, _, _ := strings.Cut(got, "?")
+		return fmt.Sprintf("The demo server approved and redirected to %s?code=…; %s", landing, then)
+	}
+	return fmt.Sprintf("The demo server approved and showed PIN %s; %s", got, then)
 }
 
 // Landing is the address a browser shows for a redirect URI: a bare host

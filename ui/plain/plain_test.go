@@ -178,7 +178,7 @@ func TestPlainWanted(t *testing.T) {
 }
 
 func TestPlainDemo(t *testing.T) {
-	r := runArgs(t, nil, "a\n", "--demo", "--plain")
+	r := runArgs(t, nil, "a\n", "--demo", "--provider", "nest", "--plain")
 	if r.code != 0 || !regexp.MustCompile(`^c\.[A-Z2-9]{40}\n$`).MatchString(r.stdout) {
 		t.Fatalf("exit %d, stdout %q; stderr:\n%s", r.code, r.stdout, r.stderr)
 	}
@@ -189,6 +189,24 @@ func TestPlainDemo(t *testing.T) {
 			t.Errorf("stderr lacks %q:\n%s", want, r.stderr)
 		}
 	}
+	if strings.Contains(r.stderr, demoClientSecret) {
+		t.Errorf("stderr shows the demo secret:\n%s", r.stderr)
+	}
+}
+
+// --demo offers Device Access first: Enter chooses it, the project ID and
+// the client are the demo's, and a has the demo server approve, which
+// redirects with a code (PKCE-bound) that is taken out and exchanged.
+func TestPlainDemoDeviceAccess(t *testing.T) {
+	r := runArgs(t, nil, "\na\n", "--demo", "--plain")
+	if r.code != 0 || !regexp.MustCompile(`^ya29\.[A-Za-z0-9]+\n$`).MatchString(r.stdout) {
+		t.Fatalf("exit %d, stdout %q; stderr:\n%s", r.code, r.stdout, r.stderr)
+	}
+	wantStderr(t, r.stderr, "1. Google Nest Device Access (demo server on this machine) (sdm)",
+		"2. Works with Nest (demo server on this machine) (nest)",
+		"/partnerconnections/5e1f0d3a-7c2b-4e9a-8d61-2b4f9c0a7e13/auth?",
+		"code_challenge_method=S256",
+		"The demo server approved and redirected to https://www.google.com/?code=…; exchanging it.")
 	if strings.Contains(r.stderr, demoClientSecret) {
 		t.Errorf("stderr shows the demo secret:\n%s", r.stderr)
 	}
@@ -308,4 +326,19 @@ func TestPlainFormatFallsBackToJSON(t *testing.T) {
 		t.Fatalf("exit %d, stdout %q; stderr:\n%s", r.code, r.stdout, r.stderr)
 	}
 	wantStderr(t, testkit.SquashSpace(r.stderr), "Note: --format header cannot show this token", "went to stdout as JSON instead")
+}
+
+// A refresh token the server garbled is dropped with a note; the access
+// token is printed, exit 0, as the other commands do.
+func TestPlainDroppedRefreshToken(t *testing.T) {
+	_, tokenURL := testkit.NewTokenEndpoint(t, http.StatusOK, `{"access_token":"okAT","refresh_token":"r'\n$(x)","token_type":"Bearer"}`)
+	r := runArgs(t, map[string]string{"NESTAUTH_CLIENT_SECRET": "cs"}, "CODE1\n",
+		"--plain", "--no-pkce", "--provider", "custom", "--client-id", "cid", "--auth-url", "https://a.example/auth", "--token-url", tokenURL, "--format", "token")
+	if r.code != 0 || r.stdout != "okAT\n" {
+		t.Fatalf("exit %d, stdout %q; want 0 and okAT; stderr:\n%s", r.code, r.stdout, r.stderr)
+	}
+	wantStderr(t, r.stderr, "Note: The server sent a refresh token", "dropped")
+	if strings.Contains(r.stderr, "$(x)") {
+		t.Errorf("stderr shows the dropped token:\n%s", r.stderr)
+	}
 }

@@ -48,6 +48,9 @@ func (p *plainRun) printResult(tok *auth.Token) int {
 	if _, note, _ := p.sink.Render(tok); note != "" {
 		p.say("Note: " + note)
 	}
+	if tok.Dropped != "" {
+		p.say("Note: " + flow.Sentence(tok.Dropped))
+	}
 	if tok.RefreshToken != "" {
 		p.printRefreshToken(tok.RefreshToken, p.refreshKept(tok))
 	}
