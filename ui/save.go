@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"strings"
 
 	tea "charm.land/bubbletea/v2"
 
@@ -37,6 +38,6 @@ func (s *saving) reset() { *s = saving{} }
 
 // status says where the profile went, and how to use it.
 func (msg savedMsg) status(name string) string {
-	return fmt.Sprintf("Saved profile %s: settings in %s; secrets in %s. From now on 'nestauth token --profile %s' prints a valid access token.",
-		name, msg.saved.SettingsPath, msg.saved.SecretsWhere, name)
+	return strings.TrimSpace(fmt.Sprintf("Saved profile %s: settings in %s; secrets in %s. From now on 'nestauth token --profile %s' prints a valid access token. %s",
+		name, msg.saved.SettingsPath, msg.saved.SecretsWhere, name, msg.saved.KeptNote()))
 }

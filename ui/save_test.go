@@ -56,6 +56,12 @@ func TestSaveKey(t *testing.T) {
 			saved: true,
 		},
 		{
+			name:  "kept refresh token",
+			where: profile.Saved{SettingsPath: "/s/profiles.conf", SecretsIn: profile.File, SecretsWhere: "/s/secrets.json", KeptRefreshToken: true},
+			want:  []string{"secrets in /s/secrets.json", "no refresh token, so the saved one (same client and token URL) was kept"},
+			saved: true,
+		},
+		{
 			name: "no keyring",
 			err:  &profile.KeyringError{Op: "save", SecretsFile: "/s/secrets.json", Err: errors.New("The name org.freedesktop.secrets was not provided by any .service files")},
 			want: []string{"Profile work was not saved: cannot save the secrets", "save with --store file", "The token is still here: copy it (c)"},

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	"nestauth/auth"
@@ -95,8 +96,8 @@ func (o *options) saveAndSay(stderr io.Writer, cfg auth.Config, tok *auth.Token)
 		failf(stderr, "profile %s was not saved: %v. %s %s", o.profile, err, kept, o.cmd.saveAgain)
 		return exitFailure
 	}
-	say(stderr, fmt.Sprintf("nestauth: saved profile %s: settings in %s, secrets in %s. 'nestauth token --profile %s' prints a valid access token from now on.",
-		o.profile, saved.SettingsPath, saved.SecretsWhere, o.profile))
+	say(stderr, strings.TrimSpace(fmt.Sprintf("nestauth: saved profile %s: settings in %s, secrets in %s. 'nestauth token --profile %s' prints a valid access token from now on. %s",
+		o.profile, saved.SettingsPath, saved.SecretsWhere, o.profile, saved.KeptNote())))
 	return exitOK
 }
 
@@ -215,7 +216,7 @@ func (o *options) wizardSaved(m *ui.Model, status int, screen, stderr io.Writer)
 	case status != exitOK:
 		return status
 	case saved != nil:
-		say(screen, fmt.Sprintf("Saved profile %s: settings in %s; secrets in %s.", o.profile, saved.SettingsPath, saved.SecretsWhere))
+		say(screen, strings.TrimSpace(fmt.Sprintf("Saved profile %s: settings in %s; secrets in %s. %s", o.profile, saved.SettingsPath, saved.SecretsWhere, saved.KeptNote())))
 	case o.save:
 		why := "it was not saved"
 		if err := m.SaveErr(); err != nil {

@@ -114,11 +114,24 @@ type Saved struct {
 	SettingsPath string  // the settings file
 	SecretsIn    Backend // the backend that holds the secrets
 	SecretsWhere string  // that backend in words: the keyring's name, or the file and its mode
+	// KeptRefreshToken: the answer had no refresh token, and the one saved
+	// for the same client and token URL was kept (KeptNote says so).
+	KeptRefreshToken bool
+}
+
+// KeptNote says that the save kept the saved refresh token, or is "".
+func (s Saved) KeptNote() string {
+	if !s.KeptRefreshToken {
+		return ""
+	}
+	return "The answer brought no refresh token, so the saved one (same client and token URL) was kept."
 }
 
 // Save writes the profile: the secrets first, into set.SecretsIn, then the
 // settings, so a keyring that cannot be reached leaves nothing half-saved.
 // A profile that moves to another backend is removed from the old one.
+// Secrets without a refresh token keep the saved one of the same client and
+// token URL (Saved.KeptRefreshToken).
 func (s Store) Save(name string, set Settings, sec Secrets) (Saved, error) {
 	s, err := s.resolved()
 	if err != nil {
@@ -151,6 +164,13 @@ func (s Store) save(name string, set Settings, sec Secrets) (Saved, error) {
 	if o := f.find(name); o != nil && o.err == nil {
 		old = &o.settings
 	}
+	kept := false
+	if old != nil && sec.RefreshToken == "" {
+		// Unreadable old secrets keep nothing: the save goes on.
+		if oldSec, err := s.secrets(old.SecretsIn).load(name); err == nil {
+			kept = keepRefreshToken(old, oldSec, set, &sec)
+		}
+	}
 	if err := s.secrets(set.SecretsIn).save(name, sec); err != nil {
 		return Saved{}, err
 	}
@@ -163,7 +183,7 @@ func (s Store) save(name string, set Settings, sec Secrets) (Saved, error) {
 		// would be found by no one, so failing here would help no one.
 		_, _ = s.secrets(old.SecretsIn).remove(name)
 	}
-	return Saved{SettingsPath: f.path, SecretsIn: set.SecretsIn, SecretsWhere: s.where(set.SecretsIn)}, nil
+	return Saved{SettingsPath: f.path, SecretsIn: set.SecretsIn, SecretsWhere: s.where(set.SecretsIn), KeptRefreshToken: kept}, nil
 }
 
 // Load reads profile name, settings and secrets. A missing profile is

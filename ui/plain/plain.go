@@ -7,6 +7,7 @@ package plain
 import (
 	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	"nestauth/auth"
@@ -52,7 +53,7 @@ func Run(opts flow.Options, sink Sink, stdin io.Reader, stdout, stderr io.Writer
 		failf(stderr, "profile %s was not saved: %s", opts.Profile, auth.Sanitize(err.Error()))
 		return exitFailure
 	}
-	p.say(fmt.Sprintf("Saved profile %s: settings in %s; secrets in %s.", opts.Profile, saved.SettingsPath, saved.SecretsWhere))
+	p.say(strings.TrimSpace(fmt.Sprintf("Saved profile %s: settings in %s; secrets in %s. %s", opts.Profile, saved.SettingsPath, saved.SecretsWhere, saved.KeptNote())))
 	return exitOK
 }
 
