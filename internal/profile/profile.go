@@ -368,18 +368,50 @@ func (s Store) Token(ctx context.Context, name string, minValid time.Duration, r
 		return p.Secrets.Token(s.now()), nil
 	}
 	seen := p.Secrets.AccessToken
+	return s.refresh(ctx, name, refresh, func(sec Secrets, now time.Time) bool {
+		// Another run refreshed while this one waited: its token is as fresh
+		// as a refresh can make it, even when minValid asks for more.
+		return sec.validFor(now, minValid) || sec.AccessToken != seen && sec.validFor(now, 0)
+	})
+}
+
+// Refresh refreshes profile name's token whatever its saved expiry says (an
+// API refused it: nestauth token --refresh, check after a 401), saves the
+// result and returns it. When the saved access token is no longer dead,
+// another run has refreshed it since, and that token is returned instead;
+// dead "" always refreshes. refresh nil means cfg.Refresh.
+func (s Store) Refresh(ctx context.Context, name, dead string, refresh RefreshFunc) (*auth.Token, error) {
+	s, err := s.resolved()
+	if err != nil {
+		return nil, err
+	}
+	if refresh == nil {
+		refresh = func(ctx context.Context, cfg auth.Config, rt string) (*auth.Token, error) {
+			return cfg.Refresh(ctx, rt)
+		}
+	}
+	if _, err := s.Load(name); err != nil {
+		return nil, err // no such profile: nothing to lock for
+	}
+	return s.refresh(ctx, name, refresh, func(sec Secrets, now time.Time) bool {
+		return dead != "" && sec.AccessToken != dead && sec.validFor(now, 0)
+	})
+}
+
+// refresh takes the lock, reloads profile name, and unless reuse says its
+// saved token will do, refreshes it and saves the result.
+func (s Store) refresh(ctx context.Context, name string, refresh RefreshFunc, reuse func(Secrets, time.Time) bool) (*auth.Token, error) {
 	unlock, err := s.lock(ctx)
 	if err != nil {
 		return nil, err
 	}
 	defer unlock()
-	if p, err = s.Load(name); err != nil {
+	p, err := s.Load(name)
+	if err != nil {
 		return nil, err
 	}
 	now := s.now()
-	// Another run refreshed while this one waited: its token is as fresh as
-	// a refresh can make it, even when minValid asks for more.
-	if p.Secrets.validFor(now, minValid) || p.Secrets.AccessToken != seen && p.Secrets.validFor(now, 0) {
+	if reuse(p.Secrets, now) {
 		return p.Secrets.Token(now), nil
 	}
 	if p.Secrets.RefreshToken == "" {
