@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"strings"
@@ -18,7 +19,7 @@ type fakeSaver struct {
 	err   error
 }
 
-func (f *fakeSaver) save(cfg auth.Config, tok *auth.Token) (profile.Saved, error) {
+func (f *fakeSaver) save(_ context.Context, cfg auth.Config, tok *auth.Token) (profile.Saved, error) {
 	f.saved, f.toks = append(f.saved, cfg), append(f.toks, tok)
 	return f.where, f.err
 }

@@ -73,7 +73,7 @@ func (a *app) runCheck(o *options) int {
 		failf(stderr, "that is a refresh token alone: check needs the access token ('nestauth refresh' gets one)")
 		return exitUsage
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), o.timeout)
+	ctx, cancel := o.profileContext(stderr)
 	defer cancel()
 	res, err := auth.Check(ctx, cfg, tok.AccessToken)
 	if auth.ErrorKind(err) == auth.KindCode && o.tokenFromProfile() {

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"context"
 	"fmt"
 	"time"
 
@@ -55,7 +54,7 @@ func (a *app) runToken(o *options) int {
 		failf(stderr, "%v", err)
 		return exitFailure
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), o.timeout)
+	ctx, cancel := o.profileContext(stderr)
 	defer cancel()
 	var tok *auth.Token
 	if o.refresh {

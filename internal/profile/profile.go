@@ -133,6 +133,11 @@ func (s Saved) KeptNote() string {
 // Secrets without a refresh token keep the saved one of the same client and
 // token URL (Saved.KeptRefreshToken).
 func (s Store) Save(name string, set Settings, sec Secrets) (Saved, error) {
+	return s.SaveContext(context.Background(), name, set, sec)
+}
+
+// SaveContext is Save whose wait for the lock ends with ctx (OnLockWait).
+func (s Store) SaveContext(ctx context.Context, name string, set Settings, sec Secrets) (Saved, error) {
 	s, err := s.resolved()
 	if err != nil {
 		return Saved{}, err
@@ -146,7 +151,7 @@ func (s Store) Save(name string, set Settings, sec Secrets) (Saved, error) {
 	if err := os.MkdirAll(s.Dir, 0o700); err != nil {
 		return Saved{}, err
 	}
-	unlock, err := s.lock(context.Background())
+	unlock, err := s.lock(ctx)
 	if err != nil {
 		return Saved{}, err
 	}
@@ -277,6 +282,11 @@ func (s Store) Names() ([]string, error) {
 // *KeyringLeftError naming the entries that may remain, which Forget of the
 // same name deletes once the keyring can be reached.
 func (s Store) Forget(name string) ([]string, error) {
+	return s.ForgetContext(context.Background(), name)
+}
+
+// ForgetContext is Forget whose wait for the lock ends with ctx (OnLockWait).
+func (s Store) ForgetContext(ctx context.Context, name string) ([]string, error) {
 	s, err := s.resolved()
 	if err != nil {
 		return nil, err
@@ -287,7 +297,7 @@ func (s Store) Forget(name string) ([]string, error) {
 	if _, err := os.Stat(s.Dir); errors.Is(err, os.ErrNotExist) {
 		return nil, fmt.Errorf("%w %q: %s does not exist", ErrNoProfile, name, s.Dir)
 	}
-	unlock, err := s.lock(context.Background())
+	unlock, err := s.lock(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -444,11 +454,14 @@ func (s Secrets) validFor(now time.Time, d time.Duration) bool {
 }
 
 // lock takes the settings directory's lock, waiting for it until ctx ends.
+// A wait of about a second calls ctx's OnLockWait function, once, with who
+// holds the lock; a wait that ctx ends is a *LockError.
 func (s Store) lock(ctx context.Context) (unlock func(), err error) {
 	l, err := openLock(s.path(LockFile))
 	if err != nil {
 		return nil, fmt.Errorf("cannot lock %s: %w", s.path(LockFile), err)
 	}
+	notice := time.Now().Add(lockNotice)
 	for {
 		ok, err := l.tryLock()
 		if err != nil {
@@ -456,15 +469,21 @@ func (s Store) lock(ctx context.Context) (unlock func(), err error) {
 			return nil, fmt.Errorf("cannot lock %s: %w", s.path(LockFile), err)
 		}
 		if ok {
+			l.markHeld()
 			return l.close, nil
+		}
+		if fn := lockWaitFunc(ctx); fn != nil && !notice.IsZero() && time.Now().After(notice) {
+			notice = time.Time{}
+			fn(newLockWait(s.path(LockFile), l.holder()))
 		}
 		// Jittered so that waiters do not wake in step.
 		t := time.NewTimer(5*time.Millisecond + rand.N(20*time.Millisecond))
 		select {
 		case <-ctx.Done():
 			t.Stop()
+			w := newLockWait(s.path(LockFile), l.holder())
 			l.close()
-			return nil, fmt.Errorf("waiting for the lock %s: %w", s.path(LockFile), ctx.Err())
+			return nil, &LockError{Wait: w, Err: ctx.Err()}
 		case <-t.C:
 		}
 	}
