@@ -8,6 +8,7 @@
 package profile
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -17,6 +18,7 @@ import (
 	"time"
 
 	"nestauth/auth"
+	"nestauth/internal/output"
 )
 
 // DefaultName is the profile used when none is named.
@@ -159,8 +161,13 @@ func (s Store) SaveContext(ctx context.Context, name string, set Settings, sec S
 	return s.save(name, set, sec)
 }
 
-// save is Save with the lock held.
+// save is Save with the lock held. The journal makes the two writes one
+// step: a run killed between them is finished by the next (finishCutOff).
 func (s Store) save(name string, set Settings, sec Secrets) (Saved, error) {
+	if err := s.finishCutOff(); err != nil {
+		return Saved{}, err
+	}
+	removeStaleTemps(s.Dir)
 	f, err := readSettingsFile(s.path(SettingsFile))
 	if err != nil {
 		return Saved{}, err
@@ -176,10 +183,20 @@ func (s Store) save(name string, set Settings, sec Secrets) (Saved, error) {
 			kept = keepRefreshToken(old, oldSec, set, &sec)
 		}
 	}
-	if err := s.secrets(set.SecretsIn).save(name, sec); err != nil {
+	f.put(name, set)
+	j := journal{Op: journalSave, Name: name, Settings: string(f.bytes()), SecretsIn: set.SecretsIn.String(), Digest: digest(sec)}
+	if old != nil && old.SecretsIn != set.SecretsIn {
+		j.OldSecretsIn = old.SecretsIn.String()
+	}
+	if err := writeJournal(s.Dir, j); err != nil {
 		return Saved{}, err
 	}
-	f.put(name, set)
+	if err := s.secrets(set.SecretsIn).save(name, sec); err != nil {
+		_ = removeJournal(s.Dir) // the settings are the old ones: the next run keeps them
+		return Saved{}, err
+	}
+	// From here the journal stays until the step is done: a failure is
+	// finished by the next run, which writes these settings.
 	if err := f.write(); err != nil {
 		return Saved{}, err
 	}
@@ -187,6 +204,9 @@ func (s Store) save(name string, set Settings, sec Secrets) (Saved, error) {
 		// The secrets are safe in the new place; a stale copy left behind
 		// would be found by no one, so failing here would help no one.
 		_, _ = s.secrets(old.SecretsIn).remove(name)
+	}
+	if err := removeJournal(s.Dir); err != nil {
+		return Saved{}, err
 	}
 	return Saved{SettingsPath: f.path, SecretsIn: set.SecretsIn, SecretsWhere: s.where(set.SecretsIn), KeptRefreshToken: kept}, nil
 }
@@ -202,6 +222,16 @@ func (s Store) Load(name string) (Profile, error) {
 	if err := ValidateName(name); err != nil {
 		return Profile{}, err
 	}
+	var p Profile
+	err = s.steady(func() (err error) {
+		p, err = s.load(name)
+		return err
+	})
+	return p, err
+}
+
+// load is Load without steady: with the lock held, or inside steady.
+func (s Store) load(name string) (Profile, error) {
 	f, err := readSettingsFile(s.path(SettingsFile))
 	if err != nil {
 		return Profile{}, err
@@ -239,6 +269,16 @@ func (s Store) List() ([]Entry, error) {
 	if err != nil {
 		return nil, err
 	}
+	var out []Entry
+	err = s.steady(func() (err error) {
+		out, err = s.list()
+		return err
+	})
+	return out, err
+}
+
+// list is List inside steady.
+func (s Store) list() ([]Entry, error) {
 	f, err := readSettingsFile(s.path(SettingsFile))
 	if err != nil {
 		return nil, err
@@ -302,6 +342,26 @@ func (s Store) ForgetContext(ctx context.Context, name string) ([]string, error)
 		return nil, err
 	}
 	defer unlock()
+	if err := s.finishCutOff(); err != nil {
+		return nil, err
+	}
+	removeStaleTemps(s.Dir)
+	if err := writeJournal(s.Dir, journal{Op: journalForget, Name: name}); err != nil {
+		return nil, err
+	}
+	gone, err := s.forget(name)
+	if err == nil || len(gone) == 0 {
+		// Done, or nothing changed: there is nothing for the next run to
+		// finish. A forget that failed half-way is finished by the next run.
+		if rerr := removeJournal(s.Dir); err == nil {
+			err = rerr
+		}
+	}
+	return gone, err
+}
+
+// forget is Forget with the lock held and the journal written.
+func (s Store) forget(name string) ([]string, error) {
 	f, err := readSettingsFile(s.path(SettingsFile))
 	if err != nil {
 		return nil, err
@@ -416,7 +476,10 @@ func (s Store) refresh(ctx context.Context, name string, refresh RefreshFunc, re
 		return nil, err
 	}
 	defer unlock()
-	p, err := s.Load(name)
+	if err := s.finishCutOff(); err != nil {
+		return nil, err
+	}
+	p, err := s.load(name)
 	if err != nil {
 		return nil, err
 	}
@@ -487,6 +550,80 @@ func (s Store) lock(ctx context.Context) (unlock func(), err error) {
 		case <-t.C:
 		}
 	}
+}
+
+// readerWait bounds a reader's wait for a save or forget under way.
+const readerWait = 30 * time.Second
+
+// steady runs read, which reads the settings file and then secrets, so that
+// it sees the profiles as one save or forget left them, never the settings
+// of one with the secrets of another: when the journal says a step is under
+// way (or was cut off), or the settings file changed while read ran, it
+// waits for the lock, finishes a step that was cut off, and reads again.
+func (s Store) steady(read func() error) error {
+	settings := s.path(SettingsFile)
+	if !journalExists(s.Dir) {
+		before, berr := readLimited(settings, maxSettingsFile)
+		err := read()
+		// The journal is written before the secrets change and removed after
+		// the settings did: seen absent after read, with the settings as they
+		// were before it, no step ran between the two reads.
+		if !journalExists(s.Dir) {
+			after, aerr := readLimited(settings, maxSettingsFile)
+			if bytes.Equal(before, after) && (berr == nil) == (aerr == nil) {
+				return err
+			}
+		}
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), readerWait)
+	defer cancel()
+	unlock, err := s.lock(ctx)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	if err := s.finishCutOff(); err != nil {
+		return err
+	}
+	return read()
+}
+
+// finishCutOff finishes the save or forget that a run killed mid-step left
+// in the journal, or drops a save whose secrets were not written; the lock
+// is held.
+func (s Store) finishCutOff() error {
+	j, err := readJournal(s.Dir)
+	if err != nil || j == nil {
+		return err
+	}
+	fail := func(err error) error {
+		return fmt.Errorf("a %s of profile %s was cut off, and finishing it failed: %w", j.Op, j.Name, err)
+	}
+	switch j.Op {
+	case journalForget:
+		if _, err := s.forget(j.Name); err != nil && !errors.Is(err, ErrNoProfile) {
+			return fail(err)
+		}
+	case journalSave:
+		in, err := ParseBackend(j.SecretsIn)
+		if err != nil {
+			return fail(err)
+		}
+		sec, err := s.secrets(in).load(j.Name)
+		if err != nil {
+			return fail(err)
+		}
+		if digest(sec) == j.Digest { // the secrets are written: write the settings that go with them
+			if err := output.WriteFileAtomic(s.path(SettingsFile), []byte(j.Settings), true); err != nil {
+				return fail(err)
+			}
+			if old, err := ParseBackend(j.OldSecretsIn); err == nil && j.OldSecretsIn != "" && old != in {
+				_, _ = s.secrets(old).remove(j.Name)
+			}
+		}
+	}
+	removeStaleTemps(s.Dir)
+	return removeJournal(s.Dir)
 }
 
 // where says in words where backend b keeps secrets.
