@@ -222,8 +222,15 @@ func (s Store) Load(name string) (Profile, error) {
 	if err := ValidateName(name); err != nil {
 		return Profile{}, err
 	}
+	ctx, cancel := context.WithTimeout(context.Background(), readerWait)
+	defer cancel()
+	return s.loadSteady(ctx, name)
+}
+
+// loadSteady is Load whose wait for a save or forget under way ends with ctx.
+func (s Store) loadSteady(ctx context.Context, name string) (Profile, error) {
 	var p Profile
-	err = s.steady(func() (err error) {
+	err := s.steady(ctx, func() (err error) {
 		p, err = s.load(name)
 		return err
 	})
@@ -269,8 +276,10 @@ func (s Store) List() ([]Entry, error) {
 	if err != nil {
 		return nil, err
 	}
+	ctx, cancel := context.WithTimeout(context.Background(), readerWait)
+	defer cancel()
 	var out []Entry
-	err = s.steady(func() (err error) {
+	err = s.steady(ctx, func() (err error) {
 		out, err = s.list()
 		return err
 	})
@@ -430,7 +439,10 @@ func (s Store) Token(ctx context.Context, name string, minValid time.Duration, r
 			return cfg.Refresh(ctx, rt)
 		}
 	}
-	p, err := s.Load(name)
+	if err := ValidateName(name); err != nil {
+		return nil, err
+	}
+	p, err := s.loadSteady(ctx, name)
 	if err != nil {
 		return nil, err
 	}
@@ -460,7 +472,10 @@ func (s Store) Refresh(ctx context.Context, name, dead string, refresh RefreshFu
 			return cfg.Refresh(ctx, rt)
 		}
 	}
-	if _, err := s.Load(name); err != nil {
+	if err := ValidateName(name); err != nil {
+		return nil, err
+	}
+	if _, err := s.loadSteady(ctx, name); err != nil {
 		return nil, err // no such profile: nothing to lock for
 	}
 	return s.refresh(ctx, name, refresh, func(sec Secrets, now time.Time) bool {
@@ -552,15 +567,17 @@ func (s Store) lock(ctx context.Context) (unlock func(), err error) {
 	}
 }
 
-// readerWait bounds a reader's wait for a save or forget under way.
+// readerWait bounds the wait of a reader without a context (Load, List) for
+// a save or forget under way.
 const readerWait = 30 * time.Second
 
 // steady runs read, which reads the settings file and then secrets, so that
 // it sees the profiles as one save or forget left them, never the settings
 // of one with the secrets of another: when the journal says a step is under
 // way (or was cut off), or the settings file changed while read ran, it
-// waits for the lock, finishes a step that was cut off, and reads again.
-func (s Store) steady(read func() error) error {
+// waits for the lock (until ctx ends, saying so as lock does), finishes a
+// step that was cut off, and reads again under the lock.
+func (s Store) steady(ctx context.Context, read func() error) error {
 	settings := s.path(SettingsFile)
 	if !journalExists(s.Dir) {
 		before, berr := readLimited(settings, maxSettingsFile)
@@ -575,8 +592,6 @@ func (s Store) steady(read func() error) error {
 			}
 		}
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), readerWait)
-	defer cancel()
 	unlock, err := s.lock(ctx)
 	if err != nil {
 		return err
