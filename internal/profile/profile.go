@@ -359,11 +359,14 @@ func (s Store) ForgetContext(ctx context.Context, name string) ([]string, error)
 		return nil, err
 	}
 	gone, err := s.forget(name)
-	if err == nil || len(gone) == 0 {
-		// Done, or nothing changed: there is nothing for the next run to
-		// finish. A forget that failed half-way is finished by the next run.
-		if rerr := removeJournal(s.Dir); err == nil {
-			err = rerr
+	var left *KeyringLeftError
+	if err == nil || len(gone) == 0 || errors.As(err, &left) {
+		// Done (as far as an unreachable keyring lets it be: a forget of the
+		// same name later deletes what it left), or nothing changed: nothing
+		// for the next run to finish. A forget that failed half-way is
+		// finished by the next run.
+		if rerr := removeJournal(s.Dir); rerr != nil && (err == nil || left != nil) {
+			err = errors.Join(err, rerr)
 		}
 	}
 	return gone, err
@@ -616,7 +619,8 @@ func (s Store) finishCutOff() error {
 	}
 	switch j.Op {
 	case journalForget:
-		if _, err := s.forget(j.Name); err != nil && !errors.Is(err, ErrNoProfile) {
+		var left *KeyringLeftError // the profile is gone; its keyring entries wait for a forget
+		if _, err := s.forget(j.Name); err != nil && !errors.Is(err, ErrNoProfile) && !errors.As(err, &left) {
 			return fail(err)
 		}
 	case journalSave:
