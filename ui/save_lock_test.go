@@ -34,7 +34,7 @@ func TestSaveWaitingForTheLockEscGivesUp(t *testing.T) {
 		t.Fatalf("the save did not wait for the lock: %v", waiting)
 	}
 	_, end := m.Update(waiting)
-	wantView(t, m, fmt.Sprintf("Saving profile work: waiting, another process (ui.test, pid %d) holds the profile lock", holder.Pid),
+	wantView(t, m, "Saving profile work: waiting, another process", fmt.Sprintf("pid %d) holds the profile lock", holder.Pid),
 		"esc gives up the save", "esc give up saving")
 
 	m = send(t, m, esc)

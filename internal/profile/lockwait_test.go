@@ -47,7 +47,7 @@ func TestLockWaitSaysWhoHoldsItAndGivesUp(t *testing.T) {
 	if len(waits) != 1 || waits[0].PID != holder.Pid || !waits[0].Stopped {
 		t.Fatalf("waits %+v; want one naming pid %d, stopped", waits, holder.Pid)
 	}
-	for _, want := range []string{fmt.Sprintf("(profile.test, pid %d) holds the profile lock", holder.Pid), "it is stopped", fmt.Sprintf("kill %d", holder.Pid)} {
+	for _, want := range []string{fmt.Sprintf("pid %d) holds the profile lock", holder.Pid), "it is stopped", fmt.Sprintf("kill %d", holder.Pid)} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error lacks %q: %v", want, err)
 		}
