@@ -62,6 +62,8 @@ func (m *wizard) update(msg tea.Msg) tea.Cmd {
 		return m.delivered(msg)
 	case savedMsg:
 		return m.savedProfile(msg)
+	case saveWaitingMsg:
+		return m.saveWaiting(msg)
 	case checkedMsg:
 		return m.checked(msg)
 	case revokedMsg:

@@ -5,11 +5,14 @@
 package plain
 
 import (
+	"context"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	"nestauth/auth"
+	"nestauth/internal/profile"
 	"nestauth/ui/flow"
 	"nestauth/ui/tty"
 )
@@ -47,12 +50,12 @@ func Run(opts flow.Options, sink Sink, stdin io.Reader, stdout, stderr io.Writer
 	if status := p.printResult(tok); status != exitOK || !opts.AutoSave || opts.Save == nil {
 		return status
 	}
-	saved, err := opts.Save(p.config(), tok) // --save
+	saved, err := p.save(tok) // --save
 	if err != nil {
 		failf(stderr, "profile %s was not saved: %s", opts.Profile, auth.Sanitize(err.Error()))
 		return exitFailure
 	}
-	p.say(fmt.Sprintf("Saved profile %s: settings in %s; secrets in %s.", opts.Profile, saved.SettingsPath, saved.SecretsWhere))
+	p.say(strings.TrimSpace(fmt.Sprintf("Saved profile %s: settings in %s; secrets in %s. %s", opts.Profile, saved.SettingsPath, saved.SecretsWhere, saved.KeptNote())))
 	return exitOK
 }
 
@@ -97,4 +100,15 @@ func (p *plainRun) run() (*auth.Token, error) {
 	}
 	p.authorize()
 	return p.exchangeLoop()
+}
+
+// save saves tok as the profile, within the request timeout, saying when it
+// waits for another run's lock.
+func (p *plainRun) save(tok *auth.Token) (profile.Saved, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), p.opts.Timeout)
+	defer cancel()
+	ctx = profile.OnLockWait(ctx, func(w profile.LockWait) {
+		p.say(fmt.Sprintf("Waiting: %s. Giving up after %s.", w, auth.Duration(p.opts.Timeout)))
+	})
+	return p.opts.Save(ctx, p.config(), tok)
 }
