@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"strings"
@@ -18,7 +19,7 @@ type fakeSaver struct {
 	err   error
 }
 
-func (f *fakeSaver) save(cfg auth.Config, tok *auth.Token) (profile.Saved, error) {
+func (f *fakeSaver) save(_ context.Context, cfg auth.Config, tok *auth.Token) (profile.Saved, error) {
 	f.saved, f.toks = append(f.saved, cfg), append(f.toks, tok)
 	return f.where, f.err
 }
@@ -53,6 +54,12 @@ func TestSaveKey(t *testing.T) {
 			name:  "file",
 			where: profile.Saved{SettingsPath: "/s/profiles.conf", SecretsIn: profile.File, SecretsWhere: "/s/secrets.json (mode 0600, not encrypted: anyone who can read your files as you can use it)"},
 			want:  []string{"secrets in /s/secrets.json (mode 0600, not encrypted"},
+			saved: true,
+		},
+		{
+			name:  "kept refresh token",
+			where: profile.Saved{SettingsPath: "/s/profiles.conf", SecretsIn: profile.File, SecretsWhere: "/s/secrets.json", KeptRefreshToken: true},
+			want:  []string{"secrets in /s/secrets.json", "no refresh token, so the saved one (same client and token URL) was kept"},
 			saved: true,
 		},
 		{

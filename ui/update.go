@@ -72,6 +72,8 @@ func (m *wizard) dispatch(msg tea.Msg) tea.Cmd {
 		return m.delivered(msg)
 	case savedMsg:
 		return m.savedProfile(msg)
+	case saveWaitingMsg:
+		return m.saveWaiting(msg)
 	case checkedMsg:
 		return m.checked(msg)
 	case revokedMsg:

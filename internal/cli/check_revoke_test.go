@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -240,4 +241,67 @@ func TestRunCheckTokenInvalidAt403(t *testing.T) {
 			wantStderr(t, testkit.SquashSpace(r.stderr), tt.want...)
 		})
 	}
+}
+
+// apiRefusing is an API that refuses the bearer token dead with a 401
+// invalid_token and takes every other.
+func apiRefusing(t *testing.T, dead string) string {
+	t.Helper()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		if r.Header.Get("Authorization") == "Bearer "+dead {
+			w.Header().Set("WWW-Authenticate", `Bearer error="invalid_token"`)
+			w.WriteHeader(http.StatusUnauthorized)
+			w.Write([]byte(`{"error":"invalid_token"}`))
+			return
+		}
+		w.Write([]byte(`{"sub":"someone"}`))
+	}))
+	t.Cleanup(srv.Close)
+	return srv.URL + "/userinfo"
+}
+
+// A saved token the API refuses (401) before its saved expiry is refreshed
+// once by check --profile, which tries again; token --refresh forces the
+// refresh that token alone would not do until the saved expiry.
+func TestCheckProfileRefreshesAfter401(t *testing.T) {
+	env, st := profiletest.Env(t)
+	ts := profiletest.NewTokenServer(t, "client", "client-secret", "refresh-0")
+	p := auth.Custom()
+	p.AuthURL, p.TokenURL, p.CheckURL = ts.URL+"/authorize", ts.TokenURL(), apiRefusing(t, "access-0")
+	cfg := auth.Config{Provider: p, ClientID: ts.ClientID, ClientSecret: ts.ClientSecret}
+	save := func() {
+		t.Helper()
+		tok := &auth.Token{AccessToken: "access-0", TokenType: "Bearer", RefreshToken: ts.Current(), Expiry: time.Now().Add(time.Hour)}
+		if _, err := st.Save("p", profile.SettingsFor(cfg, profile.File), profile.SecretsFor(cfg, tok)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	save()
+
+	r := runArgs(t, env, "", "check", "--profile", "p")
+	if r.code != 0 || ts.Requests() != 1 || !strings.Contains(r.stdout, "200") {
+		t.Fatalf("check --profile after a 401: exit %d, %d refreshes, stdout %q, stderr %s", r.code, ts.Requests(), r.stdout, r.stderr)
+	}
+	wantStderr(t, testkit.SquashSpace(r.stderr), "refused profile p's saved token before its saved expiry: refreshed it")
+	if r := runArgs(t, env, "", "token", "--profile", "p"); r.stdout != "access-1\n" {
+		t.Errorf("token after check refreshed: %q, stderr %s", r.stdout, r.stderr)
+	}
+
+	// The same dead token again: token alone hands it out, --refresh does not.
+	save()
+	if r := runArgs(t, env, "", "token", "--profile", "p"); r.stdout != "access-0\n" {
+		t.Fatalf("token: %q, stderr %s", r.stdout, r.stderr)
+	}
+	r = runArgs(t, env, "", "token", "--profile", "p", "--refresh")
+	if r.code != 0 || r.stdout != "access-2\n" || ts.Requests() != 2 {
+		t.Errorf("token --refresh: exit %d, %q, %d refreshes, stderr %s", r.code, r.stdout, ts.Requests(), r.stderr)
+	}
+
+	// A dead token from a file: the 401 message names token --refresh.
+	r = runArgs(t, env, "", "check", "--provider", "custom", "--check-url", p.CheckURL, "--token-file", writeTokenFile(t, "access-0"))
+	if r.code != exitRejectedCode {
+		t.Fatalf("check of a dead token: exit %d, stderr %s", r.code, r.stderr)
+	}
+	wantStderr(t, testkit.SquashSpace(r.stderr), "nestauth token --profile NAME --refresh")
 }

@@ -44,7 +44,7 @@ code expired, 4 client rejected, 5 network or server error, 130 canceled
 	}
 	o.client.addFlags(cmd)
 	o.providerFlags.addFlags(cmd)
-	addTimeoutFlag(cmd, &o.timeout, "time limit of each request")
+	addTimeoutFlag(cmd, &o.timeout, "time limit of each request, and of --save's wait for the profile lock")
 	o.addProfileFlag(cmd, a.getenv, "the saved profile to start from, and that --save saves to")
 	o.addSaveFlags(cmd)
 	o.sink.addFlags(cmd)

@@ -457,3 +457,28 @@ func TestRunJSONEscapesInvisible(t *testing.T) {
 		t.Errorf("decoded scope %q (err %v), want %q", got.Scope, err, scope)
 	}
 }
+
+// Signing in again with exchange --save, from an answer without a refresh
+// token, keeps the saved refresh token and says so.
+func TestRunExchangeSaveKeepsRefreshToken(t *testing.T) {
+	env, st := profiletest.Env(t)
+	env["NESTAUTH_CLIENT_SECRET"] = "cs"
+	ep, tokenURL := testkit.NewTokenEndpoint(t, 200, `{"access_token":"at-1","token_type":"Bearer","expires_in":3600,"refresh_token":"rt-1"}`)
+	args := []string{"exchange", "--no-pkce", "--provider", "custom", "--client-id", "id", "--token-url", tokenURL,
+		"--code", "c", "--save", "--profile", "p", "--store", "file"}
+	if r := runArgs(t, env, "", args...); r.code != 0 {
+		t.Fatalf("first sign-in: exit %d, stderr %s", r.code, r.stderr)
+	}
+	ep.Mu.Lock()
+	ep.Body = `{"access_token":"at-2","token_type":"Bearer","expires_in":3600}` // no refresh token the second time
+	ep.Mu.Unlock()
+	r := runArgs(t, env, "", args...)
+	if r.code != 0 {
+		t.Fatalf("second sign-in: exit %d, stderr %s", r.code, r.stderr)
+	}
+	wantStderr(t, r.stderr, "saved profile p", "no refresh token, so the saved one (same client and token URL) was kept")
+	p, err := st.Load("p")
+	if err != nil || p.Secrets.RefreshToken != "rt-1" || p.Secrets.AccessToken != "at-2" {
+		t.Errorf("saved %+v, %v", p.Secrets, err)
+	}
+}

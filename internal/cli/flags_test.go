@@ -184,6 +184,7 @@ func TestEveryDocumentedFlagAndVariable(t *testing.T) {
 		// token, profiles, forget
 		{name: "forget without --profile", args: func(string) []string { return []string{"forget"} }, code: exitUsage, want: []check{stderrHas("forget needs --profile")}},
 		{name: "forget --profile --revoke --timeout", args: func(string) []string { return []string{"forget", "--profile", "nope", "--revoke", "--timeout", "5s"} }, code: exitUsage, want: []check{stderrHas("nothing to revoke")}},
+		{name: "token --refresh", args: func(string) []string { return []string{"token", "--refresh", "--profile", "nope"} }, code: exitUsage, want: []check{stderrHas(`no saved profile "nope"`)}},
 		{name: "token --min-valid negative", args: func(string) []string { return []string{"token", "--min-valid", "-1s"} }, code: exitUsage, want: []check{stderrHas("--min-valid")}},
 		{name: "profiles none", args: func(string) []string { return []string{"profiles"} }, want: []check{stderrHas("No saved profiles")}},
 		{name: "XDG_CONFIG_HOME", env: map[string]string{"NESTAUTH_CONFIG_DIR": "", "XDG_CONFIG_HOME": filepath.Join(dir, "xdg")}, args: func(string) []string { return []string{"profiles"} },

@@ -31,12 +31,16 @@ deleted. The tokens go to --revoke-url, else the profile's revoke_url, else
 the provider's own endpoint, but only while the profile gets its tokens
 from the provider's own token endpoint.
 
+While another nestauth holds the profile lock (a refresh or a save; a run
+stopped with ctrl+Z holds it until it goes on), forget waits, says so after
+a second (which process, when it can be known), and gives up after --timeout.
+
 Exit codes: 0 ok, 1 failure, 2 usage or no such profile; with --revoke,
 3 token rejected, 4 client rejected, 5 network or server error.`,
 		Example: `  nestauth forget --profile home --revoke
   nestauth forget --profile work --revoke --revoke-url https://id.example/oauth2/revoke`,
 	}
-	addTimeoutFlag(cmd, &o.timeout, "time limit of the revocation")
+	addTimeoutFlag(cmd, &o.timeout, "time limit of the revocation, and of the wait for the profile lock")
 	o.addProfileFlag(cmd, a.getenv, "the saved profile to delete")
 	cmd.Flags().BoolVar(&o.revoke, "revoke", false, "revoke its tokens at the provider first")
 	cmd.Flags().StringVar(&o.providerFlags.revokeURL, "revoke-url", "", "with --revoke: the revocation endpoint (RFC 7009) to send them to")
@@ -61,7 +65,9 @@ func (a *app) runForget(o *options) int {
 			return status
 		}
 	}
-	gone, err := st.Forget(o.profile)
+	ctx, cancel := o.profileContext(context.Background(), stderr)
+	defer cancel()
+	gone, err := st.ForgetContext(ctx, o.profile)
 	for _, g := range gone {
 		fmt.Fprintln(stdout, "deleted", g)
 	}

@@ -187,6 +187,7 @@ type profileOptions struct {
 	storeSet   bool            // --store was given; else a saved profile keeps its own
 	storeName  string          // --store as typed
 	minValid   time.Duration   // token --min-valid
+	refresh    bool            // token --refresh
 	revoke     bool            // forget --revoke
 
 	// settingsDir is the settings directory; settingsErr says why there is none.

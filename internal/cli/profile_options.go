@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	"nestauth/auth"
@@ -54,7 +55,7 @@ func (o *options) profiles() (profile.Store, error) {
 // a refresh, which keeps the saved one): the secrets where --store says,
 // else where the profile kept them, else in the keyring. --issuer is kept,
 // or the saved issuer while the token endpoint stays the same.
-func (o *options) saveProfile(cfg auth.Config, tok *auth.Token, flow string) (profile.Saved, error) {
+func (o *options) saveProfile(ctx context.Context, cfg auth.Config, tok *auth.Token, flow string) (profile.Saved, error) {
 	st, err := o.profiles()
 	if err != nil {
 		return profile.Saved{}, err
@@ -70,7 +71,7 @@ func (o *options) saveProfile(cfg auth.Config, tok *auth.Token, flow string) (pr
 		}
 		set.Flow = cmp.Or(set.Flow, old.Settings.Flow)
 	}
-	return st.Save(o.profile, set, profile.SecretsFor(cfg, tok))
+	return st.SaveContext(ctx, o.profile, set, profile.SecretsFor(cfg, tok))
 }
 
 // wizardFlow is the flow the wizard in mode signs in with for cfg, as both
@@ -99,14 +100,16 @@ func (o *options) deliver(stdout, stderr io.Writer, cfg auth.Config, tok, keep *
 // goes out next: the message says that token is good, and how to save next
 // time.
 func (o *options) saveAndSay(stderr io.Writer, cfg auth.Config, tok *auth.Token) int {
-	saved, err := o.saveProfile(cfg, tok, o.cmd.flow)
+	ctx, cancel := o.profileContext(context.Background(), stderr)
+	defer cancel()
+	saved, err := o.saveProfile(ctx, cfg, tok, o.cmd.flow)
 	if err != nil {
 		kept := fmt.Sprintf("The token goes to %s all the same, and is good: keep that output.", o.sink.where())
 		failf(stderr, "profile %s was not saved: %v. %s %s", o.profile, err, kept, o.cmd.saveAgain)
 		return exitFailure
 	}
-	say(stderr, fmt.Sprintf("nestauth: saved profile %s: settings in %s, secrets in %s. 'nestauth token --profile %s' prints a valid access token from now on.",
-		o.profile, saved.SettingsPath, saved.SecretsWhere, o.profile))
+	say(stderr, strings.TrimSpace(fmt.Sprintf("nestauth: saved profile %s: settings in %s, secrets in %s. 'nestauth token --profile %s' prints a valid access token from now on. %s",
+		o.profile, saved.SettingsPath, saved.SecretsWhere, o.profile, saved.KeptNote())))
 	return exitOK
 }
 
@@ -206,13 +209,13 @@ func (o *options) wizardSave(uo *ui.Options) {
 		return // the demo server and its tokens end with the wizard
 	}
 	mode := uo.Device
-	save := func(cfg auth.Config, tok *auth.Token) (profile.Saved, error) {
-		return o.saveProfile(cfg, tok, wizardFlow(mode, cfg))
+	save := func(ctx context.Context, cfg auth.Config, tok *auth.Token) (profile.Saved, error) {
+		return o.saveProfile(ctx, cfg, tok, wizardFlow(mode, cfg))
 	}
 	toFile := *o
 	toFile.store, toFile.storeSet = profile.File, true // f, after the keyring failed
-	uo.SaveToFile = func(cfg auth.Config, tok *auth.Token) (profile.Saved, error) {
-		return toFile.saveProfile(cfg, tok, wizardFlow(mode, cfg))
+	uo.SaveToFile = func(ctx context.Context, cfg auth.Config, tok *auth.Token) (profile.Saved, error) {
+		return toFile.saveProfile(ctx, cfg, tok, wizardFlow(mode, cfg))
 	}
 	uo.Save, uo.Profile, uo.AutoSave = save, o.profile, o.save
 }
@@ -225,7 +228,7 @@ func (o *options) wizardSaved(m *ui.Model, status int, screen, stderr io.Writer)
 	case status != exitOK:
 		return status
 	case saved != nil:
-		say(screen, fmt.Sprintf("Saved profile %s: settings in %s; secrets in %s.", o.profile, saved.SettingsPath, saved.SecretsWhere))
+		say(screen, strings.TrimSpace(fmt.Sprintf("Saved profile %s: settings in %s; secrets in %s. %s", o.profile, saved.SettingsPath, saved.SecretsWhere, saved.KeptNote())))
 	case o.save:
 		why := "it was not saved"
 		if err := m.SaveErr(); err != nil {
@@ -286,7 +289,7 @@ func (o *options) tokenToUse(ctx context.Context, stdin io.Reader, stderr io.Wri
 		return nil, err
 	}
 	if fresh {
-		ctx, cancel := context.WithTimeout(ctx, o.timeout)
+		ctx, cancel := o.profileContext(ctx, stderr)
 		defer cancel()
 		return st.Token(ctx, o.profile, 0, nil)
 	}

@@ -30,7 +30,7 @@ failed (the token printed is good; stderr says how to save it), 2 usage,
 	}
 	o.client.addFlags(cmd)
 	o.providerFlags.addFlags(cmd)
-	addTimeoutFlag(cmd, &o.timeout, "time limit of the token request")
+	addTimeoutFlag(cmd, &o.timeout, "time limit of the token request, and of --save's wait for the profile lock")
 	o.addProfileFlag(cmd, a.getenv, "the profile --save saves to")
 	o.addSaveFlags(cmd)
 	o.sink.addFlags(cmd)

@@ -49,7 +49,7 @@ Exit codes: 0 token, 1 failure (or stdout could not take the token), 2 usage,
 	o.client.addFlags(cmd)
 	o.providerFlags.addFlags(cmd)
 	o.providerFlags.addAPIFlags(cmd)
-	addTimeoutFlag(cmd, &o.timeout, "time limit of one token request")
+	addTimeoutFlag(cmd, &o.timeout, "time limit of one token request, and of a save's wait for the profile lock")
 	o.addProfileFlag(cmd, a.getenv, "the saved profile to start from and save to; its values are filled in")
 	o.addSaveFlags(cmd)
 	o.sink.addFlags(cmd)

@@ -395,6 +395,10 @@ func TestForgetWhenTheKeyringFailsHalfway(t *testing.T) {
 	if len(gone) != 2 || !strings.Contains(gone[0], "k/client_secret") || !strings.Contains(gone[1], "settings [profile k]") {
 		t.Errorf("Forget said it deleted %q; want the client secret and the settings", gone)
 	}
+	// The forget is done as far as it can be: nothing is left for the next run to finish.
+	if _, err := os.Stat(filepath.Join(st.Dir, profile.JournalFile)); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("the journal stays after a forget the keyring cut short: %v", err)
+	}
 	st.Keyring = kr
 	if gone, err := st.Forget("k"); err != nil || len(gone) != 2 {
 		t.Errorf("Forget again with the keyring back = %q, %v; want the two entries left", gone, err)

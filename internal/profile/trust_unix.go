@@ -19,7 +19,7 @@ func checkTrusted(dir string, me int) error {
 	if err := trusted(dir, me, "700"); err != nil {
 		return err
 	}
-	for _, name := range []string{SettingsFile, SecretsFile} {
+	for _, name := range []string{SettingsFile, SecretsFile, JournalFile} { // the journal holds settings the next run writes
 		if err := trusted(filepath.Join(dir, name), me, "600"); err != nil {
 			return err
 		}

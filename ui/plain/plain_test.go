@@ -12,6 +12,7 @@ import (
 
 	"nestauth/auth"
 	"nestauth/auth/fakenest"
+	"nestauth/internal/profile"
 	"nestauth/internal/testkit"
 	"nestauth/ui/tty"
 )
@@ -340,5 +341,31 @@ func TestPlainDroppedRefreshToken(t *testing.T) {
 	wantStderr(t, r.stderr, "Note: The server sent a refresh token", "dropped")
 	if strings.Contains(r.stderr, "$(x)") {
 		t.Errorf("stderr shows the dropped token:\n%s", r.stderr)
+	}
+}
+
+// Plain mode's --save of an answer without a refresh token (Works with Nest
+// sends none) keeps the one saved for the same client and token URL, and
+// says so.
+func TestPlainSaveKeepsRefreshToken(t *testing.T) {
+	fake := fakenest.NewTest(t, "pid", "psecret")
+	dir := filepath.Join(t.TempDir(), "config")
+	p := auth.Nest()
+	p.AuthURL, p.TokenURL = fake.AuthURL(), fake.TokenURL()
+	cfg := auth.Config{Provider: p, ClientID: "pid", ClientSecret: "psecret"}
+	st := profile.Store{Dir: dir}
+	if _, err := st.Save("p", profile.SettingsFor(cfg, profile.File), profile.Secrets{ClientSecret: "psecret", RefreshToken: "rt-saved"}); err != nil {
+		t.Fatal(err)
+	}
+	r := runArgs(t, map[string]string{"NESTAUTH_CONFIG_DIR": dir}, "pid\npsecret\n"+fake.IssueCode()+"\n",
+		nestArgs(fake, "--profile", "p", "--save")...)
+	if r.code != 0 {
+		t.Fatalf("exit %d; stderr:\n%s", r.code, r.stderr)
+	}
+	if !strings.Contains(testkit.SquashSpace(r.stderr), "no refresh token, so the saved one (same client and token URL) was kept") {
+		t.Errorf("stderr does not say the refresh token was kept:\n%s", r.stderr)
+	}
+	if got, err := st.Load("p"); err != nil || got.Secrets.RefreshToken != "rt-saved" || !strings.HasPrefix(got.Secrets.AccessToken, "c.") {
+		t.Errorf("saved %+v, %v", got.Secrets, err)
 	}
 }
