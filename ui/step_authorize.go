@@ -32,8 +32,15 @@ func (m *wizard) updateAuthorize(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, keys.QR):
 		return m.showQR()
 	case typesText(msg):
-		// The person is typing the PIN already: keep every key, in the field.
-		return tea.Batch(m.goTo(stepCode), m.updateField(msg))
+		// The person is typing the PIN already: keep every key, in the field,
+		// as a new code, as a paste would be; a kept code is not extended.
+		cmd := m.goTo(stepCode)
+		if in := m.inputs[stepCode]; in.Value() != "" {
+			in.SetValue("")
+			m.code = auth.Code{}
+			m.notice.status = "Typing started a new code: it replaced the code kept before."
+		}
+		return tea.Batch(cmd, m.updateField(msg))
 	}
 	return nil
 }
