@@ -27,6 +27,9 @@ func (m *wizard) submitField() tea.Cmd {
 		m.setError(err)
 		return nil
 	}
+	if m.step == stepClientID {
+		m.secretTakenOut = false
+	}
 	if m.resume {
 		m.resume = false
 		if m.config().Validate() == nil {

@@ -29,6 +29,10 @@ func TookCode(code auth.Code, pasted string) string {
 	return ""
 }
 
+// SecretTakenOut is the hint for an empty client ID after a client secret
+// was entered in its place and taken out.
+const SecretTakenOut = "The client secret you entered was not kept: it goes in the next step. Here, enter the client ID, which ends in .apps.googleusercontent.com."
+
 // Landing is the address a browser shows for a redirect URI: a bare host
 // gets its "/" (https://www.google.com becomes https://www.google.com/).
 func Landing(uri string) string {
