@@ -5,6 +5,7 @@ package ui
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -101,6 +102,9 @@ func approveCmd(approve func(string) (string, error), url string) tea.Cmd {
 func (m *wizard) approved(msg approvedMsg) tea.Cmd {
 	if msg.err != nil {
 		m.setError(msg.err)
+		if demo := m.opts.ClientID; demo != "" && m.value(stepClientID) != demo && slices.Contains(m.flow(), stepClientID) {
+			m.notice.hint = fmt.Sprintf("The demo server knows only the client ID %s: %s to go back to Client ID.", demo, m.escTo(stepClientID))
+		}
 		return nil
 	}
 	cmd := m.goTo(stepCode)
@@ -109,4 +113,16 @@ func (m *wizard) approved(msg approvedMsg) tea.Cmd {
 	in.CursorEnd()
 	m.notice.status = fmt.Sprintf("The demo server approved and showed PIN %s; it is in the field.", msg.code)
 	return cmd
+}
+
+// escTo says how many esc presses take the person from here back to s.
+func (m *wizard) escTo(s step) string {
+	switch n := m.index(m.step) - m.index(s); n {
+	case 1:
+		return "press esc"
+	case 2:
+		return "press esc twice"
+	default:
+		return fmt.Sprintf("press esc %d times", n)
+	}
 }

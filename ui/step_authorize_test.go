@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	tea "charm.land/bubbletea/v2"
+
+	"nestauth/auth"
 )
 
 func TestTypingAtAuthorizeGoesToTheCode(t *testing.T) {
@@ -104,4 +106,24 @@ func TestTypingAtAuthorizeWithoutAKeptCodeSaysNothing(t *testing.T) {
 	if v := view(m); strings.Contains(v, "replaced") {
 		t.Fatalf("nothing was replaced, yet:\n%s", v)
 	}
+}
+
+// The demo server knows one client ID: when another was typed, its
+// refusal says how to get back to Client ID.
+func TestDemoUnknownClientSaysHowBack(t *testing.T) {
+	fake := startFake(t)
+	p := nestProvider()
+	p.AuthURL, p.TokenURL = fake.AuthURL(), fake.TokenURL()
+	m, _, _ := newModel(t, Options{Providers: []auth.Provider{p}, ClientID: flowClientID, ClientSecret: flowSecret,
+		Prefill: true, Approve: fake.Approve})
+	wantStep(t, m, stepClientID)
+	m = send(t, m, ctrlU)
+	m = send(t, typeString("someone-else", m, t), enter)
+	m = send(t, m, enter)
+	wantStep(t, m, stepAuthorize)
+	m = send(t, m, char('a'))
+	wantStep(t, m, stepAuthorize)
+	wantView(t, m, "Unknown client_id", "press esc twice to go back to Client ID", flowClientID)
+	m = send(t, send(t, m, esc), esc)
+	wantStep(t, m, stepClientID)
 }
