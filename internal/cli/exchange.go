@@ -44,8 +44,8 @@ an existing file is refused, before anything is sent, unless --force.
 
 Exit codes: 0 ok, 1 the token could not be written to stdout, or --save
 failed (the token printed is good; stderr says how to save it), 2 usage,
-3 code rejected (or the redirect carries an error), 4 client rejected,
-5 network or server error.`,
+3 code rejected (or the redirect carries an error), 4 client rejected (the
+code was not used: it is still good), 5 network or server error.`,
 		Example: `  nestauth exchange --provider nest --client-id ID --code-file pin.txt
   nestauth exchange --provider sdm --client-id ID --code-verifier-file v < redirect-url
   eval "$(nestauth exchange --provider custom --issuer URL --client-id ID --format env < code)"`,
@@ -104,9 +104,22 @@ func (a *app) runExchange(o *options) int {
 	if warn := cfg.RefreshTokenWarning(); err == nil && tok.RefreshToken != "" && warn != "" {
 		say(stderr, "nestauth: note: "+warn)
 	}
-	status := printResult(tok, err, "The code is used up: get a new one, and give exchange %s.", o.sink, stdout, stderr)
+	if err != nil {
+		return printFailure(stderr, err, describe(asAuthError(err)), exchangeHint)
+	}
+	status := printResult(tok, nil, "The code is used up: get a new one, and give exchange %s.", o.sink, stdout, stderr)
 	if o.save && status == exitOK {
 		return o.saveAndSay(stderr, cfg, tok)
 	}
 	return status
+}
+
+// exchangeHint is what to do about a failed exchange; a rejected client
+// spent no code, so the same code can be sent again once it is fixed.
+func exchangeHint(e *auth.Error) string {
+	hint := e.Hint()
+	if e.Kind == auth.KindClientID || e.Kind == auth.KindSecret {
+		hint += " The code was not used: it is still good, so run exchange again with it once the client is fixed."
+	}
+	return hint
 }
