@@ -9,12 +9,14 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"nestauth/auth/fakenest"
 	"nestauth/internal/testkit"
+	"nestauth/ui"
 )
 
 func TestE2EDemo(t *testing.T) {
@@ -224,5 +226,22 @@ func TestE2ENoRefreshTokenToCopy(t *testing.T) {
 	tm.keys("q")
 	if out, code := tm.waitExit(); code != 0 || out != tok+"\n" {
 		t.Errorf("exit %d, stdout %q; want 0 and the token", code, out)
+	}
+}
+
+// w writes the token into the working directory: inside this repository,
+// git ignores it, at the root and below, so a demo's token is never committed.
+func TestDemoTokenFileIsIgnoredByGit(t *testing.T) {
+	needTool(t, "git")
+	root, err := exec.Command("git", "rev-parse", "--show-toplevel").Output()
+	if err != nil {
+		t.Fatalf("git rev-parse: %v (the tests run inside the repository)", err)
+	}
+	for _, dir := range []string{".", "ui", "e2e"} {
+		path := filepath.Join(strings.TrimSpace(string(root)), dir, ui.DefaultTokenFile)
+		cmd := exec.Command("git", "check-ignore", "-q", "--no-index", path)
+		if err := cmd.Run(); err != nil {
+			t.Errorf("git check-ignore %s: %v; want it ignored (.gitignore)", path, err)
+		}
 	}
 }

@@ -3,6 +3,7 @@ package ui
 import (
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -280,4 +281,56 @@ func TestFlowRefusedRedirectsKeepTheRejectedCodeNotice(t *testing.T) {
 	if got := rt.sent(); !slices.Equal(got, []string{"EXPIRED"}) {
 		t.Fatalf("codes sent = %q, want [EXPIRED]", got)
 	}
+}
+
+// silentConns opens n connections to the wizard's listener that never send
+// a request, kept open until the test ends.
+func silentConns(t *testing.T, uri string, n int) {
+	t.Helper()
+	u, err := url.Parse(uri)
+	if err != nil {
+		t.Fatal(err)
+	}
+	getWhenListening(t, uri).Body.Close() // a refused redirect: it listens
+	for range n {
+		conn, err := net.Dial("tcp", u.Host)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = conn.Close() })
+	}
+}
+
+// 100 connections that never send a request hold neither way in: a pasted
+// code is exchanged, and so is a browser's redirect.
+func TestFlowSilentConnectionsHoldNeitherPasteNorRedirect(t *testing.T) {
+	t.Run("pasted", func(t *testing.T) {
+		rt := &recordingToken{}
+		tm, uri, state := loopbackFlow(t, rt)
+		silentConns(t, uri, 100)
+		tm.Send(tea.PasteMsg{Content: uri + "?code=PASTED&state=" + state})
+		waitScreen(t, tm, "> PASTED")
+		tm.Send(enter)
+		waitScreen(t, tm, "at-for-PASTED")
+	})
+	t.Run("redirected", func(t *testing.T) {
+		rt := &recordingToken{}
+		tm, uri, state := loopbackFlow(t, rt)
+		silentConns(t, uri, 100)
+		page := make(chan string, 1)
+		go func() {
+			resp, err := http.Get(uri + "?code=REDIRECTED&state=" + state)
+			if err != nil {
+				page <- err.Error()
+				return
+			}
+			body, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			page <- fmt.Sprint(resp.StatusCode, " ", string(body))
+		}()
+		waitScreen(t, tm, "at-for-REDIRECTED")
+		if got := <-page; !strings.HasPrefix(got, "200 ") || !strings.Contains(got, pageTaken) {
+			t.Errorf("the browser's page: %q", got)
+		}
+	})
 }

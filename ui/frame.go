@@ -3,11 +3,14 @@ package ui
 // frame keeps the parts of a frame that a keystroke does not change, each
 // with what it was rendered from. A resize or a restyle drops them all.
 type frame struct {
-	header memo[headerKey]
-	intro  memo[step]
-	url    memo[string]
-	help   memo[helpKey]
+	header memo[headerKey, frameHead]
+	intro  memo[step, string]
+	url    memo[string, string]
+	help   memo[helpKey, string]
 }
+
+// frameHead is a frame's header: the app and provider, then the step.
+type frameHead struct{ app, step string }
 
 type headerKey struct {
 	step     step
@@ -27,14 +30,14 @@ type helpKey struct {
 }
 
 // memo is one rendered part and the key it was rendered for.
-type memo[K comparable] struct {
+type memo[K comparable, V any] struct {
 	key  K
-	text string
+	text V
 	ok   bool
 }
 
 // get returns the part for key, rendering it only when the key changed.
-func (c *memo[K]) get(key K, render func() string) string {
+func (c *memo[K, V]) get(key K, render func() V) V {
 	if !c.ok || c.key != key {
 		c.key, c.text, c.ok = key, render(), true
 	}

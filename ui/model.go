@@ -31,6 +31,9 @@ type wizard struct {
 	// resume: after the client was rejected, Enter on a credentials step goes
 	// straight back to the code, which was not consumed.
 	resume bool
+	// secretTakenOut: a client secret was entered as the client ID and
+	// taken out; an empty client ID still says where it goes.
+	secretTakenOut bool
 
 	exchange exchange
 	code     auth.Code // the code in the field as parsed; Enter sends it as is

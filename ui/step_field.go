@@ -27,6 +27,9 @@ func (m *wizard) submitField() tea.Cmd {
 		m.setError(err)
 		return nil
 	}
+	if m.step == stepClientID {
+		m.secretTakenOut = false
+	}
 	if m.resume {
 		m.resume = false
 		if m.config().Validate() == nil {
@@ -105,6 +108,10 @@ func (m *wizard) viewField(b *strings.Builder) (keep []string) {
 	field := m.inputs[m.step].View()
 	b.WriteString("\n" + field + "\n")
 	if m.step == stepCode {
+		if m.opts.Approve != nil && m.inputs[stepCode].Value() == "" && !m.exchange.running {
+			b.WriteString("\n")
+			m.para(b, m.styles.Warn, "Demo mode: no PIN yet? Press esc, then a on Authorize: the demo server approves as the demo user and puts its PIN here.")
+		}
 		if m.exchange.running {
 			m.spinnerLine(b, m.exchange.spinner, "Exchanging the code for a token… (esc cancels)")
 		}

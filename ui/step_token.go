@@ -195,9 +195,10 @@ func (m *wizard) tokenStyle() lipgloss.Style {
 	return m.styles.Token
 }
 
-// writeTokenActions shows, under the token, what v, w and x are doing or
-// found: the spinner, a question, the file prompt, what the token reaches.
-func (m *wizard) writeTokenActions(b *strings.Builder) {
+// writeTokenAsk shows, under the token, what v and x are doing, or the
+// question or file prompt open: the frame keeps it whole, with its keys.
+// It reports whether one is shown.
+func (m *wizard) writeTokenAsk(b *strings.Builder) bool {
 	a := &m.actions
 	switch {
 	case a.call.running:
@@ -223,8 +224,16 @@ func (m *wizard) writeTokenActions(b *strings.Builder) {
 		b.WriteString("\n")
 		m.para(b, m.styles.Text, "Write the token (JSON, as nestauth exchange prints it) to this file, with mode 0600 (yours alone):")
 		b.WriteString(a.write.input.View() + "\n")
+	default:
+		return false
 	}
-	if a.checked != nil && !a.call.running {
+	return true
+}
+
+// writeTokenResults shows what the last verification found: the first
+// thing a short window gives up.
+func (m *wizard) writeTokenResults(b *strings.Builder) {
+	if a := &m.actions; a.checked != nil && !a.call.running {
 		m.writeChecked(b, a.checked)
 	}
 }
@@ -445,6 +454,5 @@ func (m *wizard) viewToken(b *strings.Builder) (keep []string) {
 	if t.Dropped != "" {
 		m.para(b, m.styles.Warn, flow.Sentence(t.Dropped))
 	}
-	m.writeTokenActions(b)
 	return []string{token}
 }

@@ -305,3 +305,24 @@ func TestCheckProfileRefreshesAfter401(t *testing.T) {
 	}
 	wantStderr(t, testkit.SquashSpace(r.stderr), "nestauth token --profile NAME --refresh")
 }
+
+// revoke --profile follows forget --revoke's rule: a profile whose tokens
+// come from another server than the provider's is never revoked at the
+// provider's default endpoint; --revoke-url says where.
+func TestRunRevokeProfileNeedsAnEndpoint(t *testing.T) {
+	env, st := profiletest.Env(t)
+	ts := profiletest.NewTokenServer(t, "client", "secret", "refresh-0")
+	saveCustom(t, st, "n", ts, auth.Nest(), profile.File, time.Now().Add(time.Hour)) // Works with Nest, its token endpoint moved
+
+	r := runArgs(t, env, "", "revoke", "--profile", "n", "--timeout", "2s")
+	if r.code != exitUsage || r.stdout != "" {
+		t.Errorf("revoke --profile n: exit %d, stdout %q; want 2 and nothing", r.code, r.stdout)
+	}
+	wantStderr(t, testkit.SquashSpace(r.stderr), "profile n has no revocation endpoint", "not sent to "+auth.NestRevokeURL, "--revoke-url URL")
+
+	revoke, revokeURL := testkit.NewTokenEndpoint(t, 200, "")
+	r = runArgs(t, env, "", "revoke", "--profile", "n", "--revoke-url", revokeURL)
+	if r.code != 0 || revoke.Count() == 0 {
+		t.Errorf("revoke --profile n --revoke-url: exit %d, %d requests; stderr %s", r.code, revoke.Count(), r.stderr)
+	}
+}

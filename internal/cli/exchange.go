@@ -44,8 +44,8 @@ an existing file is refused, before anything is sent, unless --force.
 
 Exit codes: 0 ok, 1 the token could not be written to stdout, or --save
 failed (the token printed is good; stderr says how to save it), 2 usage,
-3 code rejected (or the redirect carries an error), 4 client rejected,
-5 network or server error.`,
+3 code rejected (or the redirect carries an error), 4 client rejected (the
+code was not used: it is still good), 5 network or server error.`,
 		Example: `  nestauth exchange --provider nest --client-id ID --code-file pin.txt
   nestauth exchange --provider sdm --client-id ID --code-verifier-file v < redirect-url
   eval "$(nestauth exchange --provider custom --issuer URL --client-id ID --format env < code)"`,
@@ -102,10 +102,20 @@ func (a *app) runExchange(o *options) int {
 	cfg := o.config()
 	tok, err := cfg.Exchange(ctx, code.Value, o.verifier)
 	if err != nil {
-		return printError(stderr, err)
+		return printFailure(stderr, err, describe(asAuthError(err)), exchangeHint)
 	}
 	if warn := cfg.RefreshTokenWarning(); tok.RefreshToken != "" && warn != "" {
 		say(stderr, "nestauth: note: "+warn)
 	}
 	return o.deliver(stdout, stderr, cfg, tok, tok, "The code is used up: get a new one, and give exchange %s.")
+}
+
+// exchangeHint is what to do about a failed exchange; a rejected client
+// spent no code, so the same code can be sent again once it is fixed.
+func exchangeHint(e *auth.Error) string {
+	hint := e.Hint()
+	if e.Kind == auth.KindClientID || e.Kind == auth.KindSecret {
+		hint += " The code was not used: it is still good, so run exchange again with it once the client is fixed."
+	}
+	return hint
 }

@@ -266,12 +266,24 @@ func TestRunExchangeFake(t *testing.T) {
 		fake.Advance(fakenest.PINLifetime + time.Hour)
 		oneLine(t, exchange(good, code), 3, "authorization code expired")
 	})
+	// A rejected client spends no code: the line says so, and the same
+	// code then gets a token.
 	t.Run("wrong secret", func(t *testing.T) {
-		oneLine(t, exchange(map[string]string{"NESTAUTH_CLIENT_SECRET": "wrong"}, fake.IssueCode()), 4, "client rejected")
+		code := fake.IssueCode()
+		oneLine(t, exchange(map[string]string{"NESTAUTH_CLIENT_SECRET": "wrong"}, code), 4, "client rejected")
+		oneLine(t, exchange(map[string]string{"NESTAUTH_CLIENT_SECRET": "wrong"}, code), 4, "The code was not used: it is still good")
+		if r := exchange(good, code); r.code != 0 {
+			t.Errorf("the same code with the right secret: exit %d, stderr %q", r.code, r.stderr)
+		}
 	})
 	t.Run("wrong client id", func(t *testing.T) {
-		r := runArgs(t, good, "", "exchange", "--provider", "nest", "--client-id", "other", "--code", fake.IssueCode(), "--token-url", fake.TokenURL())
+		code := fake.IssueCode()
+		r := runArgs(t, good, "", "exchange", "--provider", "nest", "--client-id", "other", "--code", code, "--token-url", fake.TokenURL())
 		oneLine(t, r, 4, "client rejected")
+		oneLine(t, r, 4, "The code was not used: it is still good")
+		if r := exchange(good, code); r.code != 0 {
+			t.Errorf("the same code with the right client ID: exit %d, stderr %q", r.code, r.stderr)
+		}
 	})
 	t.Run("server down", func(t *testing.T) {
 		ln, err := net.Listen("tcp", "127.0.0.1:0")

@@ -190,6 +190,10 @@ type profileOptions struct {
 	refresh    bool            // token --refresh
 	revoke     bool            // forget --revoke
 
+	// saved is the profile a command started from (startFromProfile), nil
+	// when none.
+	saved *profile.Settings
+
 	// settingsDir is the settings directory; settingsErr says why there is none.
 	settingsDir string
 	settingsErr error

@@ -199,6 +199,7 @@ func (o *options) startFromProfile(pf *providerFlags) error {
 	if err != nil {
 		return fmt.Errorf("profile %s: %w", o.profile, err)
 	}
+	o.saved = &p.Settings
 	return o.underSaved(pf, cfg)
 }
 

@@ -40,6 +40,10 @@ func DemoApproved(got string, code auth.Code, then string) string {
 	return fmt.Sprintf("The demo server approved and showed PIN %s; %s", got, then)
 }
 
+// SecretTakenOut is the hint for an empty client ID after a client secret
+// was entered in its place and taken out.
+const SecretTakenOut = "The client secret you entered was not kept: it goes in the next step. Here, enter the client ID, which ends in .apps.googleusercontent.com."
+
 // Landing is the address a browser shows for a redirect URI: a bare host
 // gets its "/" (https://www.google.com becomes https://www.google.com/).
 func Landing(uri string) string {

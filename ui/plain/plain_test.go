@@ -14,6 +14,7 @@ import (
 	"nestauth/auth/fakenest"
 	"nestauth/internal/profile"
 	"nestauth/internal/testkit"
+	"nestauth/ui/flow"
 	"nestauth/ui/tty"
 )
 
@@ -123,6 +124,17 @@ func TestPlainScripted(t *testing.T) {
 		}
 		if strings.Contains(r.stderr, "GOCSPX-abc") {
 			t.Errorf("a secret typed as the client ID is shown:\n%s", r.stderr)
+		}
+	})
+	t.Run("an empty client ID after a secret still says where the secret goes", func(t *testing.T) {
+		code := fake.IssueCode()
+		r := runArgs(t, nil, "GOCSPX-abc\n\npid\npsecret\n"+code+"\n", nestArgs(fake)...)
+		if r.code != 0 {
+			t.Fatalf("exit %d; stderr:\n%s", r.code, r.stderr)
+		}
+		want := "Error: Client ID is empty.\n" + flow.SecretTakenOut + "\nClient ID: "
+		if !strings.Contains(r.stderr, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, r.stderr)
 		}
 	})
 	t.Run("a URL's state is checked", func(t *testing.T) {
