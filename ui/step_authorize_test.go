@@ -93,7 +93,7 @@ func TestTypingAtAuthorizeReplacesAKeptCode(t *testing.T) {
 		t.Fatalf("code field = %q, want XY7 (a new code, not added to DEMOPIN1)", got)
 	}
 	wantView(t, m, "replaced the code kept before")
-	m = send(t, m, enter)
+	send(t, m, enter)
 	if got := ex.codes(); len(got) != 1 || got[0] != "XY7" {
 		t.Fatalf("codes sent = %q, want [XY7]", got)
 	}
