@@ -29,7 +29,7 @@ func TestE2ESaveComesBeforeAFailedOutput(t *testing.T) {
 		t.Run(cmd, func(t *testing.T) {
 			rs := startRotating(t, 0)
 			disk := smallDisk(t)
-			rs.onIssue = func() { fillDisk(t, disk) } // while the answer is on its way
+			rs.setOnIssue(func() { fillDisk(t, disk) }) // while the answer is on its way
 			dir := filepath.Join(t.TempDir(), "config")
 			env := map[string]string{"NESTAUTH_CLIENT_SECRET": "cs", "NESTAUTH_CONFIG_DIR": dir}
 			out := filepath.Join(disk, "tok.json")

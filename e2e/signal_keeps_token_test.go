@@ -85,6 +85,13 @@ func (rs *rotatingServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	_, _ = w.Write([]byte(body))
 }
 
+// setOnIssue sets onIssue while the server may be serving.
+func (rs *rotatingServer) setOnIssue(f func()) {
+	rs.mu.Lock()
+	defer rs.mu.Unlock()
+	rs.onIssue = f
+}
+
 func (rs *rotatingServer) refreshToken() string {
 	rs.mu.Lock()
 	defer rs.mu.Unlock()

@@ -174,7 +174,7 @@ func (ds *DeviceServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	switch r.URL.Path {
 	case "/device/code":
 		ds.Scopes = append(ds.Scopes, r.PostForm.Get("scope"))
-		answer(200, url.Values{"device_code": {"dc-1"}, "user_code": {"WDJB-MJHT"}, "verification_uri": {ds.URL + "/login/device"},
+		answer(200, url.Values{"device_code": {"dc-1"}, "user_code": {"WDJB-MJHT"}, "verification_uri": {"http://" + r.Host + "/login/device"},
 			"expires_in": {fmt.Sprint(ds.ExpiresIn)}, "interval": {"1"}})
 	case "/token":
 		if r.PostForm.Get("grant_type") != "urn:ietf:params:oauth:grant-type:device_code" || r.PostForm.Get("device_code") != "dc-1" {
