@@ -27,6 +27,7 @@ type helpKey struct {
 	tokenMode    int  // tokenActions.helpMode
 	device       int  // the device step's phase
 	fileOffer    bool // f saves to the secrets file
+	saving       bool // esc gives up the save that runs
 }
 
 // memo is one rendered part and the key it was rendered for.

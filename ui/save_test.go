@@ -167,3 +167,17 @@ func TestSaveKeyInTheDemoSaysWhy(t *testing.T) {
 	m = send(t, m, char('s'))
 	wantView(t, m, "The demo's tokens are not saved: they only work with the demo server.")
 }
+
+// The keys follow the save: esc gives up a save while it runs, and is
+// "another code" again once it has ended, in the same window.
+func TestSaveKeysFollowTheSave(t *testing.T) {
+	fs := &fakeSaver{}
+	m := toToken(t, Options{Save: fs.save, Profile: "p"})
+	m.save.running = true
+	wantView(t, m, "esc give up saving")
+	m = send(t, m, savedMsg{tok: m.token, saved: profile.Saved{SettingsPath: "/x", SecretsWhere: "y"}})
+	wantView(t, m, "Saved profile p", "esc another code")
+	if v := view(m); strings.Contains(v, "give up saving") {
+		t.Errorf("the save ended, the keys still offer to give it up:\n%s", v)
+	}
+}

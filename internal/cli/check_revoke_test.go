@@ -326,3 +326,22 @@ func TestRunRevokeProfileNeedsAnEndpoint(t *testing.T) {
 		t.Errorf("revoke --profile n --revoke-url: exit %d, %d requests; stderr %s", r.code, revoke.Count(), r.stderr)
 	}
 }
+
+// A profile keeps the --api-url it was saved with, so check --profile
+// calls the API the token came for, not the provider's real one.
+func TestCheckProfileKeepsItsAPIURL(t *testing.T) {
+	env, _ := profiletest.Env(t)
+	env["NESTAUTH_CLIENT_SECRET"] = "cs"
+	devices := `{"devices":[{"name":"enterprises/P/devices/D","type":"sdm.devices.types.THERMOSTAT","traits":{"sdm.devices.traits.Info":{"customName":"Hall"}}}]}`
+	api, reqs := apiStub(t, 200, devices)
+	_, tokenURL := testkit.NewTokenEndpoint(t, 200, `{"access_token":"at-1","token_type":"Bearer","expires_in":3600,"refresh_token":"rt-1"}`)
+	r := runArgs(t, env, "CODE\n", "--plain", "--provider", "sdm", "--project-id", sdmProject, "--client-id", "cid",
+		"--auth-url", "https://auth.example/o", "--token-url", tokenURL, "--api-url", api, "--no-pkce", "--save", "--profile", "p", "--store", "file")
+	if r.code != 0 {
+		t.Fatalf("the wizard with --save: exit %d, %s", r.code, r.stderr)
+	}
+	r = runArgs(t, env, "", "check", "--profile", "p", "--timeout", "5s")
+	if r.code != 0 || !strings.Contains(r.stdout, "THERMOSTAT  Hall") || len(*reqs) != 1 {
+		t.Errorf("check --profile: exit %d, stdout %q, %d requests at --api-url; stderr %s", r.code, r.stdout, len(*reqs), r.stderr)
+	}
+}

@@ -26,6 +26,11 @@ from --code-file F, else --code, else stdin's first line (asked for, hidden,
 on a terminal). A file or stdin keeps it out of ps, which any local user can
 read; so does --code-verifier-file for the PKCE verifier.
 
+exchange is for an authorization URL you built yourself: nestauth prints no
+URL and verifier for it. To sign in from a script, use the wizard's plain
+mode (nestauth --plain, answers on stdin), or the device flow (nestauth
+device) where the provider has one.
+
 With PKCE on (sdm, google, github, custom), the code came from a URL with a
 code_challenge: give that URL's verifier (--code-verifier-file F), or
 --no-pkce if the URL had none; without either, nothing is sent (exit 2).
@@ -94,7 +99,7 @@ func (a *app) runExchange(o *options) int {
 		return exitUsage
 	}
 	if p := o.providers[0]; p.PKCE && o.verifier == "" {
-		failf(stderr, "--provider %s uses PKCE: the code came from an authorization URL with a PKCE challenge, so pass --code-verifier-file F with that URL's verifier, or --no-pkce if that URL had none. Nothing was sent: the code is still good.", p.ID)
+		failf(stderr, "--provider %s uses PKCE: the code came from an authorization URL with a PKCE challenge, so pass --code-verifier-file F with that URL's verifier, or --no-pkce if that URL had none (to sign in from a script without your own URL, use nestauth --plain). Nothing was sent: the code is still good.", p.ID)
 		return exitUsage
 	}
 	ctx, cancel := context.WithTimeout(a.requestContext(), o.timeout)

@@ -33,8 +33,8 @@ Exit codes: 0 ok, 1 failure (a damaged profile, an unreachable keyring, or
 stdout could not take the token), 2 usage or no such profile,
 3 refresh token rejected: sign in again with nestauth --profile NAME,
 4 client rejected, 5 network or server error.`,
-		Example: `  curl -H "Authorization: Bearer $(nestauth token)" https://smartdevicemanagement.googleapis.com/v1/enterprises/P/devices
-  nestauth token --profile home --format header`,
+		Example: `  TOKEN=$(nestauth token --profile home)
+  curl -H "$(nestauth token --format header)" "$URL"`,
 	}
 	addTimeoutFlag(cmd, &o.timeout, "time limit of the refresh, and of the wait for another run's")
 	o.addProfileFlag(cmd, a.getenv, "the saved profile")

@@ -41,10 +41,12 @@ answers from stdin: no redrawing, no colour, no escape codes.
 
 Exit codes: 0 token, 1 failure (or stdout could not take the token), 2 usage,
 130 aborted (ctrl+c before the token step; on it, ctrl+c finishes like q).`,
-		Example: `  nestauth --demo                        try it against a built-in server, no account
-  nestauth --provider sdm --save         sign in to Device Access once
-  nestauth token                         a fresh token for scripts, every time
-  echo "$PIN" | nestauth --plain --provider nest --client-id ID --client-secret-file F > token`,
+		Example: `  # try it against a built-in server, no account
+  nestauth --demo
+  # sign in to Device Access once (setup: docs/providers.md)
+  nestauth --provider sdm --save
+  # a fresh token for scripts, every time
+  nestauth token`,
 	}
 	o.client.addFlags(cmd)
 	o.providerFlags.addFlags(cmd)
