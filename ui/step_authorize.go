@@ -102,8 +102,14 @@ func approveCmd(approve func(string) (string, error), url string) tea.Cmd {
 func (m *wizard) approved(msg approvedMsg) tea.Cmd {
 	if msg.err != nil {
 		m.setError(msg.err)
-		if demo := m.opts.ClientID; demo != "" && m.value(stepClientID) != demo && slices.Contains(m.flow(), stepClientID) {
-			m.notice.hint = fmt.Sprintf("The demo server knows only the client ID %s: %s to go back to Client ID.", demo, m.escTo(stepClientID))
+		// The demo server knows only the values it filled in: say which one
+		// was changed, its value, and the way back to it (the project is
+		// checked first, as the server does).
+		switch {
+		case m.opts.ProjectID != "" && m.value(stepProject) != m.opts.ProjectID && slices.Contains(m.flow(), stepProject):
+			m.notice.hint = fmt.Sprintf("The demo server knows only the project ID %s: %s to go back to Project ID.", m.opts.ProjectID, m.escTo(stepProject))
+		case m.opts.ClientID != "" && m.value(stepClientID) != m.opts.ClientID && slices.Contains(m.flow(), stepClientID):
+			m.notice.hint = fmt.Sprintf("The demo server knows only the client ID %s: %s to go back to Client ID.", m.opts.ClientID, m.escTo(stepClientID))
 		}
 		return nil
 	}

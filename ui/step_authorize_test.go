@@ -9,6 +9,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"nestauth/auth"
+	"nestauth/auth/fakenest"
 )
 
 func TestTypingAtAuthorizeGoesToTheCode(t *testing.T) {
@@ -126,4 +127,27 @@ func TestDemoUnknownClientSaysHowBack(t *testing.T) {
 	wantView(t, m, "Unknown client_id", "press esc twice to go back to Client ID", flowClientID)
 	m = send(t, send(t, m, esc), esc)
 	wantStep(t, m, stepClientID)
+}
+
+// The Device Access demo refuses another project ID on its consent page:
+// the hint names the project, not the client, and the way back to it.
+func TestDemoUnknownProjectSaysHowBack(t *testing.T) {
+	const project = "5e1f0d3a-7c2b-4e9a-8d61-2b4f9c0a7e13"
+	sdm := fakenest.NewSDMTest(t, flowClientID, flowSecret, project)
+	p := sdmProvider()
+	p.AuthURL, p.TokenURL = sdm.AuthURL(), sdm.TokenURL()
+	m, _, _ := newModel(t, Options{Providers: []auth.Provider{p}, ClientID: flowClientID, ClientSecret: flowSecret,
+		ProjectID: project, Prefill: true, Approve: sdm.Approve})
+	wantStep(t, m, stepProject)
+	m = send(t, m, ctrlU)
+	m = send(t, typeString("5e1f0d3a-7c2b-4e9a-8d61-2b4f9c0a7e14", m, t), enter)
+	m = send(t, send(t, m, enter), enter)
+	wantStep(t, m, stepAuthorize)
+	m = send(t, m, char('a'))
+	wantView(t, m, "No Device Access project has this ID", "knows only the project ID "+project, "press esc 3 times to go back to Project ID")
+	if v := view(m); strings.Contains(v, "go back to Client ID") {
+		t.Errorf("the hint sends the person to Client ID:\n%s", v)
+	}
+	m = send(t, send(t, send(t, m, esc), esc), esc)
+	wantStep(t, m, stepProject)
 }
