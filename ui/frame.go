@@ -4,7 +4,7 @@ package ui
 // with what it was rendered from. A resize or a restyle drops them all.
 type frame struct {
 	header memo[headerKey, frameHead]
-	intro  memo[step, string]
+	intro  memo[introKey, string]
 	url    memo[string, string]
 	help   memo[helpKey, string]
 }
@@ -17,6 +17,12 @@ type headerKey struct {
 	provider int
 	steps    int // the flow's length, which the Custom path's answers change
 	settled  bool
+}
+
+// introKey is what a text step's intro depends on.
+type introKey struct {
+	step     step
+	provider string
 }
 
 type helpKey struct {

@@ -97,9 +97,9 @@ func (m *wizard) pasteTooLong(in *textinput.Model, text string, replacing bool) 
 }
 
 func (m *wizard) viewField(b *strings.Builder) (keep []string) {
-	b.WriteString(m.frame.intro.get(m.step, func() string {
+	b.WriteString(m.frame.intro.get(introKey{m.step, m.Provider().ID}, func() string {
 		var intro strings.Builder
-		m.para(&intro, m.styles.Text, flow.Fields[m.step].Intro)
+		m.para(&intro, m.styles.Text, flow.Intro(m.step, m.Provider(), false))
 		return intro.String()
 	}))
 	if m.step == stepSecret && m.Provider().PublicClient {

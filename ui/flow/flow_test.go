@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 
 	"nestauth/auth"
@@ -149,5 +150,19 @@ func TestSentence(t *testing.T) {
 		if got := flow.Sentence(in); got != want {
 			t.Errorf("Sentence(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// The Client ID step says where the provider's client is made; the other
+// steps and a provider with nothing to add keep the plain intro.
+func TestIntroSaysWhereTheClientIsMade(t *testing.T) {
+	if got := flow.Intro(flow.ClientID, auth.SDM(), false); !strings.Contains(got, "Web application") || !strings.Contains(got, "https://www.google.com") {
+		t.Errorf("sdm's Client ID intro: %q", got)
+	}
+	if got := flow.Intro(flow.ClientID, auth.Custom(), true); got != flow.Fields[flow.ClientID].Line() {
+		t.Errorf("custom's Client ID intro: %q", got)
+	}
+	if got := flow.Intro(flow.Secret, auth.SDM(), false); got != flow.Fields[flow.Secret].Intro {
+		t.Errorf("sdm's secret intro: %q", got)
 	}
 }

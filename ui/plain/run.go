@@ -208,7 +208,7 @@ func (p *plainRun) parse(s flow.Step) func(string) (string, error) {
 // intro names step s on a line of its own and says what it asks.
 func (p *plainRun) intro(s flow.Step) {
 	p.heading(s)
-	p.say(flow.Fields[s].Line())
+	p.say(flow.Intro(s, p.provider, true))
 }
 
 func (p *plainRun) config() auth.Config {
