@@ -206,7 +206,7 @@ func TestE2ETokenActionsDemo(t *testing.T) {
 	waitFor(t, tm, "✗ Revoked: this token no longer works.")
 	tm.keys("v")
 	waitFor(t, tm, "(HTTP 401)")
-	waitFor(t, tm, "it was revoked")
+	waitFor(t, tm, "refused the revoked token, as it should")
 
 	// q: a revoked token goes nowhere.
 	tm.keys("q")
