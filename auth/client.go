@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -72,6 +73,11 @@ func (c Config) validateEndpoints(needAuthURL bool) error {
 	}
 	if lb, ok := ParseLoopbackRedirect(c.RedirectURI); ok && lb.Port == "0" {
 		return ErrBadRedirectPort
+	}
+	if u, err := url.Parse(c.RedirectURI); err == nil {
+		if err := checkPort(u); err != nil {
+			return fmt.Errorf("the redirect URI: %w", err)
+		}
 	}
 	if isOOB(c.RedirectURI) && c.isGoogle() {
 		return ErrOOBRedirect

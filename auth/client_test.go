@@ -447,6 +447,7 @@ func TestExchangeNetworkErrors(t *testing.T) {
 		ctx      func(*testing.T, <-chan struct{}) context.Context
 		wantKind auth.Kind
 		wantText string
+		spent    bool // the request went out: the code may be used up
 	}{
 		{
 			name:     "connection refused",
@@ -465,6 +466,7 @@ func TestExchangeNetworkErrors(t *testing.T) {
 			},
 			wantKind: auth.KindNetwork,
 			wantText: "timed out",
+			spent:    true,
 		},
 		{
 			name:   "server hangs in the middle of the body",
@@ -476,6 +478,7 @@ func TestExchangeNetworkErrors(t *testing.T) {
 			},
 			wantKind: auth.KindNetwork,
 			wantText: "timed out",
+			spent:    true,
 		},
 		{
 			name:   "canceled before sending",
@@ -503,6 +506,7 @@ func TestExchangeNetworkErrors(t *testing.T) {
 				return ctx
 			},
 			wantKind: auth.KindCanceled,
+			spent:    true,
 		},
 	}
 	for _, tt := range tests {
@@ -539,7 +543,13 @@ func TestExchangeNetworkErrors(t *testing.T) {
 			if !strings.Contains(e.Error(), tt.wantText) {
 				t.Errorf("Error() = %q, want it to mention %q", e.Error(), tt.wantText)
 			}
-			if tt.wantKind == auth.KindNetwork && !strings.Contains(e.Hint(), "try again") {
+			if e.MaybeSpent() != tt.spent {
+				t.Errorf("MaybeSpent() = %v, want %v", e.MaybeSpent(), tt.spent)
+			}
+			switch {
+			case tt.spent && (e.Retryable() || !strings.Contains(e.Hint(), "the code may be used up") || strings.Contains(e.Hint(), "try again")):
+				t.Errorf("Hint() = %q (retryable %v), want the code may be used up, and no try again", e.Hint(), e.Retryable())
+			case tt.wantKind == auth.KindNetwork && !tt.spent && !strings.Contains(e.Hint(), "try again"):
 				t.Errorf("Hint() = %q, want it to say to try again", e.Hint())
 			}
 		})

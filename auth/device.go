@@ -77,16 +77,20 @@ func (c Config) DeviceAuth(ctx context.Context, deviceURL string, scopes []strin
 		if f, ok := fields(rec.body); ok && f("device_code") != "" && f("error") == "" {
 			dc, err := newDeviceCode(f, start)
 			if err != nil {
-				return nil, &Error{Kind: KindServer, Status: rec.resp.StatusCode, Err: err}
+				return nil, &Error{Kind: KindServer, Status: rec.resp.StatusCode, Err: err, DeviceAuth: true}
 			}
 			return dc, nil
 		}
 	}
 	if _, err := c.readDevice(ctx, rec, err, start); err != nil {
+		var e *Error
+		if errors.As(err, &e) {
+			e.DeviceAuth = true // its hint names the device endpoint
+		}
 		return nil, err
 	}
 	// An access token where a device code belongs.
-	return nil, &Error{Kind: KindServer, Status: rec.resp.StatusCode, Err: errBadDeviceAnswer}
+	return nil, &Error{Kind: KindServer, Status: rec.resp.StatusCode, Err: errBadDeviceAnswer, DeviceAuth: true}
 }
 
 // PollOnce asks the token endpoint once whether the person has approved
@@ -317,7 +321,33 @@ func DeviceHint(err error) string {
 	case "invalid_scope":
 		return "A scope was refused: Google's device flow allows only a few scopes (openid, email, profile, drive.file, youtube)."
 	}
+	if e.DeviceAuth {
+		if h := deviceAuthHint(e); h != "" {
+			return h
+		}
+	}
 	return e.Hint()
+}
+
+// deviceAuthHint is the hint for a refused request to the device
+// authorization endpoint where Hint would speak of the token endpoint or a
+// code; "" where Hint's words fit (the secret, a scope).
+func deviceAuthHint(e *Error) string {
+	switch e.Kind {
+	case KindNetwork:
+		return "Check the network and the device authorization URL (--device-url), then try again."
+	case KindServer:
+		switch {
+		case e.Location != "":
+			return "If that is the device authorization endpoint, pass it as --device-url: nestauth follows no redirect, which would send the client's credentials on."
+		case e.Status >= 200 && e.Status < 400:
+			return "The answer held no device code: check that --device-url is the provider's device authorization endpoint."
+		}
+		return "Wait a moment and try again, or check the device authorization URL (--device-url)."
+	case KindCode, KindClientID, KindRedirect:
+		return "The device authorization endpoint refused the client: check the client ID, that the client may use the device flow, and --device-url."
+	}
+	return ""
 }
 
 // readDevice reads a device-flow answer as a token request's, counting the

@@ -517,3 +517,46 @@ func TestDeviceHint(t *testing.T) {
 		}
 	}
 }
+
+// A refused or broken device authorization answer gets a hint about the
+// device authorization endpoint, never the token endpoint's (which was
+// not asked) nor an authorization URL (there is none).
+func TestDeviceAuthRefusalHintNamesTheDeviceEndpoint(t *testing.T) {
+	redirect := func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "/elsewhere", http.StatusFound)
+	}
+	for _, tt := range []struct {
+		name  string
+		reply http.HandlerFunc
+		want  string
+	}{
+		{"500", answer(500, "<html>down</html>"), "--device-url"},
+		{"404 HTML", answer(404, "<html>not found</html>"), "--device-url"},
+		{"200 without a device code", answer(200, `{"access_token":"x"}`), "no device code"},
+		{"200 HTML", answer(200, "<html>Sign in</html>"), "--device-url"},
+		{"a redirect", redirect, "pass it as --device-url"},
+		{"invalid_grant", answer(400, `{"error":"invalid_grant","error_description":"authorization code expired"}`), "device flow"},
+		{"unknown client", answer(400, `{"error":"invalid_client","error_description":"client not found"}`), "client"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			ds := newDeviceServer(t, tt.reply)
+			_, err := deviceConfig(ds, testClientSecret, auth.AuthInParams).DeviceAuth(context.Background(), ds.URL+"/device", nil)
+			if err == nil {
+				t.Fatal("DeviceAuth succeeded, want an error")
+			}
+			hint := auth.DeviceHint(err)
+			if !strings.Contains(hint, tt.want) || strings.Contains(strings.ToLower(hint), "token url") || strings.Contains(hint, "--token-url") ||
+				strings.Contains(hint, "open the authorization URL") || strings.Contains(err.Error(), "token endpoint") || strings.Contains(err.Error(), "without a token") {
+				t.Errorf("error %q, hint %q: want %q and no word of the token endpoint or an authorization URL", err, hint, tt.want)
+			}
+		})
+	}
+	t.Run("no answer", func(t *testing.T) {
+		ds := newDeviceServer(t, nil)
+		ds.Close()
+		_, err := deviceConfig(ds, testClientSecret, auth.AuthInParams).DeviceAuth(context.Background(), ds.URL+"/device", nil)
+		if hint := auth.DeviceHint(err); !strings.Contains(hint, "--device-url") || strings.Contains(hint, "token URL") {
+			t.Errorf("hint %q: want the device URL", hint)
+		}
+	})
+}

@@ -92,7 +92,7 @@ func Discover(ctx context.Context, issuer string, hc *http.Client) (*Metadata, e
 // a loopback host, with no query or fragment.
 func parseIssuer(issuer string) (*url.URL, error) {
 	if err := ValidateEndpoint(issuer); err != nil {
-		if errors.Is(err, ErrInsecureURL) {
+		if errors.Is(err, ErrInsecureURL) || errors.Is(err, ErrBadPort) {
 			return nil, err
 		}
 		return nil, fmt.Errorf("%w: %q", ErrIssuerURL, Sanitize(issuer))
@@ -206,7 +206,9 @@ func parseMetadata(body []byte, issuer string) (*Metadata, error) {
 		GrantTypes:           list("grant_types_supported"),
 	}
 	if !sameIssuer(m.Issuer, issuer) {
-		return nil, fmt.Errorf("%w: asked for %q, the document says %q", ErrIssuerMismatch, Sanitize(issuer), cut(Sanitize(m.Issuer), maxDescription))
+		// %+q escapes what Sanitize would drop: a difference made of
+		// control or invisible characters shows.
+		return nil, fmt.Errorf("%w: asked for %+q, the document says %+q", ErrIssuerMismatch, issuer, cut(m.Issuer, maxDescription))
 	}
 	// Every endpoint the document names, used by nestauth or not: one in
 	// plain http off this machine means the document cannot be trusted.

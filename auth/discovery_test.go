@@ -125,6 +125,15 @@ func TestDiscover(t *testing.T) {
 			wantText:  "https://evil.example.com",
 		},
 		{
+			// Stripped of its control characters it would read as the
+			// issuer asked for: the difference is shown escaped.
+			name:     "issuer differing by control characters shows them escaped",
+			docs:     map[string]string{oidc: strings.Replace(metadataDoc("", ""), `"issuer":"{issuer}"`, `"issuer":"{issuer}\u0007\u001b[2J\u202e"`, 1)},
+			wantKind: auth.KindServer,
+			wantErr:  auth.ErrIssuerMismatch,
+			wantText: `\a\x1b[2J\u202e"`,
+		},
+		{
 			name:     "issuer with another path refused",
 			issuer:   "/realms/dev",
 			docs:     map[string]string{"/realms/dev" + oidc: metadataDoc("", "")},

@@ -49,7 +49,12 @@ type Error struct {
 	Location    string // where a redirect (3xx) of the token request points
 	RedirectURI string // the redirect_uri the request sent, "" for none
 	Refresh     bool   // the request was a refresh, not a code exchange
-	Err         error
+	DeviceAuth  bool   // the request went to the device authorization endpoint, not the token endpoint
+	// Sent: the whole request went out, so the server may have issued a
+	// token for it (MaybeSpent) even when no answer, or a cut one, came back.
+	Sent bool
+	Err  error
+	cut  bool // a 2xx answer that began as JSON and broke off
 }
 
 func (e *Error) Error() string {
@@ -59,10 +64,14 @@ func (e *Error) Error() string {
 		fmt.Fprintf(&b, "%s: %s", e.Code, e.Description)
 	case e.Code != "":
 		b.WriteString(e.Code)
+	case e.Location != "" && e.DeviceAuth:
+		fmt.Fprintf(&b, "the device authorization endpoint redirects to %s", e.Location)
 	case e.Location != "":
 		fmt.Fprintf(&b, "the token endpoint redirects to %s", e.Location)
 	case e.Err != nil:
 		b.WriteString(Sanitize(e.Err.Error()))
+	case e.DeviceAuth:
+		b.WriteString("the server answered without a device code")
 	default:
 		b.WriteString("the server answered without a token")
 	}
@@ -78,13 +87,41 @@ func (e *Error) Error() string {
 func (e *Error) Unwrap() error { return e.Err }
 
 // Retryable reports whether sending the same request again may help: not
-// after a 2xx (the code may be used up) or a redirect (the URL is wrong).
+// after a 2xx (the code may be used up) or a redirect (the URL is wrong),
+// nor when the request went out and no whole answer came (MaybeSpent).
 func (e *Error) Retryable() bool {
-	return e.Kind.Retryable() && (e.Status < 200 || e.Status >= 400)
+	return e.Kind.Retryable() && (e.Status < 200 || e.Status >= 400) && !e.MaybeSpent()
+}
+
+// MaybeSpent reports whether the server may have issued a token that never
+// arrived: the request went out, and no answer, a cut one, or a 2xx without
+// a token came back. The code, or the refresh token, may be used up.
+func (e *Error) MaybeSpent() bool {
+	switch {
+	case !e.Sent:
+		return false
+	case e.Kind == KindServer:
+		return e.Status == 0 || e.cut // a whole answer without a token issued none
+	case e.Kind == KindNetwork || e.Kind == KindCanceled || e.Kind == KindUnknown:
+		return e.Status == 0 || e.Status >= 200 && e.Status < 300
+	}
+	return false
+}
+
+// spentHint says what to do when the server may have issued a token that
+// never arrived: not to send the same code again.
+func (e *Error) spentHint() string {
+	if e.Refresh {
+		return "The request reached the server, which may have issued a token and replaced the refresh token: run again, and if the refresh token is then refused, sign in again."
+	}
+	return "The request reached the server, which may have issued a token: the code may be used up, so get a new one from the authorization URL instead of sending this one again."
 }
 
 // Hint says what to do about e, in one sentence.
 func (e *Error) Hint() string {
+	if e.MaybeSpent() {
+		return e.spentHint()
+	}
 	facts := statedFacts(e.Description)
 	switch e.Kind {
 	case KindCode:

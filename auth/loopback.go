@@ -8,8 +8,10 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 )
@@ -94,7 +96,8 @@ func (r Captured) Answer(a Answer) {
 const (
 	// answerWait bounds how long a browser waits for the wizard's answer.
 	answerWait = 10 * time.Second
-	// maxConns bounds the open connections: a browser needs a few.
+	// maxConns bounds the open connections being served: a browser needs a
+	// few. One that has sent nothing yet gives way to a new one.
 	maxConns = 32
 )
 
@@ -124,12 +127,12 @@ func ListenLoopback(lb Loopback, state string) (*Capture, error) {
 	// One request per connection: no idle connection holds a slot, so a
 	// browser's redirect waits at most a few seconds for one.
 	c.srv.SetKeepAlivesEnabled(false)
-	sem := make(chan struct{}, maxConns)
-	go func() { _ = c.srv.Serve(limitListener(ln, sem, c.closed)) }()
+	limit := newConnLimit(maxConns, c.closed)
+	go func() { _ = c.srv.Serve(limitListener(ln, limit)) }()
 	if strings.EqualFold(lb.Host, "localhost") {
 		// A browser may resolve localhost to ::1 first; serve there too when we can.
 		if ln6, err := net.Listen("tcp", net.JoinHostPort("::1", lb.Port)); err == nil {
-			go func() { _ = c.srv.Serve(limitListener(ln6, sem, c.closed)) }()
+			go func() { _ = c.srv.Serve(limitListener(ln6, limit)) }()
 		}
 	}
 	return c, nil
@@ -257,40 +260,111 @@ func (c *Capture) deliver(ctx context.Context, code Code) Answer {
 	}
 }
 
-// limitListener accepts at most cap(sem) connections at a time: each holds
-// a slot until it is closed (after golang.org/x/net/netutil.LimitListener).
-func limitListener(ln net.Listener, sem chan struct{}, done <-chan struct{}) net.Listener {
-	return &limitedListener{Listener: ln, sem: sem, done: done}
+// connLimit bounds the listener's open connections, shared by its
+// listeners. A connection that has not sent a byte yet is the first to go
+// when a new one arrives at the limit: a browser sends its request at once,
+// so connections held open without a request cannot keep its redirect out.
+type connLimit struct {
+	max  int
+	done <-chan struct{}
+
+	mu    sync.Mutex
+	open  []*limitedConn // in the order they were accepted
+	freed chan struct{}  // closed and replaced when a connection closes
+}
+
+func newConnLimit(n int, done <-chan struct{}) *connLimit {
+	return &connLimit{max: n, done: done, freed: make(chan struct{})}
+}
+
+// admit adds conn, closing the oldest connection that has sent nothing when
+// the limit is reached; when every open connection has sent its request, it
+// waits for one to close. It reports false once the listener is closed.
+func (l *connLimit) admit(conn *limitedConn) bool {
+	for {
+		l.mu.Lock()
+		if len(l.open) < l.max {
+			l.open = append(l.open, conn)
+			l.mu.Unlock()
+			return true
+		}
+		var idle *limitedConn
+		for _, c := range l.open {
+			if !c.started.Load() {
+				idle = c
+				break
+			}
+		}
+		freed := l.freed
+		l.mu.Unlock()
+		if idle != nil {
+			_ = idle.Close()
+			continue
+		}
+		select {
+		case <-freed:
+		case <-l.done:
+			return false
+		}
+	}
+}
+
+func (l *connLimit) release(conn *limitedConn) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if i := slices.Index(l.open, conn); i >= 0 {
+		l.open = slices.Delete(l.open, i, i+1)
+		close(l.freed)
+		l.freed = make(chan struct{})
+	}
+}
+
+// limitListener hands out connections within limit (after
+// golang.org/x/net/netutil.LimitListener, which only waits).
+func limitListener(ln net.Listener, limit *connLimit) net.Listener {
+	return &limitedListener{Listener: ln, limit: limit}
 }
 
 type limitedListener struct {
 	net.Listener
-	sem  chan struct{}
-	done <-chan struct{}
+	limit *connLimit
 }
 
 func (l *limitedListener) Accept() (net.Conn, error) {
 	select {
-	case l.sem <- struct{}{}:
-	case <-l.done:
+	case <-l.limit.done:
 		return nil, net.ErrClosed
+	default:
 	}
 	conn, err := l.Listener.Accept()
 	if err != nil {
-		<-l.sem
 		return nil, err
 	}
-	return &limitedConn{Conn: conn, release: func() { <-l.sem }}, nil
+	lc := &limitedConn{Conn: conn, limit: l.limit}
+	if !l.limit.admit(lc) {
+		_ = conn.Close()
+		return nil, net.ErrClosed
+	}
+	return lc, nil
 }
 
 type limitedConn struct {
 	net.Conn
+	limit   *connLimit
+	started atomic.Bool // it has sent at least one byte
 	once    sync.Once
-	release func()
+}
+
+func (c *limitedConn) Read(b []byte) (int, error) {
+	n, err := c.Conn.Read(b)
+	if n > 0 {
+		c.started.Store(true)
+	}
+	return n, err
 }
 
 func (c *limitedConn) Close() error {
 	err := c.Conn.Close()
-	c.once.Do(c.release)
+	c.once.Do(func() { c.limit.release(c) })
 	return err
 }

@@ -6,6 +6,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -82,5 +83,58 @@ func TestCaptureLimitsConnections(t *testing.T) {
 	}
 	for range maxConns - 1 {
 		<-pages
+	}
+}
+
+// Connections that never send a request give way to a browser's redirect:
+// they cannot keep it out until they time out.
+func TestCaptureHalfOpenConnectionsDoNotHoldTheRedirect(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, port, _ := net.SplitHostPort(ln.Addr().String())
+	_ = ln.Close()
+	c, err := ListenLoopback(Loopback{Host: "127.0.0.1", Port: port, Path: "/cb"}, "S")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = c.Close() })
+
+	// 100 connections, three times the limit, open and silent.
+	for range 100 {
+		conn, err := net.Dial("tcp", c.Addr())
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = conn.Close() })
+	}
+
+	page := make(chan string, 1)
+	go func() {
+		client := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}
+		resp, err := client.Get("http://" + c.Addr() + "/cb?code=VALID&state=S")
+		if err != nil {
+			page <- err.Error()
+			return
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		page <- fmt.Sprint(resp.StatusCode, " ", string(body))
+	}()
+	// The silent connections would each hold a slot for the read timeout
+	// (5 s): the redirect must come well before the first of them times out.
+	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Second)
+	defer cancel()
+	r := c.Wait(ctx)
+	if r.Err != nil {
+		t.Fatalf("the valid redirect was not captured while 100 silent connections were open: %v", r.Err)
+	}
+	if r.Code.Value != "VALID" {
+		t.Fatalf("captured %q, want VALID", r.Code.Value)
+	}
+	r.Answer(Taken)
+	if got := <-page; !strings.HasPrefix(got, "200 ") {
+		t.Errorf("the browser's page: %q", got)
 	}
 }

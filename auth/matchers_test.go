@@ -2,7 +2,7 @@ package auth
 
 import (
 	"regexp"
-	"strings"
+	"strconv"
 	"testing"
 )
 
@@ -13,7 +13,7 @@ func FuzzHandWrittenMatchers(f *testing.F) {
 	uuidIn := regexp.MustCompile(uuid)
 	uuidWhole := regexp.MustCompile("^" + uuid + "$")
 	cloud := regexp.MustCompile(`^[a-z][a-z0-9-]{4,28}[a-z0-9]$`)
-	percent := regexp.MustCompile(`%[0-9A-F]{2}`)
+	percent := regexp.MustCompile(`%[0-9A-Fa-f]{2}`)
 	for _, s := range []string{
 		"0a1b2c3d-1234-5678-9abc-0123456789ab", "x0A1B2C3D-1234-5678-9ABC-0123456789ABx",
 		"0a1b2c3d-1234-5678-9abc-0123456789a", "0a1b2c3d-1234-5678-9abc-0123456789ag0a1b2c3d-1234-5678-9abc-0123456789ab",
@@ -38,8 +38,21 @@ func FuzzHandWrittenMatchers(f *testing.F) {
 		if got, want := isCloudProjectID(s), cloud.MatchString(s); got != want {
 			t.Errorf("isCloudProjectID(%q) = %v, the pattern says %v", s, got, want)
 		}
-		if got, want := lowerHex(s), percent.ReplaceAllStringFunc(s, strings.ToLower); got != want {
-			t.Errorf("lowerHex(%q) = %q, the pattern says %q", s, got, want)
+		d := identity(s).decode(false)
+		want := percent.ReplaceAllStringFunc(s, func(x string) string {
+			b, _ := strconv.ParseUint(x[1:], 16, 8)
+			return string([]byte{byte(b)})
+		})
+		if d.text != want {
+			t.Errorf("decode(%q) = %q, the pattern says %q", s, d.text, want)
+		}
+		if len(d.from) != len(d.text)+1 || d.from[0] != 0 || int(d.from[len(d.text)]) != len(s) {
+			t.Errorf("decode(%q): offsets %v do not span the original", s, d.from)
+		}
+		for i := 1; i < len(d.from); i++ {
+			if n := d.from[i] - d.from[i-1]; n != 1 && n != 3 {
+				t.Errorf("decode(%q): byte %d stands for %d bytes", s, i-1, n)
+			}
 		}
 	})
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net"
 	"net/url"
+	"strconv"
 	"strings"
 )
 
@@ -17,11 +18,14 @@ var (
 	// ErrClientIDIsSecret never quotes the value: it is a secret.
 	ErrClientIDIsSecret = errors.New("that is a Google client secret (it starts with GOCSPX-), not a client ID, which ends in .apps.googleusercontent.com")
 	ErrNoClientSecret   = errors.New("client secret is empty")
-	ErrNoProjectID      = errors.New("the Device Access project ID is empty")
-	ErrCloudProjectID   = errors.New("that looks like a Google Cloud project ID, not a Device Access project ID")
-	ErrBadProjectID     = errors.New("that is not a Device Access project ID, which is a UUID")
-	ErrInsecureURL      = errors.New("refusing a plain http:// endpoint that is not on this machine (loopback)")
-	ErrBadEndpointURL   = errors.New("the endpoint is not an absolute http(s) URL")
+	// ErrSecretLines never quotes the value: it is a secret.
+	ErrSecretLines    = errors.New("the client secret has more than one line: give the secret alone, on one line")
+	ErrNoProjectID    = errors.New("the Device Access project ID is empty")
+	ErrCloudProjectID = errors.New("that looks like a Google Cloud project ID, not a Device Access project ID")
+	ErrBadProjectID   = errors.New("that is not a Device Access project ID, which is a UUID")
+	ErrInsecureURL    = errors.New("refusing a plain http:// endpoint that is not on this machine (loopback)")
+	ErrBadEndpointURL = errors.New("the endpoint is not an absolute http(s) URL")
+	ErrBadPort        = errors.New("the port is outside 1-65535")
 )
 
 // MaxClientID bounds a client ID; real ones are under 100 characters.
@@ -64,11 +68,15 @@ func isGoogleSecret(s string) bool {
 
 // ParseSecret trims a client secret as given: blanks and a byte order mark,
 // which files and pastes bring along. Empty is ErrNoClientSecret unless p
-// allows a public client: the one place that decides.
+// allows a public client; a line break left inside is ErrSecretLines (a
+// file of two lines is the wrong file): the one place that decides.
 func (p Provider) ParseSecret(s string) (string, error) {
 	s = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(s), "\uFEFF"))
-	if s == "" && !p.PublicClient {
+	switch {
+	case s == "" && !p.PublicClient:
 		return "", ErrNoClientSecret
+	case strings.ContainsAny(s, "\r\n"):
+		return "", ErrSecretLines
 	}
 	return s, nil
 }
@@ -164,6 +172,9 @@ func ValidateEndpoint(raw string) error {
 	if err != nil || u.Host == "" {
 		return fmt.Errorf("%w: %q", ErrBadEndpointURL, raw)
 	}
+	if err := checkPort(u); err != nil {
+		return err
+	}
 	switch u.Scheme {
 	case "https":
 		return nil
@@ -174,6 +185,19 @@ func ValidateEndpoint(raw string) error {
 		return fmt.Errorf("%w: %s", ErrInsecureURL, raw)
 	}
 	return fmt.Errorf("%w: %q", ErrBadEndpointURL, raw)
+}
+
+// checkPort refuses a URL whose port no connection can have: 0, or above
+// 65535 (url.Parse takes any digits).
+func checkPort(u *url.URL) error {
+	p := u.Port()
+	if p == "" {
+		return nil
+	}
+	if n, err := strconv.Atoi(p); err != nil || n < 1 || n > 65535 {
+		return fmt.Errorf("%w: %q", ErrBadPort, Sanitize(u.Redacted()))
+	}
+	return nil
 }
 
 // isLoopbackRedirect reports whether u is an http redirect URI on a loopback

@@ -151,3 +151,28 @@ func TestValidateEndpoint(t *testing.T) {
 		})
 	}
 }
+
+func TestValidateEndpointPort(t *testing.T) {
+	for _, ok := range []string{"https://a.example:1/t", "https://a.example:65535/t", "http://127.0.0.1:8080/t", "https://a.example/t"} {
+		if err := auth.ValidateEndpoint(ok); err != nil {
+			t.Errorf("%s: %v", ok, err)
+		}
+	}
+	for _, bad := range []string{"https://a.example:0/t", "https://a.example:65536/t", "http://127.0.0.1:99999/t", "https://[::1]:70000/t"} {
+		if err := auth.ValidateEndpoint(bad); !errors.Is(err, auth.ErrBadPort) {
+			t.Errorf("%s: %v, want ErrBadPort", bad, err)
+		}
+	}
+	if _, err := auth.ParseRedirectURI("https://a.example:70000/cb"); !errors.Is(err, auth.ErrBadPort) {
+		t.Errorf("redirect URI on port 70000: %v, want ErrBadPort", err)
+	}
+}
+
+func TestParseSecretOneLine(t *testing.T) {
+	if _, err := auth.Custom().ParseSecret("a\nb"); !errors.Is(err, auth.ErrSecretLines) {
+		t.Errorf("a secret of two lines: %v, want ErrSecretLines", err)
+	}
+	if s, err := auth.Custom().ParseSecret("\uFEFFab\r\n"); s != "ab" || err != nil {
+		t.Errorf("one line with its ending: %q, %v", s, err)
+	}
+}

@@ -55,6 +55,9 @@ type Provider struct {
 	ID      string // the --provider value: nest, sdm or custom
 	Name    string // a title for people
 	Summary string // one line about when to choose it
+	// ClientSetup says where the OAuth client is made and of which type,
+	// for the Client ID step; "" when there is nothing to add.
+	ClientSetup string
 
 	// AuthURL may contain {project}, replaced by the Device Access project ID.
 	AuthURL  string
@@ -135,6 +138,7 @@ func SDM() Provider {
 		ID:               "sdm",
 		Name:             "Google Nest Device Access",
 		Summary:          "Today's Nest API (SDM): a Device Access project and a Google OAuth client.",
+		ClientSetup:      "Make it in the Google Cloud console (APIs & Services, Credentials): type Web application, with https://www.google.com as an authorized redirect URI.",
 		AuthURL:          SDMAuthURL,
 		TokenURL:         SDMTokenURL,
 		APIURL:           SDMAPIURL,

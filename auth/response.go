@@ -3,17 +3,16 @@ package auth
 import (
 	"bytes"
 	"context"
-	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"html"
 	"io"
 	"math"
 	"net"
 	"net/http"
+	"net/http/httptrace"
 	"net/url"
-	"slices"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -28,6 +27,7 @@ const maxBody = 1 << 20
 // because x/oauth2 drops a token it cannot parse ("cannot parse json",
 // "missing access_token") after the server has spent the code.
 type recorder struct {
+	sent    bool // the whole request was written: the server may act on it
 	next    http.RoundTripper
 	resp    *http.Response // the answer's status, header and request
 	body    []byte         // what was read of the body, at most maxBody
@@ -35,6 +35,8 @@ type recorder struct {
 }
 
 func (r *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
+	trace := &httptrace.ClientTrace{WroteRequest: func(w httptrace.WroteRequestInfo) { r.sent = r.sent || w.Err == nil }}
+	req = req.WithContext(httptrace.WithClientTrace(req.Context(), trace))
 	resp, err := r.next.RoundTrip(req)
 	if err != nil {
 		return nil, err
@@ -142,90 +144,6 @@ const (
 	maxDescription = 300
 )
 
-// redactor hides the secrets of one request in what the server says back.
-type redactor []string // every form of every secret, longest first
-
-// minRedacted: a shorter "secret" would blank out ordinary words.
-const minRedacted = 4
-
-// newRedactor returns what hides the client secret and the tokens sent (a
-// refresh token, an access token) in the forms a server may echo them: raw,
-// form- or percent-encoded (either hex case), in JSON or HTML, or as the
-// Basic header.
-func newRedactor(clientID, clientSecret string, tokens ...string) redactor {
-	var r redactor
-	for _, s := range append([]string{clientSecret}, tokens...) {
-		if len(s) < minRedacted {
-			continue
-		}
-		q, p := url.QueryEscape(s), url.PathEscape(s)
-		r = append(r, s, q, p, lowerHex(q), lowerHex(p), html.EscapeString(s))
-		for _, j := range jsonForms(s) {
-			r = append(r, j, strings.ReplaceAll(j, "/", `\/`)) // PHP escapes slashes
-		}
-	}
-	if len(clientSecret) >= minRedacted {
-		basic := url.QueryEscape(clientID) + ":" + url.QueryEscape(clientSecret)
-		r = append(r, base64.StdEncoding.EncodeToString([]byte(basic)))
-	}
-	slices.SortFunc(r, func(a, b string) int { return len(b) - len(a) })
-	return slices.Compact(r)
-}
-
-// jsonForms is s inside a JSON string, with and without Go's HTML escapes.
-func jsonForms(s string) []string {
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
-	_ = enc.Encode(s)
-	plain := strings.TrimSuffix(b.String(), "\n")
-	escaped, _ := json.Marshal(s)
-	return []string{plain[1 : len(plain)-1], string(escaped[1 : len(escaped)-1])}
-}
-
-// lowerHex writes s's %-escapes (%2F) in lowercase hex (%2f).
-func lowerHex(s string) string {
-	b := []byte(s)
-	for i := 0; i+2 < len(b); i++ {
-		if b[i] == '%' && isUpperHex(b[i+1]) && isUpperHex(b[i+2]) {
-			b[i+1], b[i+2] = lower(b[i+1]), lower(b[i+2])
-			i += 2
-		}
-	}
-	return string(b)
-}
-
-func isUpperHex(c byte) bool { return '0' <= c && c <= '9' || 'A' <= c && c <= 'F' }
-
-func lower(c byte) byte {
-	if 'A' <= c && c <= 'Z' {
-		return c + 'a' - 'A'
-	}
-	return c
-}
-
-// apply replaces every secret in s with [redacted].
-func (r redactor) apply(s string) string {
-	for _, form := range r {
-		s = strings.ReplaceAll(s, form, "[redacted]")
-	}
-	return s
-}
-
-// clean makes a piece of server text fit to show: redacted, sanitized and cut
-// to n runes. The whole text is redacted before it is cut, so a cut never
-// leaves a piece of a secret behind; what sanitizing joins is redacted again.
-func (r redactor) clean(s string, n int) string { return cut(r.sanitize(s, 4*n), n) }
-
-// excerpt is Excerpt, redacted.
-func (r redactor) excerpt(body []byte) string { return oneLine(r.sanitize(string(body), 4*maxExcerpt)) }
-
-// sanitize redacts s, keeps its first n bytes, and sanitizes them.
-func (r redactor) sanitize(s string, n int) string {
-	s = r.apply(s)
-	return r.apply(Sanitize(s[:min(len(s), n)]))
-}
-
 // tokenRequest is what one token request sent, as far as reading its answer
 // needs to know.
 type tokenRequest struct {
@@ -244,16 +162,22 @@ func (req tokenRequest) read(ctx context.Context, rec *recorder, err error) (*To
 	a, parsed := parseAnswer(rec.body)
 	if rec.complete() && parsed && a.AccessToken != "" && a.Code == "" && is2xx(rec.resp.StatusCode) {
 		// Issued: whatever x/oauth2 made of it, and even if ctx ended since.
-		if a.RefreshToken == "" {
-			a.RefreshToken = req.refreshToken
-		}
 		t := a.token(req.start)
 		if err := t.check(); err != nil {
 			return nil, &Error{Kind: KindServer, Err: err, RedirectURI: req.redirectURI, Refresh: refresh}
 		}
+		switch {
+		case t.Dropped != "" && refresh:
+			t.Dropped += "; the refresh token sent is kept, but if the server replaced it, sign in again when this access token expires"
+		case t.Dropped != "":
+			t.Dropped += "; the access token is good: sign in again for a refresh token when it expires"
+		}
+		if t.RefreshToken == "" {
+			t.RefreshToken = req.refreshToken
+		}
 		return t, nil
 	}
-	e := &Error{RedirectURI: req.redirectURI, Refresh: refresh, Err: err}
+	e := &Error{RedirectURI: req.redirectURI, Refresh: refresh, Err: err, Sent: rec.sent || rec.resp != nil}
 	red := req.redact
 	switch {
 	case errors.Is(ctx.Err(), context.Canceled):
@@ -261,6 +185,9 @@ func (req tokenRequest) read(ctx context.Context, rec *recorder, err error) (*To
 	case errors.Is(err, context.DeadlineExceeded) || errors.Is(ctx.Err(), context.DeadlineExceeded):
 		e.Kind = KindNetwork
 		e.Err = errors.New("the request timed out (see --timeout)")
+	case rec.resp == nil && isNetError(err) && e.Sent:
+		e.Kind = KindNetwork
+		e.Err = fmt.Errorf("no answer after the request was sent: %w", err)
 	case rec.resp == nil && isNetError(err):
 		e.Kind = KindNetwork
 	case rec.resp == nil:
@@ -304,10 +231,25 @@ func classifyAnswer(e *Error, resp *http.Response, a tokenAnswer, parsed bool, b
 	case e.Code != "":
 	case e.Status >= 300 && e.Status < 400 && resp.Header.Get("Location") != "":
 		e.Location = red.clean(location(resp), maxDescription)
+	case is2xx(e.Status):
+		// An answer that should hold a token, and did not parse: cut, say.
+		// Whatever token it holds must not reach a log.
+		e.cut = !parsed && bytes.HasPrefix(bytes.TrimSpace(body), []byte("{"))
+		e.Excerpt = red.excerpt(hideTokenValues(body))
 	default:
 		e.Excerpt = red.excerpt(body)
 	}
 	e.Kind = kindOf(e.Code, e.Description, e.Status, e.Refresh)
+}
+
+// tokenValueRE finds the value of a token field in JSON or a form, whole
+// or cut short: "access_token": "…, refresh_token=…, "id_token":"….
+var tokenValueRE = regexp.MustCompile(`(?i)((?:access|refresh|id)_token\\?"?\s*[:=]\s*\\?"?)[^"&\s,}\\]*`)
+
+// hideTokenValues replaces the value of every token field in body with
+// [redacted]: a cut answer holds a token that no redactor knows yet.
+func hideTokenValues(body []byte) []byte {
+	return tokenValueRE.ReplaceAll(body, []byte("${1}[redacted]"))
 }
 
 // location is where a redirect points, made absolute.

@@ -14,21 +14,38 @@ type Token struct {
 	Scope        string    `json:"scope,omitempty"`
 	ExpiresIn    int64     `json:"expires_in,omitempty"`
 	Expiry       time.Time `json:"expiry,omitzero"`
+	// Dropped, when set, says in a sentence why the refresh token of the
+	// server's answer was dropped: the access token came through whole.
+	Dropped string `json:"-"`
 }
 
 // errUnprintableToken: RFC 6749 §A.12 and §A.17 allow only printable ASCII
 // in tokens; anything else could carry escape sequences to the terminal.
-var errUnprintableToken = errors.New("the server sent a token with characters a token cannot have (RFC 6749 allows printable ASCII only)")
+var errUnprintableToken = errors.New("the server sent a token " + unprintable)
 
+const unprintable = "with characters a token cannot have (RFC 6749 allows printable ASCII only)"
+
+// check refuses an access token that is not printable ASCII. A refresh
+// token that is not is dropped, with why in Dropped: the access token is
+// worth having without it, and the code that bought them is spent.
 func (t *Token) check() error {
-	for _, s := range []string{t.AccessToken, t.RefreshToken} {
-		for i := 0; i < len(s); i++ {
-			if s[i] < 0x20 || s[i] > 0x7e {
-				return errUnprintableToken
-			}
-		}
+	if !printableToken(t.AccessToken) {
+		return errUnprintableToken
+	}
+	if !printableToken(t.RefreshToken) {
+		t.RefreshToken = ""
+		t.Dropped = "the server sent a refresh token " + unprintable + ", so it was dropped"
 	}
 	return nil
+}
+
+func printableToken(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < 0x20 || s[i] > 0x7e {
+			return false
+		}
+	}
+	return true
 }
 
 // Lifetime says in words how long a token lives, counted from now:

@@ -65,5 +65,5 @@ func ParseRedirectURI(s string) (string, error) {
 	if lb, ok := ParseLoopbackRedirect(s); ok && lb.Port == "0" {
 		return s, ErrBadRedirectPort
 	}
-	return s, nil
+	return s, checkPort(u)
 }

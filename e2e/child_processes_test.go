@@ -73,7 +73,7 @@ func TestE2ENoTmuxInfo(t *testing.T) {
 	}
 	const tmuxVar = "/tmp/tmux-1000/default,4242,0"
 	env := map[string]string{"PATH": bin + ":" + os.Getenv("PATH"), "TMUX": tmuxVar, "BROWSER": filepath.Join(bin, "browser"), "TERM": "xterm-256color"}
-	tm := startScript(t, 80, 24, env, "nestauth --version\n"+exitLine+"\nnestauth --demo")
+	tm := startScript(t, 80, 24, env, "nestauth --version\n"+exitLine+"\nnestauth --demo --provider nest")
 	if code := tm.exitCode(); code != 0 {
 		t.Fatalf("--version: exit %d", code)
 	}

@@ -5,18 +5,23 @@ package e2e
 
 import (
 	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"nestauth/auth/fakenest"
 	"nestauth/internal/testkit"
+	"nestauth/ui"
 )
 
 func TestE2EDemo(t *testing.T) {
 	t.Parallel()
-	tm := startWizard(t, wizardRun{args: []string{"--demo"}})
+	tm := startWizard(t, wizardRun{args: []string{"--demo", "--provider", "nest"}})
 	tok := demoToToken(t, tm) // which fails unless a put the demo's PIN in the code field
 	tm.keys("Enter")
 	out, code := tm.waitExit()
@@ -25,9 +30,64 @@ func TestE2EDemo(t *testing.T) {
 	}
 }
 
-func TestE2EFirstUseDemo(t *testing.T) {
+// --demo's first choice, Device Access, from the provider to a token that
+// lists the demo's devices, and on stdout when the person finishes.
+func TestE2EDemoDeviceAccess(t *testing.T) {
 	t.Parallel()
 	tm := startWizard(t, wizardRun{args: []string{"--demo"}, env: map[string]string{"NO_COLOR": "1"}})
+	tok := demoSDMToToken(t, tm)
+	tm.keys("v")
+	s := waitFor(t, tm, "✓ The token works")
+	for _, want := range []string{"/v1/enterprises/", "THERMOSTAT " + fakenest.DemoSDMThermostat + " (" + fakenest.DemoSDMRoom + ")",
+		"DOORBELL (" + fakenest.DemoSDMDoorbell + ")"} {
+		if !strings.Contains(testkit.SquashSpace(s), want) {
+			t.Errorf("v does not show %q:\n%s", want, s)
+		}
+	}
+	tm.keys("q")
+	out, code := tm.waitExit()
+	if code != 0 || out != tok+"\n" {
+		t.Errorf("exit %d, stdout %q; want 0 and %q", code, out, tok+"\n")
+	}
+}
+
+// With a loopback redirect, the Device Access demo catches the browser's
+// redirect: a browser that presses Allow brings the code to the wizard.
+func TestE2EDemoDeviceAccessCapture(t *testing.T) {
+	t.Parallel()
+	redirect := fmt.Sprintf("http://127.0.0.1:%d/callback", testkit.FreePort(t))
+	tm := startWizard(t, wizardRun{args: []string{"--demo", "--provider", "sdm", "--redirect-uri", redirect}, env: map[string]string{"NO_COLOR": "1"}})
+	for _, header := range []string{"Step 1 of 6 · Device Access project ID", "Step 2 of 6 · Client ID", "Step 3 of 6 · Client secret"} {
+		waitFor(t, tm, header)
+		tm.keys("Enter")
+	}
+	authURL := copyAuthURL(t, tm, "Step 4 of 6 · Authorize")
+	u, err := url.Parse(authURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if q := u.Query(); !strings.HasPrefix(u.Path, "/partnerconnections/") || q.Get("code_challenge_method") != "S256" ||
+		q.Get("code_challenge") == "" || q.Get("redirect_uri") != redirect || q.Get("scope") != fakenest.SDMScope {
+		t.Errorf("authorization URL %s", u)
+	}
+	// The browser: Allow on the consent page, then the redirect it answers.
+	resp, err := http.PostForm(authURL, url.Values{"action": {"allow"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || !strings.HasPrefix(resp.Request.URL.String(), redirect+"?") {
+		t.Fatalf("the browser ended at %s with %d", resp.Request.URL, resp.StatusCode)
+	}
+	s := waitFor(t, tm, "Step 6 of 6 · Access token")
+	if sdmTokenRE.FindString(afterLast(s, "Step 6 of 6 · Access token")) == "" {
+		t.Fatalf("no token:\n%s", s)
+	}
+}
+
+func TestE2EFirstUseDemo(t *testing.T) {
+	t.Parallel()
+	tm := startWizard(t, wizardRun{args: []string{"--demo", "--provider", "nest"}, env: map[string]string{"NO_COLOR": "1"}})
 	demoToAuthorize(t, tm)
 
 	// A wrong PIN: the hint is the demo's way to a new one, not a browser.
@@ -100,7 +160,7 @@ func TestE2EFirstUseDemo(t *testing.T) {
 
 func TestE2ETokenActionsDemo(t *testing.T) {
 	t.Parallel()
-	tm := startWizard(t, wizardRun{args: []string{"--demo"}, env: map[string]string{"NO_COLOR": "1"}})
+	tm := startWizard(t, wizardRun{args: []string{"--demo", "--provider", "nest"}, env: map[string]string{"NO_COLOR": "1"}})
 	tok := demoToToken(t, tm)
 	waitFor(t, tm, "v verify")
 
@@ -146,7 +206,7 @@ func TestE2ETokenActionsDemo(t *testing.T) {
 	waitFor(t, tm, "✗ Revoked: this token no longer works.")
 	tm.keys("v")
 	waitFor(t, tm, "(HTTP 401)")
-	waitFor(t, tm, "it was revoked")
+	waitFor(t, tm, "refused the revoked token, as it should")
 
 	// q: a revoked token goes nowhere.
 	tm.keys("q")
@@ -159,12 +219,29 @@ func TestE2ETokenActionsDemo(t *testing.T) {
 
 func TestE2ENoRefreshTokenToCopy(t *testing.T) {
 	t.Parallel()
-	tm := startWizard(t, wizardRun{args: []string{"--demo"}})
+	tm := startWizard(t, wizardRun{args: []string{"--demo", "--provider", "nest"}})
 	tok := demoToToken(t, tm)
 	tm.keys("r")
 	waitFor(t, tm, "There is no refresh token to copy: the server did not issue one.")
 	tm.keys("q")
 	if out, code := tm.waitExit(); code != 0 || out != tok+"\n" {
 		t.Errorf("exit %d, stdout %q; want 0 and the token", code, out)
+	}
+}
+
+// w writes the token into the working directory: inside this repository,
+// git ignores it, at the root and below, so a demo's token is never committed.
+func TestDemoTokenFileIsIgnoredByGit(t *testing.T) {
+	needTool(t, testkit.Git)
+	root, err := exec.Command("git", "rev-parse", "--show-toplevel").Output()
+	if err != nil {
+		t.Fatalf("git rev-parse: %v (the tests run inside the repository)", err)
+	}
+	for _, dir := range []string{".", "ui", "e2e"} {
+		path := filepath.Join(strings.TrimSpace(string(root)), dir, ui.DefaultTokenFile)
+		cmd := exec.Command("git", "check-ignore", "-q", "--no-index", path)
+		if err := cmd.Run(); err != nil {
+			t.Errorf("git check-ignore %s: %v; want it ignored (.gitignore)", path, err)
+		}
 	}
 }

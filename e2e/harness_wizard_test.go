@@ -37,8 +37,15 @@ func customWizard(t *testing.T, stub *sdmStub, redirect string) (*tmuxTerm, stri
 	return tm, u.Query().Get("state")
 }
 
-// demoApp heads every step of the demo wizard (nestauth --demo).
-const demoApp = "nestauth · Works with Nest (demo server on this machine)"
+// demoApp heads every step of the Works with Nest demo (nestauth --demo
+// --provider nest); demoSDMApp every step of the Device Access demo.
+const (
+	demoApp    = "nestauth · Works with Nest (demo server on this machine)"
+	demoSDMApp = "nestauth · Google Nest Device Access (demo server on this machine)"
+)
+
+// sdmTokenRE is an access token of the demo's Device Access server.
+var sdmTokenRE = regexp.MustCompile(`ya29\.a0[A-Z2-9]{60}`)
 
 // demoPINField is the code field holding a PIN of the demo server's.
 var demoPINField = regexp.MustCompile(`(?m)^> [A-Z2-9]{8}\s*$`)
@@ -73,6 +80,50 @@ func demoToToken(t *testing.T, tm *tmuxTerm) string {
 	})
 	tm.keys("Enter")
 	return tokenOnScreen(t, tm, "Step 5 of 5 · Access token")
+}
+
+// demoSDMToAuthorize walks a demo wizard (nestauth --demo) from its
+// Provider step to Authorize: Enter takes the first choice, Device Access,
+// then the project ID, client ID and secret it fills in. Each step after the
+// Provider names the app and the demo provider above its header.
+func demoSDMToAuthorize(t *testing.T, tm *tmuxTerm) {
+	t.Helper()
+	s := waitFor(t, tm, "Step 1 · Provider")
+	if !strings.Contains(afterLast(s, "Step 1 · Provider"), "> 1. Google Nest Device Access (demo server on this machine)") {
+		t.Errorf("Device Access is not the demo's first choice:\n%s", s)
+	}
+	tm.keys("Enter")
+	const authorize = "Step 5 of 7 · Authorize"
+	for _, header := range []string{"Step 2 of 7 · Device Access project ID", "Step 3 of 7 · Client ID", "Step 4 of 7 · Client secret", authorize} {
+		s := waitFor(t, tm, header)
+		if !strings.Contains(afterLast(s, demoSDMApp), header) {
+			t.Errorf("the screen does not name the app and the demo provider above %q:\n%s", header, s)
+		}
+		if header != authorize {
+			tm.keys("Enter")
+		}
+	}
+}
+
+// demoSDMToToken walks the Device Access demo from its Provider step to the
+// token: at Authorize a has the demo server approve, which redirects with a
+// code; the code is taken out into the field, and Enter exchanges it. It
+// returns the token shown.
+func demoSDMToToken(t *testing.T, tm *tmuxTerm) string {
+	t.Helper()
+	demoSDMToAuthorize(t, tm)
+	tm.keys("a")
+	s := waitFor(t, tm, "The demo server approved and redirected to https://www.google.com/?code=…; the code is in the field.")
+	if !regexp.MustCompile(`(?m)^> 4/0A[A-Z2-9]{40}\s*$`).MatchString(afterLast(s, "· Authorization code")) {
+		t.Fatalf("the demo's code is not alone in the field:\n%s", s)
+	}
+	tm.keys("Enter")
+	s = waitFor(t, tm, "Step 7 of 7 · Access token")
+	tok := sdmTokenRE.FindString(afterLast(s, "Step 7 of 7 · Access token"))
+	if tok == "" {
+		t.Fatalf("no ya29.… token on the token step:\n%s", s)
+	}
+	return tok
 }
 
 // fakeToToken walks a wizard started with nestWizard from Authorize to the

@@ -159,7 +159,7 @@ func TestE2EWrapAfterWizard(t *testing.T) {
 
 func TestE2ESixteenColours(t *testing.T) {
 	t.Parallel()
-	tm := startWizard(t, wizardRun{args: []string{"--demo"}, env: map[string]string{"TERM": "xterm"}}) // and no COLORTERM
+	tm := startWizard(t, wizardRun{args: []string{"--demo", "--provider", "nest"}, env: map[string]string{"TERM": "xterm"}}) // and no COLORTERM
 	demoToAuthorize(t, tm)
 	s := waitFor(t, tm, "Demo mode")
 	// Evenly wrapped at 80 columns: ctrl+c quit is not alone on its line.

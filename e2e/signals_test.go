@@ -36,7 +36,7 @@ func TestE2ECtrlC(t *testing.T) {
 // token goes to stdout.
 func TestE2ECtrlCOnTokenStep(t *testing.T) {
 	t.Parallel()
-	tm := startWizard(t, wizardRun{args: []string{"--demo"}})
+	tm := startWizard(t, wizardRun{args: []string{"--demo", "--provider", "nest"}})
 	tok := demoToToken(t, tm)
 	tm.keys("C-c")
 	out, code := tm.waitExit()
@@ -70,7 +70,7 @@ func TestE2ESignalsRestoreTerminal(t *testing.T) {
 	for _, sig := range []syscall.Signal{syscall.SIGHUP, syscall.SIGQUIT} {
 		t.Run("wizard "+sig.String(), func(t *testing.T) {
 			t.Parallel()
-			tm := startScript(t, 80, 24, nil, "nestauth --demo > stdout\n"+exitLine+"\n"+sttyLine)
+			tm := startScript(t, 80, 24, nil, "nestauth --demo --provider nest > stdout\n"+exitLine+"\n"+sttyLine)
 			waitFor(t, tm, "Step 1 of 5 · Client ID")
 			tm.signal(sig)
 			code := tm.exitCode()

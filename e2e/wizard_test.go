@@ -271,7 +271,7 @@ func TestE2EEscAsksBeforeDroppingTheToken(t *testing.T) {
 
 func TestE2EPINTypedAtAuthorize(t *testing.T) {
 	t.Parallel()
-	tm := startWizard(t, wizardRun{args: []string{"--demo"}})
+	tm := startWizard(t, wizardRun{args: []string{"--demo", "--provider", "nest"}})
 	demoToAuthorize(t, tm)
 	codeField := func(what string) {
 		t.Helper()

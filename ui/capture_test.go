@@ -3,6 +3,7 @@ package ui
 import (
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -249,4 +250,87 @@ func TestFlowRefusedRedirectKeepsTheTypedCode(t *testing.T) {
 	if len(rt.sent()) != 0 {
 		t.Fatalf("codes sent = %q", rt.sent())
 	}
+}
+
+// Through the real listener: after a captured code is rejected, a flood of
+// refused redirects (another state) does not hide the rejection and its
+// way forward; the refusal shows beneath them.
+func TestFlowRefusedRedirectsKeepTheRejectedCodeNotice(t *testing.T) {
+	rt := &recordingToken{bad: map[string]bool{"EXPIRED": true}}
+	tm, uri, state := loopbackFlow(t, rt)
+	if status, page := redirect(t, uri+"?code=EXPIRED&state="+state); status != http.StatusOK {
+		t.Fatalf("redirect: %d %q", status, page)
+	}
+	waitScreen(t, tm, "code expired")
+	for i := range 40 {
+		if status, _ := redirect(t, fmt.Sprintf("%s?code=EVIL%d&state=%sx", uri, i, state)); status != http.StatusBadRequest {
+			t.Fatalf("redirect %d with another state: %d, want 400", i, status)
+		}
+	}
+	waitScreen(t, tm, "refused")
+	if err := tm.Quit(); err != nil {
+		t.Fatal(err)
+	}
+	_, v := finalView(t, tm)
+	flat := testkit.SquashSpace(v)
+	for _, want := range []string{"code expired", "paste the new code", "refused", "does not match"} {
+		if !strings.Contains(flat, want) {
+			t.Errorf("screen lacks %q:\n%s", want, v)
+		}
+	}
+	if got := rt.sent(); !slices.Equal(got, []string{"EXPIRED"}) {
+		t.Fatalf("codes sent = %q, want [EXPIRED]", got)
+	}
+}
+
+// silentConns opens n connections to the wizard's listener that never send
+// a request, kept open until the test ends.
+func silentConns(t *testing.T, uri string, n int) {
+	t.Helper()
+	u, err := url.Parse(uri)
+	if err != nil {
+		t.Fatal(err)
+	}
+	getWhenListening(t, uri).Body.Close() // a refused redirect: it listens
+	for range n {
+		conn, err := net.Dial("tcp", u.Host)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = conn.Close() })
+	}
+}
+
+// 100 connections that never send a request hold neither way in: a pasted
+// code is exchanged, and so is a browser's redirect.
+func TestFlowSilentConnectionsHoldNeitherPasteNorRedirect(t *testing.T) {
+	t.Run("pasted", func(t *testing.T) {
+		rt := &recordingToken{}
+		tm, uri, state := loopbackFlow(t, rt)
+		silentConns(t, uri, 100)
+		tm.Send(tea.PasteMsg{Content: uri + "?code=PASTED&state=" + state})
+		waitScreen(t, tm, "> PASTED")
+		tm.Send(enter)
+		waitScreen(t, tm, "at-for-PASTED")
+	})
+	t.Run("redirected", func(t *testing.T) {
+		rt := &recordingToken{}
+		tm, uri, state := loopbackFlow(t, rt)
+		silentConns(t, uri, 100)
+		page := make(chan string, 1)
+		go func() {
+			resp, err := http.Get(uri + "?code=REDIRECTED&state=" + state)
+			if err != nil {
+				page <- err.Error()
+				return
+			}
+			body, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			page <- fmt.Sprint(resp.StatusCode, " ", string(body))
+		}()
+		waitScreen(t, tm, "at-for-REDIRECTED")
+		if got := <-page; !strings.HasPrefix(got, "200 ") || !strings.Contains(got, pageTaken) {
+			t.Errorf("the browser's page: %q", got)
+		}
+	})
 }

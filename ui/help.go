@@ -7,7 +7,7 @@ import "github.com/charmbracelet/x/ansi"
 // narrow windows, and a greedy wrap leaves one key alone on the last line.
 // It is rendered once per step, width and styles.
 func (m *wizard) helpView() string {
-	key := helpKey{m.step, m.provider, m.exchange.running || m.custom.discovery.running, m.token != nil && m.token.RefreshToken != "", m.actions.helpMode(), m.device.phase(), m.fileOffer() != ""}
+	key := helpKey{m.step, m.provider, m.exchange.running || m.custom.discovery.running, m.token != nil && m.token.RefreshToken != "", m.actions.helpMode(), m.device.phase(), m.fileOffer() != "", m.save.running && !m.save.gaveUp}
 	return m.frame.help.get(key, m.renderHelp)
 }
 

@@ -33,6 +33,9 @@ func (m *wizard) setError(err error) {
 	case errors.Is(err, auth.ErrClientIDIsSecret):
 		m.inputs[stepClientID].SetValue("") // a secret is not shown in the clear
 		m.notice.hint = "It was taken out of the field: the secret goes in the next step."
+		m.secretTakenOut = true
+	case errors.Is(err, auth.ErrNoClientID) && m.secretTakenOut:
+		m.notice.hint = flow.SecretTakenOut
 	}
 }
 

@@ -30,6 +30,7 @@ type keyMap struct {
 	ProviderNext key.Binding
 	ListQuit     key.Binding
 	Save         key.Binding
+	GiveUpSave   key.Binding
 
 	// The token step's actions, their questions and prompt; the QR code.
 	Verify, WriteFile, Revoke, CopyHeader, CopyCurl key.Binding
@@ -56,6 +57,7 @@ var keys = keyMap{
 	Approve:      key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "approve (demo)")),
 	Reopen:       key.NewBinding(key.WithKeys("ctrl+o"), key.WithHelp("ctrl+o", "open URL again")),
 	Cancel:       key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
+	GiveUpSave:   key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "give up saving")),
 	CopyToken:    key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "copy token")),
 	CopyRefresh:  key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "copy refresh token")),
 	Done:         key.NewBinding(key.WithKeys("q", "enter"), key.WithHelp("q/enter", "done")),

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"os"
 	"strings"
 	"time"
 
@@ -30,6 +31,9 @@ type wizard struct {
 	// resume: after the client was rejected, Enter on a credentials step goes
 	// straight back to the code, which was not consumed.
 	resume bool
+	// secretTakenOut: a client secret was entered as the client ID and
+	// taken out; an empty client ID still says where it goes.
+	secretTakenOut bool
 
 	exchange exchange
 	code     auth.Code // the code in the field as parsed; Enter sends it as is
@@ -55,6 +59,7 @@ type wizard struct {
 	help          help.Model
 	frame         frame // rendered parts kept between frames
 	aborted, done bool
+	signal        os.Signal // held back while a request was out (signal.go)
 }
 
 // newWizard returns the state of a wizard at its first step.

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"strings"
@@ -18,7 +19,7 @@ type fakeSaver struct {
 	err   error
 }
 
-func (f *fakeSaver) save(cfg auth.Config, tok *auth.Token) (profile.Saved, error) {
+func (f *fakeSaver) save(_ context.Context, cfg auth.Config, tok *auth.Token) (profile.Saved, error) {
 	f.saved, f.toks = append(f.saved, cfg), append(f.toks, tok)
 	return f.where, f.err
 }
@@ -53,6 +54,12 @@ func TestSaveKey(t *testing.T) {
 			name:  "file",
 			where: profile.Saved{SettingsPath: "/s/profiles.conf", SecretsIn: profile.File, SecretsWhere: "/s/secrets.json (mode 0600, not encrypted: anyone who can read your files as you can use it)"},
 			want:  []string{"secrets in /s/secrets.json (mode 0600, not encrypted"},
+			saved: true,
+		},
+		{
+			name:  "kept refresh token",
+			where: profile.Saved{SettingsPath: "/s/profiles.conf", SecretsIn: profile.File, SecretsWhere: "/s/secrets.json", KeptRefreshToken: true},
+			want:  []string{"secrets in /s/secrets.json", "no refresh token, so the saved one (same client and token URL) was kept"},
 			saved: true,
 		},
 		{
@@ -159,4 +166,18 @@ func TestSaveKeyInTheDemoSaysWhy(t *testing.T) {
 	}
 	m = send(t, m, char('s'))
 	wantView(t, m, "The demo's tokens are not saved: they only work with the demo server.")
+}
+
+// The keys follow the save: esc gives up a save while it runs, and is
+// "another code" again once it has ended, in the same window.
+func TestSaveKeysFollowTheSave(t *testing.T) {
+	fs := &fakeSaver{}
+	m := toToken(t, Options{Save: fs.save, Profile: "p"})
+	m.save.running = true
+	wantView(t, m, "esc give up saving")
+	m = send(t, m, savedMsg{tok: m.token, saved: profile.Saved{SettingsPath: "/x", SecretsWhere: "y"}})
+	wantView(t, m, "Saved profile p", "esc another code")
+	if v := view(m); strings.Contains(v, "give up saving") {
+		t.Errorf("the save ended, the keys still offer to give it up:\n%s", v)
+	}
 }

@@ -52,6 +52,9 @@ func TestSaveToFileAfterTheKeyringFailed(t *testing.T) {
 	if strings.Contains(view(m), "f save to file") {
 		t.Error("f is still offered once saved")
 	}
+	if v := view(m); strings.Contains(v, "give up saving") || !strings.Contains(v, "esc another code") {
+		t.Errorf("once saved, the keys still offer to give up the save:\n%s", v)
+	}
 }
 
 func TestNoFileOfferWithoutSaveToFile(t *testing.T) {

@@ -52,6 +52,30 @@ func TestClientIDPasteOfGoogleSecretNeverShows(t *testing.T) {
 	wantView(t, m, "the secret goes in the next step")
 }
 
+// After a secret was taken out of the Client ID field, Enter on the empty
+// field still says where the secret goes, not only that the field is empty.
+func TestClientIDEmptyAfterSecretKeepsThePointer(t *testing.T) {
+	const secret = "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"
+	for _, how := range []string{"pasted", "typed"} {
+		t.Run(how, func(t *testing.T) {
+			m, _, _ := newModel(t, Options{})
+			if how == "pasted" {
+				m = send(t, m, tea.PasteMsg{Content: secret})
+			} else {
+				m = send(t, typeString(secret, m, t), enter)
+			}
+			m = send(t, m, enter) // the field is empty now
+			wantStep(t, m, stepClientID)
+			wantView(t, m, "Client ID is empty", "client secret you entered was not kept", "it goes in the next step")
+			m = send(t, typeString("123-abc.apps.googleusercontent.com", m, t), enter)
+			wantStep(t, m, stepSecret)
+			if v := view(m); strings.Contains(v, "was not kept") {
+				t.Errorf("the pointer outlived the client ID:\n%s", v)
+			}
+		})
+	}
+}
+
 // The wizard reads what a real token endpoint answers (through auth, over
 // loopback HTTP) and goes where the answer can be fixed.
 func TestServerAnswersRouteTheWizard(t *testing.T) {

@@ -5,6 +5,7 @@ package ui
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -32,8 +33,15 @@ func (m *wizard) updateAuthorize(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, keys.QR):
 		return m.showQR()
 	case typesText(msg):
-		// The person is typing the PIN already: keep every key, in the field.
-		return tea.Batch(m.goTo(stepCode), m.updateField(msg))
+		// The person is typing the PIN already: keep every key, in the field,
+		// as a new code, as a paste would be; a kept code is not extended.
+		cmd := m.goTo(stepCode)
+		if in := m.inputs[stepCode]; in.Value() != "" {
+			in.SetValue("")
+			m.code = auth.Code{}
+			m.notice.status = "Typing started a new code: it replaced the code kept before."
+		}
+		return tea.Batch(cmd, m.updateField(msg))
 	}
 	return nil
 }
@@ -94,12 +102,38 @@ func approveCmd(approve func(string) (string, error), url string) tea.Cmd {
 func (m *wizard) approved(msg approvedMsg) tea.Cmd {
 	if msg.err != nil {
 		m.setError(msg.err)
+		// The demo server knows only the values it filled in: say which one
+		// was changed, its value, and the way back to it (the project is
+		// checked first, as the server does).
+		switch {
+		case m.opts.ProjectID != "" && m.value(stepProject) != m.opts.ProjectID && slices.Contains(m.flow(), stepProject):
+			m.notice.hint = fmt.Sprintf("The demo server knows only the project ID %s: %s to go back to Project ID.", m.opts.ProjectID, m.escTo(stepProject))
+		case m.opts.ClientID != "" && m.value(stepClientID) != m.opts.ClientID && slices.Contains(m.flow(), stepClientID):
+			m.notice.hint = fmt.Sprintf("The demo server knows only the client ID %s: %s to go back to Client ID.", m.opts.ClientID, m.escTo(stepClientID))
+		}
 		return nil
 	}
 	cmd := m.goTo(stepCode)
 	in := m.inputs[stepCode]
 	in.SetValue(msg.code)
+	code, err := auth.ParseCode(msg.code, m.state)
+	if err == nil && code.FromURL { // a redirect: its code, as a paste of it gives
+		m.code = code
+		in.SetValue(code.Value)
+	}
 	in.CursorEnd()
-	m.notice.status = fmt.Sprintf("The demo server approved and showed PIN %s; it is in the field.", msg.code)
+	m.notice.status = flow.DemoApproved(msg.code, code, "the code is in the field.")
 	return cmd
+}
+
+// escTo says how many esc presses take the person from here back to s.
+func (m *wizard) escTo(s step) string {
+	switch n := m.index(m.step) - m.index(s); n {
+	case 1:
+		return "press esc"
+	case 2:
+		return "press esc twice"
+	default:
+		return fmt.Sprintf("press esc %d times", n)
+	}
 }

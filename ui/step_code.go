@@ -6,6 +6,7 @@ package ui
 
 import (
 	"fmt"
+	"strings"
 
 	tea "charm.land/bubbletea/v2"
 
@@ -88,6 +89,22 @@ func (m *wizard) newCodeHint() string {
 	return " Press ctrl+o to open it, then paste the new code here."
 }
 
+// refusedSaid starts what a refused redirect says.
+const refusedSaid = "A redirect reached the listener but was refused"
+
+// refusedRedirect says that a redirect was refused. Not setError: it leaves
+// what the person typed. Nor over a failed exchange's notice, which says
+// what to do next (get a new code): any number of refused redirects, from
+// a stale tab or another program, take the status line under it instead.
+func (m *wizard) refusedRedirect(err error) {
+	err = fmt.Errorf("%s: %w", refusedSaid, err)
+	if m.notice.err != "" && !strings.HasPrefix(m.notice.err, refusedSaid) {
+		m.notice.status = flow.Sentence(auth.Sanitize(err.Error()))
+		return
+	}
+	m.notice.fail(err)
+}
+
 // captured takes a redirect's code, answers the browser, and keeps waiting:
 // a rejected code may be followed by a fresh one. The answer is a send that
 // never blocks, made here so that it precedes any later close of the listener.
@@ -105,8 +122,7 @@ func (m *wizard) captured(msg capturedMsg) tea.Cmd {
 	switch {
 	case r.Err != nil:
 		if !m.exchange.running && m.step != stepToken {
-			// Not setError: a refused redirect leaves what the person typed.
-			m.notice.fail(fmt.Errorf("a redirect reached the listener but was refused: %w", r.Err))
+			m.refusedRedirect(r.Err)
 		}
 		return wait
 	case m.step == stepToken:

@@ -40,3 +40,22 @@ func TestNewCodeHint(t *testing.T) {
 	m = send(t, m, enter)
 	wantView(t, m, "Press ctrl+o to open it")
 }
+
+// The demo's code step, empty, reminds that a on Authorize approves; with
+// the PIN in the field it says nothing more.
+func TestDemoCodeStepRemindsOfApprove(t *testing.T) {
+	var approvals int
+	m, _, _ := newModel(t, demoOptions(&approvals))
+	m = send(t, m, enter)
+	wantStep(t, m, stepCode)
+	wantView(t, m, "no PIN yet? Press esc, then a on Authorize")
+	m = send(t, send(t, m, esc), char('a'))
+	wantStep(t, m, stepCode)
+	if v := view(m); strings.Contains(v, "no PIN yet") {
+		t.Errorf("the reminder stays beside the PIN:\n%s", v)
+	}
+	m2, _, _ := newModel(t, Options{ClientID: "id", ClientSecret: "s"})
+	if v := view(send(t, m2, enter)); strings.Contains(v, "no PIN yet") {
+		t.Errorf("outside the demo, the reminder shows:\n%s", v)
+	}
+}

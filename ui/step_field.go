@@ -27,6 +27,9 @@ func (m *wizard) submitField() tea.Cmd {
 		m.setError(err)
 		return nil
 	}
+	if m.step == stepClientID {
+		m.secretTakenOut = false
+	}
 	if m.resume {
 		m.resume = false
 		if m.config().Validate() == nil {
@@ -94,9 +97,9 @@ func (m *wizard) pasteTooLong(in *textinput.Model, text string, replacing bool) 
 }
 
 func (m *wizard) viewField(b *strings.Builder) (keep []string) {
-	b.WriteString(m.frame.intro.get(m.step, func() string {
+	b.WriteString(m.frame.intro.get(introKey{m.step, m.Provider().ID}, func() string {
 		var intro strings.Builder
-		m.para(&intro, m.styles.Text, flow.Fields[m.step].Intro)
+		m.para(&intro, m.styles.Text, flow.Intro(m.step, m.Provider(), false))
 		return intro.String()
 	}))
 	if m.step == stepSecret && m.Provider().PublicClient {
@@ -105,6 +108,10 @@ func (m *wizard) viewField(b *strings.Builder) (keep []string) {
 	field := m.inputs[m.step].View()
 	b.WriteString("\n" + field + "\n")
 	if m.step == stepCode {
+		if m.opts.Approve != nil && m.inputs[stepCode].Value() == "" && !m.exchange.running {
+			b.WriteString("\n")
+			m.para(b, m.styles.Warn, "Demo mode: no PIN yet? Press esc, then a on Authorize: the demo server approves as the demo user and puts its PIN here.")
+		}
 		if m.exchange.running {
 			m.spinnerLine(b, m.exchange.spinner, "Exchanging the code for a token… (esc cancels)")
 		}

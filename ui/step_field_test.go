@@ -58,3 +58,12 @@ func TestListeningIsApartFromTheCodeField(t *testing.T) {
 	}
 	wantView(t, m, "Listening on ")
 }
+
+// The wizard's Client ID step for sdm says where and how the client is
+// made; so does plain mode's prompt.
+func TestClientIDStepSaysWhereTheClientIsMade(t *testing.T) {
+	m, _, _ := newModel(t, Options{Providers: []auth.Provider{sdmProvider()}, ProjectID: "0a1b2c3d-1234-5678-9abc-0123456789ab"})
+	m = send(t, m, tea.WindowSizeMsg{Width: 80, Height: 24})
+	wantStep(t, m, stepClientID)
+	wantView(t, m, "Google Cloud console", "Web application", "https://www.google.com")
+}

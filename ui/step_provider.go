@@ -44,7 +44,8 @@ func (m *wizard) viewProvider(b *strings.Builder) {
 	m.para(b, m.styles.Text, flow.ProviderIntro)
 	b.WriteString("\n")
 	for i, p := range m.opts.Providers {
-		name := fmt.Sprintf("%d. %s", i+1, p.Name)
+		// A long name wraps under itself, never cut at the window's edge.
+		name := strings.ReplaceAll(tty.Wrap(fmt.Sprintf("%d. %s", i+1, p.Name), max(m.width-5, 10)), "\n", "\n     ")
 		if i == m.provider {
 			b.WriteString(m.styles.Selected.Render("> "+name) + "\n")
 		} else {

@@ -1,13 +1,16 @@
 package ui
 
-// The Provider step's keys.
+// The Provider step: its keys, and its list in narrow windows.
 
 import (
+	"strings"
 	"testing"
 
 	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
 
 	"nestauth/auth"
+	"nestauth/internal/testkit"
 )
 
 // A number chooses its provider at once; letters other than j, k and q
@@ -39,4 +42,22 @@ func TestQQuitsTheProviderList(t *testing.T) {
 		t.Fatalf("q on the provider list: aborted %v, token %v; want an abort", m.Aborted(), m.Token())
 	}
 	wantView(t, m, "Aborted")
+}
+
+// In a narrow window a provider's name wraps under itself: every line
+// fits, and the whole name is there.
+func TestProviderNamesWrapInNarrowWindows(t *testing.T) {
+	p := sdmProvider()
+	p.Name = "Google Nest Device Access (demo server on this machine)"
+	m, _, _ := newModel(t, Options{Providers: []auth.Provider{p, nestProvider()}})
+	m = send(t, m, tea.WindowSizeMsg{Width: 40, Height: 24})
+	v := view(m)
+	for _, line := range strings.Split(v, "\n") {
+		if w := lipgloss.Width(line); w > 40 {
+			t.Errorf("a line of %d columns in a 40-column window: %q", w, line)
+		}
+	}
+	if !strings.Contains(testkit.SquashSpace(v), "> 1. Google Nest Device Access (demo server on this machine)") {
+		t.Errorf("the name is cut:\n%s", v)
+	}
 }

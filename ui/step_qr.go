@@ -68,7 +68,7 @@ func (m *wizard) qrResized() {
 // Authorize step does with any typing.
 func (m *wizard) closeQR(msg tea.KeyPressMsg) tea.Cmd {
 	m.qr.shown = false
-	if !pinKey(msg) {
+	if !pinKey(msg) || msg.Text == "Q" { // Q shows the code and hides it
 		return nil
 	}
 	return tea.Batch(m.goTo(stepCode), m.updateField(tea.KeyPressMsg{Code: 'Q', Text: "Q"}), m.updateField(msg))

@@ -39,6 +39,21 @@ func TestQRCode(t *testing.T) {
 	}
 }
 
+// Q shows the QR code and Q hides it again: the second Q goes back to
+// Authorize, as the caption's "any key goes back" says, and types nothing.
+func TestQRCodeQGoesBack(t *testing.T) {
+	m, _, _ := newModel(t, Options{ClientID: "id", ClientSecret: "secret"})
+	m = send(t, m, tea.WindowSizeMsg{Width: 80, Height: 24})
+	m = send(t, m, char('Q'))
+	wantView(t, m, "any key goes back")
+	m = send(t, m, char('Q'))
+	wantStep(t, m, stepAuthorize)
+	wantView(t, m, "Open this URL")
+	if got := m.inputs[stepCode].Value(); got != "" {
+		t.Errorf("code field = %q, want it empty", got)
+	}
+}
+
 // Google's long URL does not fit 80×24: the wizard says so and how to copy.
 func TestQRCodeTooLarge(t *testing.T) {
 	m, _, _ := newModel(t, Options{Providers: []auth.Provider{sdmProvider()}, ClientID: "123456789012-abcdefghijklmnopqrstuvwxyz012345.apps.googleusercontent.com",

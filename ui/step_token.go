@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -31,6 +32,9 @@ const deadTokenNotSaved = "The token is revoked: it no longer works, so it is no
 func (m *wizard) tokenAction(msg tea.KeyPressMsg) (cmd tea.Cmd, ok bool) {
 	a := &m.actions
 	switch {
+	case m.save.running && !m.save.gaveUp && key.Matches(msg, keys.Cancel) && !a.call.running && a.confirm == confirmNone && !a.write.open:
+		m.giveUpSave()
+		return nil, true
 	case a.call.running:
 		if key.Matches(msg, keys.Cancel) {
 			a.call.end()
@@ -177,6 +181,9 @@ func (m *wizard) tokenHelp() bindingList {
 	if m.fileOffer() != "" {
 		l = append(l, keys.SaveToFile)
 	}
+	if m.save.running && !m.save.gaveUp {
+		return append(l, keys.Done, keys.GiveUpSave)
+	}
 	return append(l, keys.Done, keys.NewCode)
 }
 
@@ -188,9 +195,10 @@ func (m *wizard) tokenStyle() lipgloss.Style {
 	return m.styles.Token
 }
 
-// writeTokenActions shows, under the token, what v, w and x are doing or
-// found: the spinner, a question, the file prompt, what the token reaches.
-func (m *wizard) writeTokenActions(b *strings.Builder) {
+// writeTokenAsk shows, under the token, what v and x are doing, or the
+// question or file prompt open: the frame keeps it whole, with its keys.
+// It reports whether one is shown.
+func (m *wizard) writeTokenAsk(b *strings.Builder) bool {
 	a := &m.actions
 	switch {
 	case a.call.running:
@@ -216,8 +224,16 @@ func (m *wizard) writeTokenActions(b *strings.Builder) {
 		b.WriteString("\n")
 		m.para(b, m.styles.Text, "Write the token (JSON, as nestauth exchange prints it) to this file, with mode 0600 (yours alone):")
 		b.WriteString(a.write.input.View() + "\n")
+	default:
+		return false
 	}
-	if a.checked != nil && !a.call.running {
+	return true
+}
+
+// writeTokenResults shows what the last verification found: the first
+// thing a short window gives up.
+func (m *wizard) writeTokenResults(b *strings.Builder) {
+	if a := &m.actions; a.checked != nil && !a.call.running {
 		m.writeChecked(b, a.checked)
 	}
 }
@@ -301,9 +317,27 @@ func (m *wizard) startSave(save flow.Saver) tea.Cmd {
 	if save == nil || m.save.running {
 		return nil
 	}
-	m.save.running = true
+	ctx, cancel := context.WithTimeout(context.Background(), m.opts.Timeout)
+	m.save.running, m.save.cancel, m.save.gaveUp = true, cancel, false
 	m.notice = notice{status: fmt.Sprintf("Saving profile %s…", m.opts.Profile)}
-	return saveCmd(save, m.config(), m.token)
+	return saveCmd(ctx, save, m.config(), m.token)
+}
+
+// saveWaiting says that the save waits for another run's lock, and how to
+// give up; the save goes on.
+func (m *wizard) saveWaiting(msg saveWaitingMsg) tea.Cmd {
+	if msg.tok == m.token && m.save.running && !m.save.gaveUp {
+		m.notice = notice{status: fmt.Sprintf("Saving profile %s: waiting, %s.", m.opts.Profile, msg.wait),
+			hint: "esc gives up the save; the token stays here."}
+	}
+	return msg.next
+}
+
+// giveUpSave ends the save's wait for the lock (esc): the token stays.
+func (m *wizard) giveUpSave() {
+	m.save.gaveUp = true
+	m.save.stop()
+	m.notice = notice{status: fmt.Sprintf("Giving up saving profile %s…", m.opts.Profile)}
 }
 
 func (m *wizard) savedProfile(msg savedMsg) tea.Cmd {
@@ -311,7 +345,14 @@ func (m *wizard) savedProfile(msg savedMsg) tea.Cmd {
 		return nil // the save of a token since replaced
 	}
 	m.save.running = false
+	m.save.stop()
 	m.notice.clear()
+	if msg.err != nil && m.save.gaveUp && errors.Is(msg.err, context.Canceled) {
+		m.save.err = msg.err
+		m.notice = notice{status: fmt.Sprintf("Gave up saving profile %s: nothing was saved.", m.opts.Profile),
+			hint: "The token is still here: copy it (c) before you quit, or s tries again."}
+		return nil
+	}
 	if msg.err != nil {
 		m.save.err = msg.err
 		m.notice.err = flow.Sentence(fmt.Sprintf("Profile %s was not saved: %s", m.opts.Profile, auth.Sanitize(msg.err.Error())))
@@ -410,6 +451,8 @@ func (m *wizard) viewToken(b *strings.Builder) (keep []string) {
 			m.para(b, m.styles.Warn, warn)
 		}
 	}
-	m.writeTokenActions(b)
+	if t.Dropped != "" {
+		m.para(b, m.styles.Warn, flow.Sentence(t.Dropped))
+	}
 	return []string{token}
 }

@@ -3,12 +3,18 @@ package ui
 // The Access token step's screen and keys.
 
 import (
+	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	tea "charm.land/bubbletea/v2"
+
+	"nestauth/auth"
 )
 
 // n (or esc) to "Replace it?" goes back to the token: the next w is the key
@@ -74,4 +80,27 @@ func TestRefreshKeyWithoutARefreshToken(t *testing.T) {
 	if len(rec.copied) != 0 {
 		t.Fatalf("copied %q", rec.copied)
 	}
+}
+
+// A refresh token the server garbled is dropped, and the token step says
+// so beside the access token it keeps.
+func TestTokenStepSaysTheRefreshTokenWasDropped(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		io.WriteString(w, `{"access_token":"okAT","refresh_token":"r'\n$(x)","token_type":"Bearer"}`)
+	}))
+	t.Cleanup(srv.Close)
+	m, ex, _ := atCode(t, Options{})
+	ex.answers = append(ex.answers, func(ctx context.Context) (*auth.Token, error) {
+		p := auth.Custom()
+		p.TokenURL = srv.URL + "/token"
+		return auth.Config{Provider: p, ClientID: "id", ClientSecret: "secret"}.Exchange(ctx, "X", "")
+	})
+	m = typeString("X", m, t)
+	m = send(t, m, enter)
+	wantStep(t, m, stepToken)
+	if m.Token().AccessToken != "okAT" || m.Token().RefreshToken != "" {
+		t.Fatalf("token %+v: want okAT without a refresh token", m.Token())
+	}
+	wantView(t, m, "refresh token", "dropped")
 }

@@ -43,7 +43,13 @@ func NewStyles(isDark bool) Styles {
 		yellow = ld(lipgloss.Color("#5F5F00"), lipgloss.Color("#D7D787"))
 		cyan   = ld(lipgloss.Color("#00607A"), lipgloss.Color("#5FD7FF"))
 	)
+	// The prompt and the cursor: textinput's ANSI 7 (light grey) vanishes
+	// on a light background.
+	strong := ld(lipgloss.Color("#3A3A3A"), lipgloss.Color("#D0D0D0"))
 	input := textinput.DefaultStyles(isDark)
+	input.Focused.Prompt = input.Focused.Prompt.Foreground(strong)
+	input.Blurred.Prompt = input.Blurred.Prompt.Foreground(strong)
+	input.Cursor.Color = strong
 	input.Cursor.Blink = false // a steady cursor: no redraw twice a second
 	return Styles{
 		Header:   lipgloss.NewStyle().Foreground(muted),

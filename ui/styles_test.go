@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/colorprofile"
 )
@@ -86,6 +87,83 @@ func TestHelpContrast(t *testing.T) {
 				if c := contrast(s.GetForeground(), lipgloss.Color(bg)); c < 4.5 {
 					t.Errorf("help %s on %s (dark=%v): contrast %.2f:1, want at least 4.5:1", name, bg, dark, c)
 				}
+			}
+		}
+	}
+}
+
+// darkBackground is a terminal's answer to the background query: black.
+type darkBackground struct{}
+
+func (darkBackground) RGBA() (r, g, b, a uint32) { return 0, 0, 0, 0xffff }
+
+// sgrBefore is the foreground (30–37, 90–97) of the last SGR sequence
+// before index i of s that sets one.
+func sgrBefore(s string, i int) string {
+	fg := ""
+	for _, m := range sgrParams.FindAllStringSubmatchIndex(s[:i], -1) {
+		for _, p := range strings.Split(s[m[2]:m[3]], ";") {
+			var n int
+			if _, err := fmt.Sscan(p, &n); err == nil && (n >= 30 && n <= 37 || n >= 90 && n <= 97) {
+				fg = p
+			}
+		}
+	}
+	return fg
+}
+
+// The "> " prompt and the cursor, as a 16-colour terminal (TERM=xterm)
+// draws them on the background the terminal reported: never white or light
+// grey on a light one, never black on a dark one.
+func TestSixteenColourPromptAndCursorReadable(t *testing.T) {
+	for _, dark := range []bool{true, false} {
+		t.Run(fmt.Sprintf("dark=%v", dark), func(t *testing.T) {
+			m, _, _ := newModel(t, Options{})
+			var bg color.Color = lightBackground{}
+			if dark {
+				bg = darkBackground{}
+			}
+			m = send(t, m, tea.BackgroundColorMsg{Color: bg})
+			m = typeString("ab", m, t)
+			var out strings.Builder
+			w := &colorprofile.Writer{Forward: &out, Profile: colorprofile.ANSI}
+			if _, err := w.WriteString(m.View().Content); err != nil {
+				t.Fatal(err)
+			}
+			s := out.String()
+			prompt := strings.Index(s, "> ")
+			cursor := regexp.MustCompile("\x1b\\[[0-9;]*\\b7\\b[0-9;]*m ").FindStringIndex(s) // reversed: the cursor cell
+			if prompt < 0 || cursor == nil {
+				t.Fatalf("no prompt or no cursor in %q", s)
+			}
+			unreadable := map[string]bool{"37": true, "97": true} // on white
+			if dark {
+				unreadable = map[string]bool{"30": true}
+			}
+			for name, fg := range map[string]string{"prompt": sgrBefore(s, prompt), "cursor": sgrBefore(s, cursor[1])} {
+				if unreadable[fg] {
+					t.Errorf("with 16 colours the %s is %q on this background: unreadable\n%q", name, fg, s)
+				}
+			}
+		})
+	}
+}
+
+// In full colour, the prompt reads at 4.5:1 and the cursor block at 3:1 (a
+// component, not text) on common backgrounds.
+func TestPromptAndCursorContrast(t *testing.T) {
+	backgrounds := map[bool][]string{
+		true:  {"#000000", "#1E1E1E", "#282C34", "#2E3440", "#002B36", "#300A24"},
+		false: {"#FFFFFF", "#FDF6E3", "#F6F8FA"},
+	}
+	for dark, bgs := range backgrounds {
+		st := NewStyles(dark)
+		for _, bg := range bgs {
+			if c := contrast(st.Input.Focused.Prompt.GetForeground(), lipgloss.Color(bg)); c < 4.5 {
+				t.Errorf("prompt on %s (dark=%v): contrast %.2f:1, want at least 4.5:1", bg, dark, c)
+			}
+			if c := contrast(st.Input.Cursor.Color, lipgloss.Color(bg)); c < 3 {
+				t.Errorf("cursor on %s (dark=%v): contrast %.2f:1, want at least 3:1", bg, dark, c)
 			}
 		}
 	}

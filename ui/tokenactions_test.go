@@ -201,9 +201,13 @@ func TestRevoke(t *testing.T) {
 	if strings.Contains(view(m), "c copy token") {
 		t.Error("the help still offers to copy a revoked token")
 	}
-	// The API now refuses it, in words.
+	// The API now refuses it, in words, as revoking meant it to: no advice
+	// about an expired token or refreshing it.
 	m = send(t, m, char('v'))
-	wantView(t, m, "The server refused", "(HTTP 401)", "it was revoked")
+	wantView(t, m, "The API refused the revoked token, as it should", "(HTTP 401)")
+	if v := view(m); strings.Contains(v, "expired") || strings.Contains(v, "refresh") {
+		t.Errorf("v on a revoked token blames expiry:\n%s", v)
+	}
 	// Nothing pretends it still works.
 	for _, k := range "chuw" {
 		m = send(t, m, char(k))

@@ -20,7 +20,17 @@ func (m *wizard) init() tea.Cmd {
 }
 
 func (m *wizard) update(msg tea.Msg) tea.Cmd {
+	cmd := m.dispatch(msg)
+	if m.signal != nil { // held back: due once the request is answered
+		return tea.Batch(cmd, m.signalDue())
+	}
+	return cmd
+}
+
+func (m *wizard) dispatch(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
+	case SignalMsg:
+		return m.signaled(msg)
 	case tea.WindowSizeMsg:
 		m.width, m.height = msg.Width, msg.Height
 		m.resize()
@@ -62,6 +72,8 @@ func (m *wizard) update(msg tea.Msg) tea.Cmd {
 		return m.delivered(msg)
 	case savedMsg:
 		return m.savedProfile(msg)
+	case saveWaitingMsg:
+		return m.saveWaiting(msg)
 	case checkedMsg:
 		return m.checked(msg)
 	case revokedMsg:

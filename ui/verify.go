@@ -44,6 +44,11 @@ func (m *wizard) checked(msg checkedMsg) tea.Cmd {
 	}
 	a.call.end()
 	a.checked = nil
+	if msg.err != nil && a.revoked && auth.ErrorKind(msg.err) == auth.KindCode {
+		// What revoking was for: no advice about expiry or refreshing.
+		m.notice = notice{status: "✓ The API refused the revoked token, as it should: " + flow.Sentence(auth.Sanitize(msg.err.Error()))}
+		return nil
+	}
 	if msg.err != nil {
 		m.notice = notice{err: checkFailure(msg.err), hint: auth.Advice(msg.err)}
 		return nil

@@ -28,26 +28,32 @@ func (m *wizard) view() tea.View {
 	default:
 		keep = m.viewField(&b)
 	}
+	parts := frameParts{body: b.String()}
+	if m.step == stepToken && !m.done {
+		var ask, results strings.Builder
+		parts.asking = m.writeTokenAsk(&ask)
+		m.writeTokenResults(&results)
+		parts.ask, parts.results = ask.String(), results.String()
+	}
 	var n strings.Builder
 	m.notice.write(&n, m.styles, m.width)
-	var help string
+	parts.notice = n.String()
 	if !m.done {
-		help = "\n" + m.helpView()
+		parts.help = "\n" + m.helpView()
 	}
-	return tea.NewView(m.fitHeight(m.header(), frameParts{b.String(), n.String(), help}, keep) + "\n")
+	return tea.NewView(m.fitHeight(m.header(), parts, keep) + "\n")
 }
 
 // header names the app and the provider, then the step; in a narrow window
 // it wraps between words rather than being cut.
-func (m *wizard) header() string {
-	return m.frame.header.get(headerKey{m.step, m.provider, len(m.flow()), m.flowSettled()}, func() string {
+func (m *wizard) header() frameHead {
+	return m.frame.header.get(headerKey{m.step, m.provider, len(m.flow()), m.flowSettled()}, func() frameHead {
 		app := "nestauth"
 		if m.step != stepProvider {
 			app += " · " + m.Provider().Name
 		}
 		head := m.stepCount()
-		return m.styles.Header.Render(m.wrap(app)) + "\n" +
-			m.twoTone(head, m.step.String(), m.styles.Header, m.styles.Title)
+		return frameHead{m.styles.Header.Render(m.wrap(app)), m.twoTone(head, m.step.String(), m.styles.Header, m.styles.Title)}
 	})
 }
 

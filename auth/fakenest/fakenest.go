@@ -2,8 +2,9 @@
 // behaves as the real one was documented to: a consent page that shows a PIN
 // (or redirects with a code), single-use codes that expire, the
 // documented JSON errors, the API root (with its redirect to a per-user
-// host) and token revocation. Tests use it, and so does nestauth's demo mode, the
-// way net/http/httptest serves net/http.
+// host) and token revocation. SDM (sdm.go) is its Google Nest Device Access
+// counterpart. Tests use them, and so does nestauth's demo mode, the way
+// net/http/httptest serves net/http.
 package fakenest
 
 import (

@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"nestauth/auth"
+	"nestauth/internal/profile"
 )
 
 func (a *app) newCmdCheck() *cobra.Command {
@@ -23,7 +24,8 @@ The token comes from --token-file F, else stdin (asked for, hidden, on a
 terminal): the access token alone, or what exchange, refresh, --output or
 the wizard's w wrote (json, env or header). With --profile NAME and no
 --token-file, the saved profile's token (refreshed first if it expired), and
-the profile's provider, client and endpoints.
+the profile's provider, client and endpoints; a saved token the API refuses
+(401) before its saved expiry is refreshed once, saved, and tried again.
   sdm     lists the project's devices (GET /v1/enterprises/PROJECT/devices)
   nest    reads the API root, following its redirect to the per-user host
           with the token (to that host only)
@@ -60,7 +62,15 @@ func (a *app) runCheck(o *options) int {
 		}
 		return usageFailed(stderr, o.cmd, err)
 	}
-	tok, err := o.tokenToUse(stdin, stderr, true)
+	ctx := context.Background()
+	if o.tokenFromProfile() { // the saved token may be refreshed, and must then be kept
+		ctx = a.requestContext()
+	}
+	tok, err := o.tokenToUse(ctx, stdin, stderr, true)
+	status := exitOK
+	if unsaved, ok := refreshUnsaved(err, o.profile, stderr); ok {
+		tok, err, status = unsaved, nil, exitFailure // good for now: check it
+	}
 	switch {
 	case err != nil && o.tokenFromProfile():
 		return o.profileTokenFailed(err, stderr)
@@ -71,11 +81,23 @@ func (a *app) runCheck(o *options) int {
 		failf(stderr, "that is a refresh token alone: check needs the access token ('nestauth refresh' gets one)")
 		return exitUsage
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), o.timeout)
+	ctx, cancel := o.profileContext(ctx, stderr)
 	defer cancel()
 	res, err := auth.Check(ctx, cfg, tok.AccessToken)
+	if auth.ErrorKind(err) == auth.KindCode && o.tokenFromProfile() {
+		// The saved expiry said the token was good; the API says it is not.
+		var status int
+		if tok, status = o.refreshRefused(ctx, tok, stderr); tok == nil {
+			return status
+		}
+		res, err = auth.Check(ctx, cfg, tok.AccessToken)
+	}
 	if err != nil {
-		return printNestAPIError(o, stderr, err)
+		status := printNestAPIError(o, stderr, err)
+		if auth.ErrorKind(err) == auth.KindCode {
+			say(stderr, "nestauth: "+o.refusedHint())
+		}
+		return status
 	}
 	for _, line := range res.Lines() {
 		if line == res.Note {
@@ -89,7 +111,31 @@ func (a *app) runCheck(o *options) int {
 	if res.Note != "" {
 		say(stderr, "nestauth: note: "+res.Note)
 	}
-	return exitOK
+	return status
+}
+
+// refreshRefused refreshes the saved profile's token once after the API
+// refused it, and says so; on failure it reports why, with its exit status,
+// and returns no token.
+func (o *options) refreshRefused(ctx context.Context, dead *auth.Token, stderr io.Writer) (*auth.Token, int) {
+	st, err := o.profiles()
+	if err == nil {
+		var tok *auth.Token
+		if tok, err = st.Refresh(ctx, o.profile, dead.AccessToken, nil); err == nil {
+			say(stderr, fmt.Sprintf("nestauth: note: the API refused profile %s's saved token before its saved expiry: refreshed it, and tried again.", o.profile))
+			return tok, exitOK
+		}
+	}
+	return nil, o.profileTokenFailed(err, stderr)
+}
+
+// refusedHint says what to do about a token the API refused.
+func (o *options) refusedHint() string {
+	if o.tokenFromProfile() {
+		return fmt.Sprintf("A freshly refreshed token of profile %s was refused too: the client or the account may have lost access; sign in again with %s.",
+			o.profile, profile.SignInCommand(o.profile))
+	}
+	return "If it came from a saved profile, 'nestauth token --profile NAME --refresh' gets a new one before its saved expiry."
 }
 
 // nestShutDown is what a Works with Nest endpoint that does not answer means.

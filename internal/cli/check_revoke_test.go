@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -239,5 +240,108 @@ func TestRunCheckTokenInvalidAt403(t *testing.T) {
 			}
 			wantStderr(t, testkit.SquashSpace(r.stderr), tt.want...)
 		})
+	}
+}
+
+// apiRefusing is an API that refuses the bearer token dead with a 401
+// invalid_token and takes every other.
+func apiRefusing(t *testing.T, dead string) string {
+	t.Helper()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		if r.Header.Get("Authorization") == "Bearer "+dead {
+			w.Header().Set("WWW-Authenticate", `Bearer error="invalid_token"`)
+			w.WriteHeader(http.StatusUnauthorized)
+			w.Write([]byte(`{"error":"invalid_token"}`))
+			return
+		}
+		w.Write([]byte(`{"sub":"someone"}`))
+	}))
+	t.Cleanup(srv.Close)
+	return srv.URL + "/userinfo"
+}
+
+// A saved token the API refuses (401) before its saved expiry is refreshed
+// once by check --profile, which tries again; token --refresh forces the
+// refresh that token alone would not do until the saved expiry.
+func TestCheckProfileRefreshesAfter401(t *testing.T) {
+	env, st := profiletest.Env(t)
+	ts := profiletest.NewTokenServer(t, "client", "client-secret", "refresh-0")
+	p := auth.Custom()
+	p.AuthURL, p.TokenURL, p.CheckURL = ts.URL+"/authorize", ts.TokenURL(), apiRefusing(t, "access-0")
+	cfg := auth.Config{Provider: p, ClientID: ts.ClientID, ClientSecret: ts.ClientSecret}
+	save := func() {
+		t.Helper()
+		tok := &auth.Token{AccessToken: "access-0", TokenType: "Bearer", RefreshToken: ts.Current(), Expiry: time.Now().Add(time.Hour)}
+		if _, err := st.Save("p", profile.SettingsFor(cfg, profile.File), profile.SecretsFor(cfg, tok)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	save()
+
+	r := runArgs(t, env, "", "check", "--profile", "p")
+	if r.code != 0 || ts.Requests() != 1 || !strings.Contains(r.stdout, "200") {
+		t.Fatalf("check --profile after a 401: exit %d, %d refreshes, stdout %q, stderr %s", r.code, ts.Requests(), r.stdout, r.stderr)
+	}
+	wantStderr(t, testkit.SquashSpace(r.stderr), "refused profile p's saved token before its saved expiry: refreshed it")
+	if r := runArgs(t, env, "", "token", "--profile", "p"); r.stdout != "access-1\n" {
+		t.Errorf("token after check refreshed: %q, stderr %s", r.stdout, r.stderr)
+	}
+
+	// The same dead token again: token alone hands it out, --refresh does not.
+	save()
+	if r := runArgs(t, env, "", "token", "--profile", "p"); r.stdout != "access-0\n" {
+		t.Fatalf("token: %q, stderr %s", r.stdout, r.stderr)
+	}
+	r = runArgs(t, env, "", "token", "--profile", "p", "--refresh")
+	if r.code != 0 || r.stdout != "access-2\n" || ts.Requests() != 2 {
+		t.Errorf("token --refresh: exit %d, %q, %d refreshes, stderr %s", r.code, r.stdout, ts.Requests(), r.stderr)
+	}
+
+	// A dead token from a file: the 401 message names token --refresh.
+	r = runArgs(t, env, "", "check", "--provider", "custom", "--check-url", p.CheckURL, "--token-file", writeTokenFile(t, "access-0"))
+	if r.code != exitRejectedCode {
+		t.Fatalf("check of a dead token: exit %d, stderr %s", r.code, r.stderr)
+	}
+	wantStderr(t, testkit.SquashSpace(r.stderr), "nestauth token --profile NAME --refresh")
+}
+
+// revoke --profile follows forget --revoke's rule: a profile whose tokens
+// come from another server than the provider's is never revoked at the
+// provider's default endpoint; --revoke-url says where.
+func TestRunRevokeProfileNeedsAnEndpoint(t *testing.T) {
+	env, st := profiletest.Env(t)
+	ts := profiletest.NewTokenServer(t, "client", "secret", "refresh-0")
+	saveCustom(t, st, "n", ts, auth.Nest(), profile.File, time.Now().Add(time.Hour)) // Works with Nest, its token endpoint moved
+
+	r := runArgs(t, env, "", "revoke", "--profile", "n", "--timeout", "2s")
+	if r.code != exitUsage || r.stdout != "" {
+		t.Errorf("revoke --profile n: exit %d, stdout %q; want 2 and nothing", r.code, r.stdout)
+	}
+	wantStderr(t, testkit.SquashSpace(r.stderr), "profile n has no revocation endpoint", "not sent to "+auth.NestRevokeURL, "--revoke-url URL")
+
+	revoke, revokeURL := testkit.NewTokenEndpoint(t, 200, "")
+	r = runArgs(t, env, "", "revoke", "--profile", "n", "--revoke-url", revokeURL)
+	if r.code != 0 || revoke.Count() == 0 {
+		t.Errorf("revoke --profile n --revoke-url: exit %d, %d requests; stderr %s", r.code, revoke.Count(), r.stderr)
+	}
+}
+
+// A profile keeps the --api-url it was saved with, so check --profile
+// calls the API the token came for, not the provider's real one.
+func TestCheckProfileKeepsItsAPIURL(t *testing.T) {
+	env, _ := profiletest.Env(t)
+	env["NESTAUTH_CLIENT_SECRET"] = "cs"
+	devices := `{"devices":[{"name":"enterprises/P/devices/D","type":"sdm.devices.types.THERMOSTAT","traits":{"sdm.devices.traits.Info":{"customName":"Hall"}}}]}`
+	api, reqs := apiStub(t, 200, devices)
+	_, tokenURL := testkit.NewTokenEndpoint(t, 200, `{"access_token":"at-1","token_type":"Bearer","expires_in":3600,"refresh_token":"rt-1"}`)
+	r := runArgs(t, env, "CODE\n", "--plain", "--provider", "sdm", "--project-id", sdmProject, "--client-id", "cid",
+		"--auth-url", "https://auth.example/o", "--token-url", tokenURL, "--api-url", api, "--no-pkce", "--save", "--profile", "p", "--store", "file")
+	if r.code != 0 {
+		t.Fatalf("the wizard with --save: exit %d, %s", r.code, r.stderr)
+	}
+	r = runArgs(t, env, "", "check", "--profile", "p", "--timeout", "5s")
+	if r.code != 0 || !strings.Contains(r.stdout, "THERMOSTAT  Hall") || len(*reqs) != 1 {
+		t.Errorf("check --profile: exit %d, stdout %q, %d requests at --api-url; stderr %s", r.code, r.stdout, len(*reqs), r.stderr)
 	}
 }

@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"io"
+	"os"
 
 	"charm.land/fang/v2"
 	"github.com/spf13/cobra"
@@ -19,7 +20,7 @@ func runCLI(args []string, stdin io.Reader, stdout, stderr io.Writer, getenv fun
 		failf(stderr, "the client secret is never a command-line value (it would show in ps and shell history): set NESTAUTH_CLIENT_SECRET or use --client-secret-file PATH")
 		return exitUsage
 	}
-	a := &app{stdin: stdin, stdout: stdout, stderr: stderr, getenv: getenv}
+	a := &app{stdin: stdin, stdout: stdout, stderr: stderr, getenv: getenv, exitProcess: os.Exit}
 	root := a.newRootCmd()
 	root.SetArgs(args)
 	root.SetIn(stdin)

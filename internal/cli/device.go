@@ -1,14 +1,10 @@
 package cli
 
 import (
-	"context"
 	"errors"
 	"io"
 	"nestauth/internal/profile"
 	"net/http"
-	"os"
-	"os/signal"
-	"syscall"
 
 	"github.com/spf13/cobra"
 
@@ -48,7 +44,7 @@ code expired, 4 client rejected, 5 network or server error, 130 canceled
 	}
 	o.client.addFlags(cmd)
 	o.providerFlags.addFlags(cmd)
-	addTimeoutFlag(cmd, &o.timeout, "time limit of each request")
+	addTimeoutFlag(cmd, &o.timeout, "time limit of each request, and of --save's wait for the profile lock")
 	o.addProfileFlag(cmd, a.getenv, "the saved profile to start from, and that --save saves to")
 	o.addSaveFlags(cmd)
 	o.sink.addFlags(cmd)
@@ -66,18 +62,11 @@ func (a *app) runDevice(o *options) int {
 		return exitUsage
 	}
 	cfg.HTTPClient = &http.Client{Timeout: o.timeout} // each request; the wait is ctx's
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
-	defer stop()
-
-	tok, err := plain.DeviceToken(ctx, cfg, o.timeout, stderr)
+	tok, err := plain.DeviceToken(a.requestContext(), cfg, o.timeout, stderr)
 	if err != nil {
 		return printDeviceError(stderr, err, cfg)
 	}
-	status := printResult(tok, nil, "The device code is used up: run nestauth device again, with %s.", o.sink, stdout, stderr)
-	if o.save && status == exitOK {
-		return o.saveAndSay(stderr, cfg, tok)
-	}
-	return status
+	return o.deliver(stdout, stderr, cfg, tok, tok, "The device code is used up: run nestauth device again, with %s.")
 }
 
 // printDeviceError prints a failed device flow as one line with what to do

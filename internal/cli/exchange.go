@@ -26,6 +26,11 @@ from --code-file F, else --code, else stdin's first line (asked for, hidden,
 on a terminal). A file or stdin keeps it out of ps, which any local user can
 read; so does --code-verifier-file for the PKCE verifier.
 
+exchange is for an authorization URL you built yourself: nestauth prints no
+URL and verifier for it. To sign in from a script, use the wizard's plain
+mode (nestauth --plain, answers on stdin), or the device flow (nestauth
+device) where the provider has one.
+
 With PKCE on (sdm, google, github, custom), the code came from a URL with a
 code_challenge: give that URL's verifier (--code-verifier-file F), or
 --no-pkce if the URL had none; without either, nothing is sent (exit 2).
@@ -44,15 +49,15 @@ an existing file is refused, before anything is sent, unless --force.
 
 Exit codes: 0 ok, 1 the token could not be written to stdout, or --save
 failed (the token printed is good; stderr says how to save it), 2 usage,
-3 code rejected (or the redirect carries an error), 4 client rejected,
-5 network or server error.`,
+3 code rejected (or the redirect carries an error), 4 client rejected (the
+code was not used: it is still good), 5 network or server error.`,
 		Example: `  nestauth exchange --provider nest --client-id ID --code-file pin.txt
   nestauth exchange --provider sdm --client-id ID --code-verifier-file v < redirect-url
   eval "$(nestauth exchange --provider custom --issuer URL --client-id ID --format env < code)"`,
 	}
 	o.client.addFlags(cmd)
 	o.providerFlags.addFlags(cmd)
-	addTimeoutFlag(cmd, &o.timeout, "time limit of the token request")
+	addTimeoutFlag(cmd, &o.timeout, "time limit of the token request, and of --save's wait for the profile lock")
 	o.addProfileFlag(cmd, a.getenv, "the profile --save saves to")
 	o.addSaveFlags(cmd)
 	o.sink.addFlags(cmd)
@@ -94,19 +99,28 @@ func (a *app) runExchange(o *options) int {
 		return exitUsage
 	}
 	if p := o.providers[0]; p.PKCE && o.verifier == "" {
-		failf(stderr, "--provider %s uses PKCE: the code came from an authorization URL with a PKCE challenge, so pass --code-verifier-file F with that URL's verifier, or --no-pkce if that URL had none. Nothing was sent: the code is still good.", p.ID)
+		failf(stderr, "--provider %s uses PKCE: the code came from an authorization URL with a PKCE challenge, so pass --code-verifier-file F with that URL's verifier, or --no-pkce if that URL had none (to sign in from a script without your own URL, use nestauth --plain). Nothing was sent: the code is still good.", p.ID)
 		return exitUsage
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), o.timeout)
+	ctx, cancel := context.WithTimeout(a.requestContext(), o.timeout)
 	defer cancel()
 	cfg := o.config()
 	tok, err := cfg.Exchange(ctx, code.Value, o.verifier)
-	if warn := cfg.RefreshTokenWarning(); err == nil && tok.RefreshToken != "" && warn != "" {
+	if err != nil {
+		return printFailure(stderr, err, describe(asAuthError(err)), exchangeHint)
+	}
+	if warn := cfg.RefreshTokenWarning(); tok.RefreshToken != "" && warn != "" {
 		say(stderr, "nestauth: note: "+warn)
 	}
-	status := printResult(tok, err, "The code is used up: get a new one, and give exchange %s.", o.sink, stdout, stderr)
-	if o.save && status == exitOK {
-		return o.saveAndSay(stderr, cfg, tok)
+	return o.deliver(stdout, stderr, cfg, tok, tok, "The code is used up: get a new one, and give exchange %s.")
+}
+
+// exchangeHint is what to do about a failed exchange; a rejected client
+// spent no code, so the same code can be sent again once it is fixed.
+func exchangeHint(e *auth.Error) string {
+	hint := e.Hint()
+	if e.Kind == auth.KindClientID || e.Kind == auth.KindSecret {
+		hint += " The code was not used: it is still good, so run exchange again with it once the client is fixed."
 	}
-	return status
+	return hint
 }

@@ -185,7 +185,7 @@ func TestRunExchangeSaveNoKeyring(t *testing.T) {
 	}
 	// The message says the printed token is good, and how to save next time.
 	for _, want := range []string{"profile default was not saved", "no Secret Service", "--store file", "not encrypted",
-		"The token printed on stdout is good", "--output PATH", "exchange needs a new code"} {
+		"The token goes to stdout all the same, and is good", "exchange needs a new code"} {
 		if !strings.Contains(testkit.SquashSpace(r.stderr), want) {
 			t.Errorf("stderr lacks %q:\n%s", want, r.stderr)
 		}
@@ -266,12 +266,24 @@ func TestRunExchangeFake(t *testing.T) {
 		fake.Advance(fakenest.PINLifetime + time.Hour)
 		oneLine(t, exchange(good, code), 3, "authorization code expired")
 	})
+	// A rejected client spends no code: the line says so, and the same
+	// code then gets a token.
 	t.Run("wrong secret", func(t *testing.T) {
-		oneLine(t, exchange(map[string]string{"NESTAUTH_CLIENT_SECRET": "wrong"}, fake.IssueCode()), 4, "client rejected")
+		code := fake.IssueCode()
+		oneLine(t, exchange(map[string]string{"NESTAUTH_CLIENT_SECRET": "wrong"}, code), 4, "client rejected")
+		oneLine(t, exchange(map[string]string{"NESTAUTH_CLIENT_SECRET": "wrong"}, code), 4, "The code was not used: it is still good")
+		if r := exchange(good, code); r.code != 0 {
+			t.Errorf("the same code with the right secret: exit %d, stderr %q", r.code, r.stderr)
+		}
 	})
 	t.Run("wrong client id", func(t *testing.T) {
-		r := runArgs(t, good, "", "exchange", "--provider", "nest", "--client-id", "other", "--code", fake.IssueCode(), "--token-url", fake.TokenURL())
+		code := fake.IssueCode()
+		r := runArgs(t, good, "", "exchange", "--provider", "nest", "--client-id", "other", "--code", code, "--token-url", fake.TokenURL())
 		oneLine(t, r, 4, "client rejected")
+		oneLine(t, r, 4, "The code was not used: it is still good")
+		if r := exchange(good, code); r.code != 0 {
+			t.Errorf("the same code with the right client ID: exit %d, stderr %q", r.code, r.stderr)
+		}
 	})
 	t.Run("server down", func(t *testing.T) {
 		ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -455,5 +467,30 @@ func TestRunJSONEscapesInvisible(t *testing.T) {
 	var got struct{ Scope, TokenType string }
 	if err := json.Unmarshal([]byte(r.stdout), &got); err != nil || got.Scope != scope {
 		t.Errorf("decoded scope %q (err %v), want %q", got.Scope, err, scope)
+	}
+}
+
+// Signing in again with exchange --save, from an answer without a refresh
+// token, keeps the saved refresh token and says so.
+func TestRunExchangeSaveKeepsRefreshToken(t *testing.T) {
+	env, st := profiletest.Env(t)
+	env["NESTAUTH_CLIENT_SECRET"] = "cs"
+	ep, tokenURL := testkit.NewTokenEndpoint(t, 200, `{"access_token":"at-1","token_type":"Bearer","expires_in":3600,"refresh_token":"rt-1"}`)
+	args := []string{"exchange", "--no-pkce", "--provider", "custom", "--client-id", "id", "--token-url", tokenURL,
+		"--code", "c", "--save", "--profile", "p", "--store", "file"}
+	if r := runArgs(t, env, "", args...); r.code != 0 {
+		t.Fatalf("first sign-in: exit %d, stderr %s", r.code, r.stderr)
+	}
+	ep.Mu.Lock()
+	ep.Body = `{"access_token":"at-2","token_type":"Bearer","expires_in":3600}` // no refresh token the second time
+	ep.Mu.Unlock()
+	r := runArgs(t, env, "", args...)
+	if r.code != 0 {
+		t.Fatalf("second sign-in: exit %d, stderr %s", r.code, r.stderr)
+	}
+	wantStderr(t, r.stderr, "saved profile p", "no refresh token, so the saved one (same client and token URL) was kept")
+	p, err := st.Load("p")
+	if err != nil || p.Secrets.RefreshToken != "rt-1" || p.Secrets.AccessToken != "at-2" {
+		t.Errorf("saved %+v, %v", p.Secrets, err)
 	}
 }

@@ -159,8 +159,8 @@ func (o *options) complete(c *command, fs *pflag.FlagSet, getenv func(string) st
 			return usagef("%s: %v", source("client-id", "NESTAUTH_CLIENT_ID"), err)
 		}
 	}
-	if o.demo && pf.id != "" {
-		return usagef("--demo runs its own Works with Nest server: leave out --provider")
+	if o.demo && pf.id != "" && !strings.EqualFold(pf.id, "sdm") && !strings.EqualFold(pf.id, "nest") {
+		return usagef("--demo serves Device Access and Works with Nest: leave out --provider, or give sdm or nest")
 	}
 	if c.refreshes && strings.EqualFold(pf.id, "nest") {
 		return usagef("Works with Nest never issued refresh tokens (its access tokens last ten years): for a new token, run the wizard or 'nestauth exchange' with a new PIN")
@@ -190,12 +190,21 @@ func (o *options) complete(c *command, fs *pflag.FlagSet, getenv func(string) st
 }
 
 // clientSecret is the client secret from --client-secret-file, else from
-// NESTAUTH_CLIENT_SECRET: never from argv, where ps shows it.
+// NESTAUTH_CLIENT_SECRET: never from argv, where ps shows it. One line,
+// whichever: a second line is never sent as part of it.
 func clientSecret(file string, getenv func(string) string) (string, error) {
-	if file == "" {
-		return trimValue(getenv("NESTAUTH_CLIENT_SECRET")), nil
+	source, v := "NESTAUTH_CLIENT_SECRET", trimValue(getenv("NESTAUTH_CLIENT_SECRET"))
+	if file != "" {
+		var err error
+		if v, err = flagFile("client-secret-file", file, false); err != nil {
+			return "", err
+		}
+		source = "--client-secret-file " + file
 	}
-	return flagFile("client-secret-file", file, false)
+	if strings.ContainsAny(v, "\r\n") {
+		return "", usagef("%s: %v; nothing was sent", source, auth.ErrSecretLines)
+	}
+	return v, nil
 }
 
 // flagFile reads the file a --NAME-file flag names, refusing an empty one

@@ -172,18 +172,19 @@ func TestEveryDocumentedFlagAndVariable(t *testing.T) {
 
 		// wizard: the flags are read and checked before any screen
 		{name: "--device --no-device", args: func(string) []string { return []string{"--device", "--no-device"} }, code: exitUsage, want: []check{stderrHas("not both")}},
-		{name: "--demo --provider", args: func(string) []string { return []string{"--demo", "--provider", "sdm"} }, code: exitUsage, want: []check{stderrHas("leave out --provider")}},
+		{name: "--demo --provider", args: func(string) []string { return []string{"--demo", "--provider", "google"} }, code: exitUsage, want: []check{stderrHas("give sdm or nest")}},
 		{name: "--demo --save", args: func(string) []string { return []string{"--demo", "--save"} }, code: exitUsage, want: []check{stderrHas("no profile to save")}},
 		{name: "wizard --api-url", args: func(string) []string { return []string{"--api-url", "ftp://x"} }, code: exitUsage, want: []check{stderrHas("--api-url")}},
 		{name: "wizard --check-url", args: func(string) []string { return []string{"--check-url", "ftp://x"} }, code: exitUsage, want: []check{stderrHas("--check-url")}},
 		{name: "wizard --revoke-url", args: func(string) []string { return []string{"--revoke-url", "ftp://x"} }, code: exitUsage, want: []check{stderrHas("--revoke-url")}},
-		{name: "--plain --demo", stdin: "", args: func(string) []string { return []string{"--plain", "--demo"} }, code: exitFailure, want: []check{stderrHas("Step 4 of 5: Authorization code")}},
-		{name: "ACCESSIBLE", env: map[string]string{"ACCESSIBLE": "1"}, args: func(string) []string { return []string{"--demo"} }, code: exitFailure, want: []check{stderrHas("Step 4 of 5: Authorization code")}},
-		{name: "TERM=dumb", env: map[string]string{"TERM": "dumb"}, args: func(string) []string { return []string{"--demo"} }, code: exitFailure, want: []check{stderrHas("Step 4 of 5: Authorization code")}},
+		{name: "--plain --demo", stdin: "", args: func(string) []string { return []string{"--plain", "--demo", "--provider", "nest"} }, code: exitFailure, want: []check{stderrHas("Step 4 of 5: Authorization code")}},
+		{name: "ACCESSIBLE", env: map[string]string{"ACCESSIBLE": "1"}, args: func(string) []string { return []string{"--demo", "--provider", "nest"} }, code: exitFailure, want: []check{stderrHas("Step 4 of 5: Authorization code")}},
+		{name: "TERM=dumb", env: map[string]string{"TERM": "dumb"}, args: func(string) []string { return []string{"--demo", "--provider", "nest"} }, code: exitFailure, want: []check{stderrHas("Step 4 of 5: Authorization code")}},
 
 		// token, profiles, forget
 		{name: "forget without --profile", args: func(string) []string { return []string{"forget"} }, code: exitUsage, want: []check{stderrHas("forget needs --profile")}},
 		{name: "forget --profile --revoke --timeout", args: func(string) []string { return []string{"forget", "--profile", "nope", "--revoke", "--timeout", "5s"} }, code: exitUsage, want: []check{stderrHas("nothing to revoke")}},
+		{name: "token --refresh", args: func(string) []string { return []string{"token", "--refresh", "--profile", "nope"} }, code: exitUsage, want: []check{stderrHas(`no saved profile "nope"`)}},
 		{name: "token --min-valid negative", args: func(string) []string { return []string{"token", "--min-valid", "-1s"} }, code: exitUsage, want: []check{stderrHas("--min-valid")}},
 		{name: "profiles none", args: func(string) []string { return []string{"profiles"} }, want: []check{stderrHas("No saved profiles")}},
 		{name: "XDG_CONFIG_HOME", env: map[string]string{"NESTAUTH_CONFIG_DIR": "", "XDG_CONFIG_HOME": filepath.Join(dir, "xdg")}, args: func(string) []string { return []string{"profiles"} },
@@ -387,7 +388,7 @@ func TestRunFlags(t *testing.T) {
 		{name: "timeout without unit", args: []string{"--timeout", "30"}, code: 2, stderrHas: []string{"--timeout", "such as 30s"}},
 		{name: "unknown flag in --flag spelling", args: []string{"--bogus"}, code: 2, stderrHas: []string{"unknown flag --bogus"}},
 		{name: "reserved param", args: []string{"--provider", "sdm", "--param", "state=x"}, code: 2, stderrHas: []string{"--param state", "nestauth sets state itself"}},
-		{name: "demo with provider", args: []string{"--demo", "--provider", "sdm"}, code: 2, stderrHas: []string{"leave out --provider"}},
+		{name: "demo with provider", args: []string{"--demo", "--provider", "github"}, code: 2, stderrHas: []string{"leave out --provider, or give sdm or nest"}},
 		{name: "env client ID blamed by name", env: map[string]string{"NESTAUTH_CLIENT_ID": "a b"}, args: []string{"--provider", "nest"}, code: 2, stderrHas: []string{"NESTAUTH_CLIENT_ID: client ID contains spaces"}},
 		{name: "dumb terminal: plain mode", env: map[string]string{"TERM": "dumb"}, args: []string{"--provider", "nest"}, code: 1, stderrHas: []string{"Client ID: ", "stopped before a token was fetched"}},
 		{name: "exchange empty code", env: secret, args: []string{"exchange", "--provider", "nest", "--client-id", "x", "--code", `""`}, code: 2, stderrHas: []string{"--code is empty"}},
@@ -504,5 +505,38 @@ func TestClientSecretOneRule(t *testing.T) {
 		if fromEnv != "s3cret" || fromFile != "s3cret" || errEnv != nil || errFile != nil {
 			t.Errorf("%q: env gives %q (%v), file %q (%v); want s3cret from both", raw, fromEnv, errEnv, fromFile, errFile)
 		}
+	}
+}
+
+// A port no connection can have, in any URL flag, is a usage error: exit 2
+// before anything is sent, the URL named.
+func TestURLFlagPortOutOfRange(t *testing.T) {
+	secret := map[string]string{"NESTAUTH_CLIENT_SECRET": "s3cret"}
+	custom := []string{"--provider", "custom", "--client-id", "id"}
+	exchange := append([]string{"exchange", "--code", "c", "--no-pkce"}, custom...)
+	tests := []struct {
+		name string
+		args []string
+		bad  string
+	}{
+		{"token URL in exchange", append(exchange, "--token-url", "http://127.0.0.1:99999/x"), "http://127.0.0.1:99999/x"},
+		{"token URL port 0 in refresh", append([]string{"refresh"}, append(custom, "--token-url", "https://a.example:0/t")...), "https://a.example:0/t"},
+		{"auth URL in the wizard", []string{"--provider", "custom", "--token-url", "https://a.example/t", "--auth-url", "https://a.example:65536/a"}, "https://a.example:65536/a"},
+		{"redirect URI", append(exchange, "--token-url", "https://a.example/t", "--redirect-uri", "https://a.example:70000/cb"), "https://a.example:70000/cb"},
+		{"loopback redirect URI", append(exchange, "--token-url", "https://a.example/t", "--redirect-uri", "http://127.0.0.1:70000/cb"), "http://127.0.0.1:70000/cb"},
+		{"issuer", append(exchange, "--issuer", "https://a.example:99999"), "https://a.example:99999"},
+		{"device URL", append([]string{"device"}, append(custom, "--token-url", "https://a.example/t", "--device-url", "https://a.example:99999/d")...), "https://a.example:99999/d"},
+		{"API URL", []string{"check", "--provider", "custom", "--api-url", "https://a.example:99999"}, "https://a.example:99999"},
+		{"check URL", []string{"check", "--provider", "custom", "--check-url", "https://a.example:123456/me"}, "https://a.example:123456/me"},
+		{"revoke URL", []string{"revoke", "--provider", "custom", "--revoke-url", "https://a.example:99999/r"}, "https://a.example:99999/r"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := runArgs(t, secret, "tok\n", tt.args...)
+			if r.code != 2 || r.stdout != "" {
+				t.Errorf("exit %d, stdout %q; want 2 and nothing; stderr:\n%s", r.code, r.stdout, r.stderr)
+			}
+			wantStderr(t, r.stderr, "port is outside 1-65535", tt.bad)
+		})
 	}
 }

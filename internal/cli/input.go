@@ -38,18 +38,30 @@ func readSmallFile(path string) (string, error) {
 	return trimValue(string(b)), nil
 }
 
+// errLineTooLong: a line on stdin over maxValue is refused whole, as a file
+// of that size is, never cut and sent.
+var errLineTooLong = fmt.Errorf("the line is over %d KiB, so nothing was sent: give the value alone", maxValue>>10)
+
 // readLine reads one value from stdin: with the echo off from a terminal,
-// after a prompt on stderr; else the first line, at most maxValue.
+// after a prompt on stderr; else the first line. Either is at most
+// maxValue, without its line ending.
 func readLine(stdin io.Reader, stderr io.Writer, prompt string) (string, error) {
 	if f, ok := stdin.(*os.File); ok && term.IsTerminal(f.Fd()) {
 		fmt.Fprint(stderr, prompt+" (input hidden): ")
 		b, err := tty.ReadHidden(f)
 		fmt.Fprintln(stderr)
+		if err == nil && len(b) > maxValue {
+			return "", errLineTooLong
+		}
 		return trimValue(string(b)), err
 	}
-	line, err := bufio.NewReader(io.LimitReader(stdin, maxValue)).ReadString('\n')
+	// One byte past the cap tells a whole line of maxValue from a longer one.
+	line, err := bufio.NewReader(io.LimitReader(stdin, maxValue+1)).ReadString('\n')
 	if err != nil && err != io.EOF {
 		return "", err
+	}
+	if len(strings.TrimRight(line, "\r\n")) > maxValue {
+		return "", errLineTooLong
 	}
 	return trimValue(line), nil
 }

@@ -115,7 +115,7 @@ func (f providerFlags) providers(c *command, demo bool) ([]auth.Provider, error)
 	case !c.wizard:
 		return nil, usagef("%s needs --provider sdm, nest, google, github or custom (or --issuer URL)", c.title())
 	case demo:
-		base = []auth.Provider{auth.Nest()}
+		base = demoProviders()
 	default:
 		base = auth.Providers()
 	}
@@ -187,7 +187,12 @@ type profileOptions struct {
 	storeSet   bool            // --store was given; else a saved profile keeps its own
 	storeName  string          // --store as typed
 	minValid   time.Duration   // token --min-valid
+	refresh    bool            // token --refresh
 	revoke     bool            // forget --revoke
+
+	// saved is the profile a command started from (startFromProfile), nil
+	// when none.
+	saved *profile.Settings
 
 	// settingsDir is the settings directory; settingsErr says why there is none.
 	settingsDir string
@@ -210,7 +215,7 @@ func (f providerFlags) checkIssuer(demo bool) error {
 		return nil
 	}
 	if demo {
-		return usagef("--demo runs its own Works with Nest server: leave out --issuer")
+		return usagef("--demo runs its own servers: leave out --issuer")
 	}
 	if f.id != "" && !strings.EqualFold(f.id, "custom") {
 		return usagef("--issuer is for --provider custom (or no --provider): the %s preset knows its endpoints", f.id)

@@ -62,7 +62,11 @@ func usageFailed(stderr io.Writer, c *command, err error) int {
 	return exitUsage
 }
 
-// version is set at build time with -ldflags "-X main.version=v1.2.3".
+// version is set at build time, as .ci/release does:
+//
+//	go build -ldflags "-X nestauth/internal/cli.version=1.2.3"
+//
+// Without it, --version shows the module version go install stamps, or dev.
 var version = ""
 
 func printVersion(stdout, stderr io.Writer) int {
@@ -107,13 +111,17 @@ func checkStdout(stdout io.Writer) error {
 	if closedAtStart(f) {
 		return errors.New("stdout cannot be written (it was closed): the token would be lost, so nothing was sent")
 	}
+	if err := roomFor(f, answerRoom); err != nil {
+		return fmt.Errorf("stdout cannot take a token (%w): it would be lost, so nothing was sent", err)
+	}
 	return nil
 }
 
 // printResult writes a token where sink says (JSON on stdout by default),
 // or prints an error as one line with what to do about it, and returns the
-// exit code. lost says what to do when the token cannot be written; its %s
-// is where a run again must write (sink.retry).
+// exit code. A token that cannot be written goes to stderr instead; lost
+// says what to do when stderr cannot take it either; its %s is where a run
+// again must write (sink.retry).
 func printResult(tok *auth.Token, err error, lost string, sink tokenSink, stdout, stderr io.Writer) int {
 	if err != nil {
 		return printError(stderr, err)
@@ -124,18 +132,29 @@ func printResult(tok *auth.Token, err error, lost string, sink tokenSink, stdout
 		err = sink.put(b, stdout)
 	}
 	if err != nil {
-		failf(stderr, "the token could not be written to %s: %v.", sink.where(), err)
-		switch {
-		case isTerminal(stderr): // a person is watching: better here than lost
-			out, _ := output.JSON(tok)
-			fmt.Fprintf(stderr, "Here it is on the terminal instead:\n%s", out)
-		case rendered: // the write failed, not the format
+		// The token is issued and its code spent: the other stream gets it.
+		if !rendered {
+			b, _ = output.JSON(tok)
+		}
+		if len(b) == 0 {
+			failf(stderr, "the token could not be written to %s: %v.", sink.where(), err)
+			fmt.Fprintf(stderr, lost+"\n", sink.retry())
+			return exitFailure
+		}
+		if b[len(b)-1] != '\n' {
+			b = append(b, '\n')
+		}
+		failf(stderr, "the token could not be written to %s: %v. Here it is on stderr instead:", sink.where(), err)
+		if _, werr := stderr.Write(b); werr != nil {
 			fmt.Fprintf(stderr, lost+"\n", sink.retry())
 		}
 		return exitFailure
 	}
 	if note != "" {
 		say(stderr, "nestauth: note: "+note)
+	}
+	if tok.Dropped != "" {
+		say(stderr, "nestauth: note: "+tok.Dropped+".")
 	}
 	if sink.path != "" {
 		say(stderr, fmt.Sprintf("nestauth: wrote the token to %s (mode %04o).", sink.path, output.FileMode))
@@ -268,6 +287,9 @@ func printWizardResult(m *ui.Model, sink tokenSink, stdout, stderr, screen io.Wr
 	}
 	if note := sink.fallbackNote(m.Token()); note != "" {
 		failf(stderr, "note: %s", note)
+	}
+	if d := m.Token().Dropped; d != "" {
+		failf(stderr, "note: %s.", d)
 	}
 	if rt := m.Token().RefreshToken; rt != "" {
 		// On the screen, not stdout, which holds the access token alone;

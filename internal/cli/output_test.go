@@ -57,28 +57,27 @@ func TestRunFormatAndOutput(t *testing.T) {
 	}
 }
 
-// Only a failed write blames stdout; a file that cannot be written asks for
-// another --output path.
-func TestPrintResultLostAdvice(t *testing.T) {
+// A file that cannot be written is blamed, not stdout, which stays
+// empty: the token goes to stderr, in the sink's format.
+func TestPrintResultFileFails(t *testing.T) {
 	tok := &auth.Token{AccessToken: "at"}
-	var stderr bytes.Buffer
-	lost := "The code is used up: get a new one, and give exchange %s."
-	if printResult(tok, nil, lost, tokenSink{format: "json"}, failingWriter{}, &stderr); !strings.Contains(stderr.String(), "give exchange a stdout it can write") {
-		t.Errorf("stdout failed: stderr %q", stderr.String())
-	}
-	stderr.Reset()
-	sink := tokenSink{format: "json", path: t.TempDir() + "/no/such/dir/tok.json"}
-	if code := printResult(tok, nil, lost, sink, &bytes.Buffer{}, &stderr); code != exitFailure || !strings.Contains(stderr.String(), "an --output path it can write") || strings.Contains(stderr.String(), "stdout") {
-		t.Errorf("file failed: exit %d, stderr %q", code, stderr.String())
+	var stdout, stderr bytes.Buffer
+	sink := tokenSink{format: "token", path: t.TempDir() + "/no/such/dir/tok.json"}
+	code := printResult(tok, nil, "What to do now.", sink, &stdout, &stderr)
+	if code != exitFailure || stdout.Len() != 0 || !strings.Contains(stderr.String(), "could not be written to "+sink.path) ||
+		!strings.HasSuffix(stderr.String(), "Here it is on stderr instead:\nat\n") {
+		t.Errorf("exit %d, stdout %q, stderr %q", code, stdout.String(), stderr.String())
 	}
 }
 
+// A stdout that fails sends the token to stderr; the advice for a lost
+// token comes only when stderr cannot take it either.
 func TestPrintResultWriteFails(t *testing.T) {
 	var errOut bytes.Buffer
 	code := printResult(&auth.Token{AccessToken: "at"}, nil, "What to do now.", tokenSink{format: "json"}, failingWriter{}, &errOut)
 	if code != 1 || !strings.Contains(errOut.String(), "could not be written to stdout: no space left on device") ||
-		!strings.Contains(errOut.String(), "What to do now.") || strings.Contains(errOut.String(), `"at"`) {
-		t.Errorf("exit %d, stderr %q; want 1, the reason and the advice, no token", code, errOut.String())
+		strings.Contains(errOut.String(), "What to do now.") || !strings.Contains(errOut.String(), `"access_token": "at"`) {
+		t.Errorf("exit %d, stderr %q; want 1, the reason and the token", code, errOut.String())
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	"nestauth/auth"
@@ -36,6 +37,9 @@ func (o *options) checkProfileFlags(c *command, set map[string]bool, getenv func
 		return usagef("--profile and --store say where --save puts the result: add --save")
 	}
 	o.settingsDir, o.settingsErr = profile.DefaultDir(getenv)
+	if o.save && o.settingsErr == nil { // refused now, not after the code is spent
+		return (profile.Store{Dir: o.settingsDir}).Trusted()
+	}
 	return nil
 }
 
@@ -51,7 +55,7 @@ func (o *options) profiles() (profile.Store, error) {
 // a refresh, which keeps the saved one): the secrets where --store says,
 // else where the profile kept them, else in the keyring. --issuer is kept,
 // or the saved issuer while the token endpoint stays the same.
-func (o *options) saveProfile(cfg auth.Config, tok *auth.Token, flow string) (profile.Saved, error) {
+func (o *options) saveProfile(ctx context.Context, cfg auth.Config, tok *auth.Token, flow string) (profile.Saved, error) {
 	st, err := o.profiles()
 	if err != nil {
 		return profile.Saved{}, err
@@ -67,7 +71,7 @@ func (o *options) saveProfile(cfg auth.Config, tok *auth.Token, flow string) (pr
 		}
 		set.Flow = cmp.Or(set.Flow, old.Settings.Flow)
 	}
-	return st.Save(o.profile, set, profile.SecretsFor(cfg, tok))
+	return st.SaveContext(ctx, o.profile, set, profile.SecretsFor(cfg, tok))
 }
 
 // wizardFlow is the flow the wizard in mode signs in with for cfg, as both
@@ -79,21 +83,33 @@ func wizardFlow(mode ui.DeviceMode, cfg auth.Config) string {
 	return profile.FlowCode
 }
 
+// deliver hands over the token exchange, refresh or device got: with
+// --save, saved first (keep is what the profile keeps), then written where
+// the sink says. --save is the second copy: a write that fails must not
+// skip it, and a save that fails does not skip the write.
+func (o *options) deliver(stdout, stderr io.Writer, cfg auth.Config, tok, keep *auth.Token, lost string) int {
+	saved := exitOK
+	if o.save {
+		saved = o.saveAndSay(stderr, cfg, keep)
+	}
+	return max(printResult(tok, nil, lost, o.sink, stdout, stderr), saved)
+}
+
 // saveAndSay saves exchange's, refresh's or device's result (--save) and
 // says on stderr where it went. A failed save is exit 1, though the token
-// was printed: the message says that token is good, and how to save next time.
+// goes out next: the message says that token is good, and how to save next
+// time.
 func (o *options) saveAndSay(stderr io.Writer, cfg auth.Config, tok *auth.Token) int {
-	saved, err := o.saveProfile(cfg, tok, o.cmd.flow)
+	ctx, cancel := o.profileContext(context.Background(), stderr)
+	defer cancel()
+	saved, err := o.saveProfile(ctx, cfg, tok, o.cmd.flow)
 	if err != nil {
-		kept := "The token printed on stdout is good: keep that output (next time, --output PATH also writes it to a file, mode 0600)."
-		if o.sink.path != "" {
-			kept = "The token written to " + o.sink.path + " is good: keep it."
-		}
+		kept := fmt.Sprintf("The token goes to %s all the same, and is good: keep that output.", o.sink.where())
 		failf(stderr, "profile %s was not saved: %v. %s %s", o.profile, err, kept, o.cmd.saveAgain)
 		return exitFailure
 	}
-	say(stderr, fmt.Sprintf("nestauth: saved profile %s: settings in %s, secrets in %s. 'nestauth token --profile %s' prints a valid access token from now on.",
-		o.profile, saved.SettingsPath, saved.SecretsWhere, o.profile))
+	say(stderr, strings.TrimSpace(fmt.Sprintf("nestauth: saved profile %s: settings in %s, secrets in %s. 'nestauth token --profile %s' prints a valid access token from now on. %s",
+		o.profile, saved.SettingsPath, saved.SecretsWhere, o.profile, saved.KeptNote())))
 	return exitOK
 }
 
@@ -113,6 +129,8 @@ func (o *options) wizardProfile(uo *ui.Options, stderr io.Writer) error {
 	switch {
 	case errors.Is(err, profile.ErrNoProfile):
 		return nil
+	case untrusted(err) != nil:
+		return untrusted(err)
 	case err != nil && o.profileSet:
 		return fmt.Errorf("profile %s cannot be read: %w. Fix it, or start afresh: nestauth forget --profile %s", o.profile, err, o.profile)
 	case err != nil:
@@ -172,6 +190,8 @@ func (o *options) startFromProfile(pf *providerFlags) error {
 		return nil
 	case errors.Is(err, profile.ErrNoProfile):
 		return usagef("%v: 'nestauth profiles' lists them; to create one, sign in with --profile %s --save", err, o.profile)
+	case untrusted(err) != nil:
+		return untrusted(err)
 	case err != nil:
 		return fmt.Errorf("profile %s cannot be read: %w. Fix it, or start afresh: nestauth forget --profile %s", o.profile, err, o.profile)
 	}
@@ -179,6 +199,7 @@ func (o *options) startFromProfile(pf *providerFlags) error {
 	if err != nil {
 		return fmt.Errorf("profile %s: %w", o.profile, err)
 	}
+	o.saved = &p.Settings
 	return o.underSaved(pf, cfg)
 }
 
@@ -189,13 +210,13 @@ func (o *options) wizardSave(uo *ui.Options) {
 		return // the demo server and its tokens end with the wizard
 	}
 	mode := uo.Device
-	save := func(cfg auth.Config, tok *auth.Token) (profile.Saved, error) {
-		return o.saveProfile(cfg, tok, wizardFlow(mode, cfg))
+	save := func(ctx context.Context, cfg auth.Config, tok *auth.Token) (profile.Saved, error) {
+		return o.saveProfile(ctx, cfg, tok, wizardFlow(mode, cfg))
 	}
 	toFile := *o
 	toFile.store, toFile.storeSet = profile.File, true // f, after the keyring failed
-	uo.SaveToFile = func(cfg auth.Config, tok *auth.Token) (profile.Saved, error) {
-		return toFile.saveProfile(cfg, tok, wizardFlow(mode, cfg))
+	uo.SaveToFile = func(ctx context.Context, cfg auth.Config, tok *auth.Token) (profile.Saved, error) {
+		return toFile.saveProfile(ctx, cfg, tok, wizardFlow(mode, cfg))
 	}
 	uo.Save, uo.Profile, uo.AutoSave = save, o.profile, o.save
 }
@@ -208,7 +229,7 @@ func (o *options) wizardSaved(m *ui.Model, status int, screen, stderr io.Writer)
 	case status != exitOK:
 		return status
 	case saved != nil:
-		say(screen, fmt.Sprintf("Saved profile %s: settings in %s; secrets in %s.", o.profile, saved.SettingsPath, saved.SecretsWhere))
+		say(screen, strings.TrimSpace(fmt.Sprintf("Saved profile %s: settings in %s; secrets in %s. %s", o.profile, saved.SettingsPath, saved.SecretsWhere, saved.KeptNote())))
 	case o.save:
 		why := "it was not saved"
 		if err := m.SaveErr(); err != nil {
@@ -218,6 +239,17 @@ func (o *options) wizardSaved(m *ui.Model, status int, screen, stderr io.Writer)
 		return exitFailure
 	}
 	return status
+}
+
+// untrusted is err's *profile.UntrustedError, or nil: settings others can
+// change. Its message says what to run; no advice about the profile (such
+// as forgetting it) applies until then.
+func untrusted(err error) error {
+	var u *profile.UntrustedError
+	if errors.As(err, &u) {
+		return u
+	}
+	return nil
 }
 
 // profileFailed reports a profile that cannot be used, and exits 2 for a
@@ -249,7 +281,7 @@ func (o *options) profileTokenFailed(err error, stderr io.Writer) int {
 // tokenToUse is the token check or revoke works on: with --profile and no
 // --token-file, the saved profile's (for check, refreshed first if it has
 // expired, and saved); else the one from --token-file or stdin.
-func (o *options) tokenToUse(stdin io.Reader, stderr io.Writer, fresh bool) (*auth.Token, error) {
+func (o *options) tokenToUse(ctx context.Context, stdin io.Reader, stderr io.Writer, fresh bool) (*auth.Token, error) {
 	if !o.tokenFromProfile() {
 		return readToken(o.tokenFile, stdin, stderr)
 	}
@@ -258,7 +290,7 @@ func (o *options) tokenToUse(stdin io.Reader, stderr io.Writer, fresh bool) (*au
 		return nil, err
 	}
 	if fresh {
-		ctx, cancel := context.WithTimeout(context.Background(), o.timeout)
+		ctx, cancel := o.profileContext(ctx, stderr)
 		defer cancel()
 		return st.Token(ctx, o.profile, 0, nil)
 	}
@@ -267,6 +299,28 @@ func (o *options) tokenToUse(stdin io.Reader, stderr io.Writer, fresh bool) (*au
 		return nil, err
 	}
 	return p.Secrets.Token(time.Now()), nil
+}
+
+// refreshUnsaved takes a refresh that worked but could not be saved: it
+// says on stderr what is lost, and returns the token, good until it
+// expires; ok is false for any other err.
+func refreshUnsaved(err error, name string, stderr io.Writer) (tok *auth.Token, ok bool) {
+	var u *profile.UnsavedError
+	if !errors.As(err, &u) {
+		return nil, false
+	}
+	until := "it expires"
+	if !u.Token.Expiry.IsZero() {
+		until = u.Token.Expiry.Local().Format("15:04")
+	}
+	if u.Rotated {
+		failf(stderr, "profile %s: the refresh worked, but its new refresh token could not be kept: %v. The access token is good until %s; after that, sign in again: %s.",
+			name, u.Err, until, profile.SignInCommand(name))
+	} else {
+		failf(stderr, "profile %s: the refresh worked, but its token could not be saved: %v. The access token is good until %s, and the saved refresh token still works.",
+			name, u.Err, until)
+	}
+	return u.Token, true
 }
 
 // tokenFailed says why profile name has no token, and what to do.
@@ -278,8 +332,13 @@ func tokenFailed(st profile.Store, name string, err error, stderr io.Writer) int
 			err, profile.SignInCommand(name), name)
 		return exitUsage
 	case errors.As(err, &e) && e.Kind == auth.KindCode && e.Refresh:
+		why := auth.RefreshReplaced
+		var cut *profile.CutOffError
+		if errors.As(err, &cut) {
+			why = cut.Why()
+		}
 		line := fmt.Sprintf("profile %s: refresh token rejected: %v. Sign in again: %s (every saved value is filled in; only the code is new). %s",
-			name, e, profile.SignInCommand(name), auth.RefreshReplaced)
+			name, e, profile.SignInCommand(name), why)
 		if p, err := st.Load(name); err == nil {
 			if cfg, err := p.Config(); err == nil && cfg.RefreshTokenWarning() != "" {
 				line += " Why it died: " + cfg.RefreshTokenWarning()

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
 	"text/tabwriter"
 	"time"
@@ -21,7 +22,8 @@ func (a *app) newCmdProfiles() *cobra.Command {
 
 One line each: name, provider, client ID, where the secrets are kept
 (keyring or file) and when the access token expires. Never a secret. A
-damaged profile shows the settings file's path and line.
+damaged profile shows the settings file's path and line; a profile whose
+keyring cannot be reached shows "keyring unavailable", and stderr says why.
 
 The settings are in $NESTAUTH_CONFIG_DIR, else $XDG_CONFIG_HOME/nestauth,
 else the OS's user config directory/nestauth (~/.config/nestauth on Linux).
@@ -54,13 +56,17 @@ func (a *app) runProfiles(o *options) int {
 	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "PROFILE\tPROVIDER\tCLIENT ID\tSECRETS\tACCESS TOKEN")
 	now := time.Now()
+	var noKeyring error // said once, under the table: it would break it
 	for _, e := range list {
 		if e.Err != nil && e.Provider == "" { // the settings themselves are damaged
 			fmt.Fprintf(tw, "%s\t-\t-\t-\tdamaged: %s\n", e.Name, auth.Sanitize(e.Err.Error()))
 			continue
 		}
 		token := accessTokenState(e, now)
-		if e.Err != nil {
+		switch {
+		case errors.Is(e.Err, profile.ErrNoKeyring):
+			token, noKeyring = "keyring unavailable", e.Err
+		case e.Err != nil:
 			token = "unreadable: " + auth.Sanitize(e.Err.Error())
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", e.Name, e.Provider, auth.Sanitize(e.ClientID), e.SecretsIn, token)
@@ -68,6 +74,9 @@ func (a *app) runProfiles(o *options) int {
 	if err := tw.Flush(); err != nil {
 		failf(stderr, "writing the list to stdout: %v", err)
 		return exitFailure
+	}
+	if noKeyring != nil {
+		failf(stderr, "keyring unavailable: %v", noKeyring)
 	}
 	return exitOK
 }

@@ -137,6 +137,112 @@ func TestRunForgetRevoke(t *testing.T) {
 	}
 }
 
+// Without a keyring, profiles shows a short cell (the reason once, on
+// stderr), and forget deletes what it can reach and names what may remain
+// in the keyring, for a forget once the keyring is back.
+func TestRunProfilesAndForgetWithoutKeyring(t *testing.T) {
+	env, st := profiletest.Env(t)
+	ts := profiletest.NewTokenServer(t, "client", "secret-k2", "refresh-k2")
+	saveCustom(t, st, "k2", ts, auth.Custom(), profile.Keyring, time.Now().Add(time.Hour))
+	saveCustom(t, st, "f", ts, auth.Custom(), profile.File, time.Now().Add(time.Hour))
+	settings := filepath.Join(env["NESTAUTH_CONFIG_DIR"], profile.SettingsFile)
+	keyring.MockInitWithError(errors.New("The name org.freedesktop.secrets was not provided by any .service files"))
+	t.Cleanup(keyring.MockInit)
+
+	r := runArgs(t, env, "", "profiles")
+	if r.code != 0 {
+		t.Fatalf("profiles: exit %d, stderr %s", r.code, r.stderr)
+	}
+	lines := strings.Split(strings.TrimSpace(r.stdout), "\n")
+	if len(lines) != 3 || !strings.HasPrefix(lines[1], "k2 ") || !strings.HasSuffix(lines[1], "keyring  keyring unavailable") || !strings.HasPrefix(lines[2], "f ") {
+		t.Errorf("want k2 with a keyring unavailable cell, and f:\n%s", r.stdout)
+	}
+	for _, l := range lines {
+		if len(l) > 100 {
+			t.Errorf("a line of %d characters breaks the table: %q", len(l), l)
+		}
+	}
+	if strings.Count(r.stderr, "\n") != 1 || !strings.Contains(r.stderr, "keyring unavailable: ") || !strings.Contains(r.stderr, "no Secret Service on D-Bus") {
+		t.Errorf("stderr %q: want the reason once", r.stderr)
+	}
+
+	r = runArgs(t, env, "", "forget", "--profile", "k2")
+	if r.code != 0 || r.stdout != "deleted settings [profile k2] in "+settings+"\n" {
+		t.Errorf("forget k2: exit %d, stdout %q, stderr %s", r.code, r.stdout, r.stderr)
+	}
+	wantStderr(t, testkit.SquashSpace(r.stderr), "warning:", "k2/client_secret, k2/refresh_token, k2/access_token (service nestauth) may remain",
+		"no Secret Service on D-Bus", "run nestauth forget --profile k2 again to delete them")
+	if strings.Contains(r.stderr, "--store file") || strings.Count(r.stderr, "\n") != 1 {
+		t.Errorf("stderr %q: want one line, and no advice about saving", r.stderr)
+	}
+	if _, err := st.Load("k2"); !errors.Is(err, profile.ErrNoProfile) {
+		t.Errorf("k2 after forget: %v, want no profile", err)
+	}
+	if p, err := st.Load("f"); err != nil || p.Secrets.ClientSecret != "secret-k2" {
+		t.Errorf("f after forgetting k2: %+v, %v", p.Secrets, err)
+	}
+
+	// The keyring is back, with the entries forget could not reach.
+	keyring.MockInit()
+	for _, what := range []string{"client_secret", "refresh_token"} {
+		if err := keyring.Set(profile.Service, "k2/"+what, "left"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r = runArgs(t, env, "", "forget", "--profile", "k2")
+	if r.code != 0 || r.stdout != "deleted keyring entry nestauth k2/client_secret\ndeleted keyring entry nestauth k2/refresh_token\n" {
+		t.Errorf("forget k2 again: exit %d, stdout %q, stderr %s", r.code, r.stdout, r.stderr)
+	}
+}
+
+// forget --revoke sends tokens only to a revocation endpoint the profile
+// names, or to the provider's own while the profile gets its tokens from the
+// provider's own server; else it says there is none, and --revoke-url gives one.
+func TestRunForgetRevokeNeedsAnEndpoint(t *testing.T) {
+	env, st := profiletest.Env(t)
+	ts := profiletest.NewTokenServer(t, "client", "secret", "refresh-0")
+	saveCustom(t, st, "c", ts, auth.Custom(), profile.File, time.Now().Add(time.Hour))
+	saveCustom(t, st, "n", ts, auth.Nest(), profile.File, time.Now().Add(time.Hour)) // Works with Nest, its token endpoint moved
+
+	for _, name := range []string{"c", "n"} {
+		r := runArgs(t, env, "", "forget", "--profile", name, "--revoke", "--timeout", "2s")
+		if r.code != exitUsage || r.stdout != "" {
+			t.Errorf("forget %s --revoke: exit %d, stdout %q; want 2 and nothing", name, r.code, r.stdout)
+		}
+		wantStderr(t, testkit.SquashSpace(r.stderr), "profile "+name+" has no revocation endpoint", "nothing was revoked or deleted", "--revoke-url URL")
+		if _, err := st.Load(name); err != nil {
+			t.Errorf("profile %s after a refused --revoke: %v", name, err)
+		}
+	}
+	r := runArgs(t, env, "", "forget", "--profile", "n", "--revoke", "--timeout", "2s")
+	wantStderr(t, testkit.SquashSpace(r.stderr), "it gets its tokens from "+ts.TokenURL(), "not sent to "+auth.NestRevokeURL)
+
+	revoke, revokeURL := testkit.NewTokenEndpoint(t, 200, "")
+	r = runArgs(t, env, "", "forget", "--profile", "c", "--revoke", "--revoke-url", revokeURL)
+	if r.code != 0 || !strings.Contains(r.stdout, "revoked the tokens of profile c") || !strings.Contains(r.stdout, "deleted settings [profile c]") {
+		t.Errorf("--revoke-url: exit %d, stdout %q, stderr %s", r.code, r.stdout, r.stderr)
+	}
+	revoke.Mu.Lock()
+	sent := len(revoke.Requests)
+	revoke.Mu.Unlock()
+	if sent != 2 {
+		t.Errorf("%d requests at --revoke-url; want the refresh token and the access token", sent)
+	}
+
+	for _, args := range [][]string{
+		{"--revoke-url", revokeURL},                          // without --revoke
+		{"--revoke", "--revoke-url", "http://example.com/r"}, // in the clear
+	} {
+		r := runArgs(t, env, "", append([]string{"forget", "--profile", "n"}, args...)...)
+		if r.code != exitUsage || !strings.Contains(r.stderr, "--revoke") {
+			t.Errorf("forget %q: exit %d, stderr %s; want a usage error", args, r.code, r.stderr)
+		}
+	}
+	if _, err := st.Load("n"); err != nil {
+		t.Errorf("profile n after usage errors: %v", err)
+	}
+}
+
 func TestRunProfileFlags(t *testing.T) {
 	secret := map[string]string{"NESTAUTH_CLIENT_SECRET": "s3cret"}
 	tests := []struct {

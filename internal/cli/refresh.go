@@ -30,7 +30,7 @@ failed (the token printed is good; stderr says how to save it), 2 usage,
 	}
 	o.client.addFlags(cmd)
 	o.providerFlags.addFlags(cmd)
-	addTimeoutFlag(cmd, &o.timeout, "time limit of the token request")
+	addTimeoutFlag(cmd, &o.timeout, "time limit of the token request, and of --save's wait for the profile lock")
 	o.addProfileFlag(cmd, a.getenv, "the profile --save saves to")
 	o.addSaveFlags(cmd)
 	o.sink.addFlags(cmd)
@@ -53,14 +53,14 @@ func (a *app) runRefresh(o *options) int {
 		failf(stderr, "no refresh token: pass --refresh-token-file PATH or pipe it on stdin")
 		return exitUsage
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), o.timeout)
+	ctx, cancel := context.WithTimeout(a.requestContext(), o.timeout)
 	defer cancel()
 	tok, err := o.config().Refresh(ctx, rt)
-	status := printResult(tok, err, "Run refresh again with %s (if the server rotated the refresh token, use the new one shown here).", o.sink, stdout, stderr)
-	if o.save && status == exitOK {
-		kept := *tok
-		kept.RefreshToken = cmp.Or(tok.RefreshToken, rt) // Google keeps the refresh token and sends none back
-		return o.saveAndSay(stderr, o.config(), &kept)
+	if err != nil {
+		return printError(stderr, err)
 	}
-	return status
+	kept := *tok
+	kept.RefreshToken = cmp.Or(tok.RefreshToken, rt) // Google keeps the refresh token and sends none back
+	return o.deliver(stdout, stderr, o.config(), tok, &kept,
+		"Run refresh again with %s; if the server rotated the refresh token, the one you gave is used up: then sign in again.")
 }

@@ -44,13 +44,20 @@ Exit codes: 0 revoked, 2 usage, 3 the token is already expired or revoked,
 func (a *app) runRevoke(o *options) int {
 	stdin, stderr := a.stdin, a.stderr
 	cfg := o.config()
+	if o.saved != nil && o.tokenFromProfile() {
+		var why string
+		if cfg.RevokeURL, why = revokeEndpoint(*o.saved, o.providerFlags.revokeURL); cfg.RevokeURL == "" {
+			failf(stderr, "profile %s has no revocation endpoint%s: nothing was revoked. Give one with --revoke-url URL.", o.profile, why)
+			return exitUsage
+		}
+	}
 	if _, err := cfg.RevokeTarget(); err != nil {
 		return usageFailed(stderr, o.cmd, err)
 	}
 	if cfg.ID == "custom" && cfg.ClientID == "" {
 		return usageFailed(stderr, o.cmd, errors.New("revoke --provider custom needs --client-id: RFC 7009 sends it with the token"))
 	}
-	tok, err := o.tokenToUse(stdin, stderr, false)
+	tok, err := o.tokenToUse(context.Background(), stdin, stderr, false)
 	if err != nil && o.tokenFromProfile() {
 		return o.profileTokenFailed(err, stderr)
 	}

@@ -4,8 +4,10 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 
 	"charm.land/fang/v2"
@@ -13,6 +15,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"nestauth/internal/hidetmux"
+	"nestauth/internal/signals"
 )
 
 // app is one run of nestauth: its streams, its environment, and the exit
@@ -25,6 +28,11 @@ type app struct {
 	status         int
 	parsed         func(*options) // tests: called with the checked options instead of the run
 	terminal       stdinTerminal  // os.Stdin, hidden from fang's colour query
+	// The token requests' context and the guard that holds signals back
+	// while one is out (requestContext); nil until a request is near.
+	ctx         context.Context
+	guard       *signals.Guard
+	exitProcess func(int) // os.Exit
 }
 
 // helpOutput is where help goes: stdout, seen by fang as no terminal (so
@@ -70,6 +78,10 @@ func (a *app) add(cmd *cobra.Command, c *command, o *options, run func(*options)
 			return a.exit(printVersion(a.stdout, a.stderr))
 		}
 		if err := o.complete(c, cmd.Flags(), a.getenv); err != nil {
+			if u := untrusted(err); u != nil { // the settings' fault, not the command line's
+				failf(a.stderr, "%v", u)
+				return a.exit(exitFailure)
+			}
 			return err
 		}
 		if a.parsed != nil {
@@ -87,7 +99,7 @@ func (a *app) add(cmd *cobra.Command, c *command, o *options, run func(*options)
 						return
 					}
 				}
-				a.status = run(o)
+				a.status = a.signalStatus(run(o))
 			})
 		})
 		return nil // the status is a.status: fang's error path is for the command line
@@ -114,4 +126,35 @@ func (a *app) noArgs(cmd *cobra.Command, args []string) error {
 		return usageError{msg}
 	}
 	return usagef("unexpected argument %q (see %s --help)", args[0], cmd.CommandPath())
+}
+
+// requestContext is the context of the run's token requests. From the
+// first call on, SIGINT, SIGTERM and SIGHUP stop nestauth at once while no
+// request is out, and wait, once one may have reached the server, until
+// its answer is delivered: the run's end (add), or an idle device poll.
+func (a *app) requestContext() context.Context {
+	if a.guard == nil {
+		a.ctx, a.guard = signals.Watch(context.Background(), a.stopNow, a.heldBack)
+	}
+	return a.ctx
+}
+
+// stopNow ends nestauth for a signal that came while no request was out.
+func (a *app) stopNow(sig os.Signal) {
+	failf(a.stderr, "canceled: no token was fetched (%s).", signals.Name(sig))
+	a.exitProcess(signals.Status(sig))
+}
+
+// heldBack says why a signal does not stop nestauth at once.
+func (a *app) heldBack(sig os.Signal) {
+	say(a.stderr, fmt.Sprintf("nestauth: %s: the token request may have reached the server, so nestauth first keeps its answer (within --timeout), then stops.", signals.Name(sig)))
+}
+
+// signalStatus is the run's exit status once its answer was delivered: a
+// signal held back makes it the signal's.
+func (a *app) signalStatus(status int) int {
+	if sig := a.guard.Stop(); sig != nil {
+		return signals.Status(sig)
+	}
+	return status
 }

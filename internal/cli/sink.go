@@ -65,14 +65,29 @@ func (s tokenSink) check() error {
 			return fmt.Errorf("--output %s exists: nestauth does not replace a file unless you add --force", s.path)
 		}
 	}
-	// The file is made in its directory, next to it: try that now.
+	// The file is made in its directory, next to it: try that now, at the
+	// size an answer may have (an empty file fits on a full disk).
 	probe, err := os.CreateTemp(filepath.Dir(s.path), ".nestauth-probe-*")
 	if err != nil {
 		return fmt.Errorf("--output %s cannot be written: %w", s.path, err)
 	}
-	_ = probe.Close()
-	return os.Remove(probe.Name())
+	defer os.Remove(probe.Name())
+	_, err = probe.Write(make([]byte, answerRoom))
+	if err == nil {
+		err = probe.Sync()
+	}
+	if cerr := probe.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("--output %s cannot take a token (%w): nothing was sent", s.path, err)
+	}
+	return nil
 }
+
+// answerRoom is the room a token needs where it is written: a token
+// response with an ID token takes a few KiB; this leaves a margin.
+const answerRoom = 64 << 10
 
 // render is tok in the sink's format. A token the format cannot show (a
 // header for a token that is not a Bearer token, a NUL in env) comes as

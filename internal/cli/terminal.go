@@ -11,6 +11,8 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/colorprofile"
 
+	"nestauth/internal/signals"
+	"nestauth/ui"
 	"nestauth/ui/tty"
 )
 
@@ -46,18 +48,28 @@ func colorProfile(screen io.Writer) colorprofile.Profile {
 	return colorprofile.Detect(screen, env)
 }
 
-// quitOnHangup ends the program on SIGHUP and SIGQUIT as Bubble Tea ends it
-// on SIGTERM, restoring the terminal: their default action would leave it
-// raw, with the cursor hidden. The returned func stops listening.
-func quitOnHangup(p *tea.Program) (stop func()) {
-	sigs := make(chan os.Signal, 1)
-	signal.Notify(sigs, syscall.SIGHUP, syscall.SIGQUIT)
+// forwardSignals hands SIGINT, SIGTERM and SIGHUP to the wizard (run
+// without Bubble Tea's own handler), which ends at once unless a token
+// request is out, and then once it is answered (ui.SignalMsg); SIGQUIT ends
+// it at once. Either way the terminal is restored: their default action
+// would leave it raw, with the cursor hidden. The returned func stops
+// listening.
+func forwardSignals(p *tea.Program) (stop func()) {
+	sigs := make(chan os.Signal, 4)
+	signal.Notify(sigs, append([]os.Signal{syscall.SIGQUIT}, signals.Deferred...)...)
 	done := make(chan struct{})
 	go func() {
-		select {
-		case <-sigs:
-			p.Quit()
-		case <-done:
+		for {
+			select {
+			case sig := <-sigs:
+				if sig == syscall.SIGQUIT {
+					p.Quit()
+					continue
+				}
+				p.Send(ui.SignalMsg{Signal: sig})
+			case <-done:
+				return
+			}
 		}
 	}()
 	return func() { signal.Stop(sigs); close(done) }

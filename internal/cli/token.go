@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"context"
 	"fmt"
 	"time"
 
@@ -24,19 +23,24 @@ the result (a rotated refresh token too) before printing. Runs at the same
 moment refresh once: they wait on a lock in the settings directory and share
 the new token. --timeout bounds the refresh, and the wait for another run's.
 
+--refresh refreshes whatever the saved expiry says: for a token an API
+refused (401) before it was due to expire, which would otherwise be printed
+again until then.
+
 Save a profile first: the wizard's s key (or --save), or exchange --save.
 
 Exit codes: 0 ok, 1 failure (a damaged profile, an unreachable keyring, or
 stdout could not take the token), 2 usage or no such profile,
 3 refresh token rejected: sign in again with nestauth --profile NAME,
 4 client rejected, 5 network or server error.`,
-		Example: `  curl -H "Authorization: Bearer $(nestauth token)" https://smartdevicemanagement.googleapis.com/v1/enterprises/P/devices
-  nestauth token --profile home --format header`,
+		Example: `  TOKEN=$(nestauth token --profile home)
+  curl -H "$(nestauth token --format header)" "$URL"`,
 	}
 	addTimeoutFlag(cmd, &o.timeout, "time limit of the refresh, and of the wait for another run's")
 	o.addProfileFlag(cmd, a.getenv, "the saved profile")
 	o.sink.addFlags(cmd)
 	cmd.Flags().DurationVar(&o.minValid, "min-valid", 60*time.Second, "refresh a stored token that lives less than this more")
+	cmd.Flags().BoolVar(&o.refresh, "refresh", false, "refresh now, whatever the saved expiry says (an API refused the token)")
 	return a.add(cmd, c, o, a.runToken)
 }
 
@@ -50,13 +54,25 @@ func (a *app) runToken(o *options) int {
 		failf(stderr, "%v", err)
 		return exitFailure
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), o.timeout)
+	ctx, cancel := o.profileContext(a.requestContext(), stderr)
 	defer cancel()
-	tok, err := st.Token(ctx, o.profile, o.minValid, nil)
-	if err != nil {
+	var tok *auth.Token
+	if o.refresh {
+		tok, err = st.Refresh(ctx, o.profile, "", nil)
+	} else {
+		tok, err = st.Token(ctx, o.profile, o.minValid, nil)
+	}
+	unsaved, ok := refreshUnsaved(err, o.profile, stderr)
+	if err != nil && !ok {
 		return tokenFailed(st, o.profile, err, stderr)
 	}
+	if ok {
+		tok = unsaved
+	}
 	status := printResult(tok, nil, "Run token again with %s: the saved token is still good.", o.sink, stdout, stderr)
+	if ok {
+		return exitFailure
+	}
 	if life := time.Until(tok.Expiry); status == exitOK && !tok.Expiry.IsZero() && life < o.minValid {
 		say(stderr, fmt.Sprintf("nestauth: warning: the new token lives %s, less than --min-valid %s: the server issues shorter tokens, so each call with this --min-valid refreshes.",
 			auth.Duration(life), auth.Duration(o.minValid)))

@@ -6,16 +6,9 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/spf13/cobra"
 
-	"nestauth/auth"
-	"nestauth/auth/fakenest"
+	"nestauth/internal/signals"
 	"nestauth/ui"
 	"nestauth/ui/plain"
-)
-
-// Demo credentials for the built-in server; they open nothing real.
-const (
-	demoClientID     = "nestauth-demo"
-	demoClientSecret = "demo-secret-not-real"
 )
 
 func (a *app) newCmdWizard() *cobra.Command {
@@ -48,20 +41,22 @@ answers from stdin: no redrawing, no colour, no escape codes.
 
 Exit codes: 0 token, 1 failure (or stdout could not take the token), 2 usage,
 130 aborted (ctrl+c before the token step; on it, ctrl+c finishes like q).`,
-		Example: `  nestauth --demo                        try it against a built-in server, no account
-  nestauth --provider sdm --save         sign in to Device Access once
-  nestauth token                         a fresh token for scripts, every time
-  echo "$PIN" | nestauth --plain --provider nest --client-id ID --client-secret-file F > token`,
+		Example: `  # try it against a built-in server, no account
+  nestauth --demo
+  # sign in to Device Access once (setup: docs/providers.md)
+  nestauth --provider sdm --save
+  # a fresh token for scripts, every time
+  nestauth token`,
 	}
 	o.client.addFlags(cmd)
 	o.providerFlags.addFlags(cmd)
 	o.providerFlags.addAPIFlags(cmd)
-	addTimeoutFlag(cmd, &o.timeout, "time limit of one token request")
+	addTimeoutFlag(cmd, &o.timeout, "time limit of one token request, and of a save's wait for the profile lock")
 	o.addProfileFlag(cmd, a.getenv, "the saved profile to start from and save to; its values are filled in")
 	o.addSaveFlags(cmd)
 	o.sink.addFlags(cmd)
 	fs := cmd.Flags()
-	fs.BoolVar(&o.demo, "demo", false, "run against a built-in Works with Nest server: no account needed")
+	fs.BoolVar(&o.demo, "demo", false, "run against built-in Device Access and Works with Nest servers: no account needed")
 	fs.BoolVar(&o.plain, "plain", false, "ask line by line instead of drawing the wizard")
 	fs.BoolVar(&o.forceDevice, "device", false, "use the device flow: a code to enter on another device")
 	fs.BoolVar(&o.noDevice, "no-device", false, "never use the device flow (used by itself when the provider has a device endpoint and no redirect URI is set)")
@@ -88,19 +83,12 @@ func (a *app) runWizard(o *options) int {
 		uo.SSHHost = conn[2]
 	}
 	if o.demo {
-		fake := fakenest.New(demoClientID, demoClientSecret)
-		if err := fake.Start(); err != nil {
+		d, err := startDemo(&uo)
+		if err != nil {
 			failf(stderr, "cannot start the demo server: %v", err)
 			return exitFailure
 		}
-		defer fake.Close()
-		p := auth.Nest()
-		p.Name = "Works with Nest (demo server on this machine)"
-		p.AuthURL, p.TokenURL = fake.AuthURL(), fake.TokenURL()
-		p.APIURL, p.RevokeURL = fake.APIURL(), fake.RevokeURL()
-		uo.Providers = []auth.Provider{p}
-		uo.ClientID, uo.ClientSecret, uo.Prefill = demoClientID, demoClientSecret, true
-		uo.Approve = fake.Approve
+		defer d.close()
 	} else if err := o.wizardProfile(&uo, stderr); err != nil {
 		return profileFailed(stderr, err)
 	}
@@ -116,13 +104,17 @@ func (a *app) runWizard(o *options) int {
 	}
 	defer closeScreen()
 
-	p := tea.NewProgram(ui.New(uo), tea.WithOutput(screen), tea.WithColorProfile(colorProfile(screen)))
-	defer quitOnHangup(p)()
+	p := tea.NewProgram(ui.New(uo), tea.WithOutput(screen), tea.WithColorProfile(colorProfile(screen)), tea.WithoutSignalHandler())
+	defer forwardSignals(p)()
 	final, err := p.Run()
 	if err != nil {
 		return printRunError(stderr, err)
 	}
 	m := final.(ui.Model)
 	m.Close()
-	return o.wizardSaved(&m, printWizardResult(&m, o.sink, stdout, stderr, screen), screen, stderr)
+	status := o.wizardSaved(&m, printWizardResult(&m, o.sink, stdout, stderr, screen), screen, stderr)
+	if sig := m.HeldSignal(); sig != nil {
+		return signals.Status(sig) // held back until the token request was answered
+	}
+	return status
 }

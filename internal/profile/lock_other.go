@@ -46,3 +46,12 @@ func (l *fileLock) close() {
 		l.held = false
 	}
 }
+
+// markHeld does nothing: tryLock wrote the process ID.
+func (l *fileLock) markHeld() {}
+
+// holder is the process ID the holder wrote into the lock file.
+func (l *fileLock) holder() int {
+	b, _ := readLimited(l.path, 32)
+	return pidIn(b)
+}

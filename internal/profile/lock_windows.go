@@ -31,3 +31,9 @@ func (l *fileLock) tryLock() (bool, error) {
 
 // close releases the lock with the handle.
 func (l *fileLock) close() { l.f.Close() }
+
+// markHeld does nothing: the locked byte cannot be read by a waiter.
+func (l *fileLock) markHeld() {}
+
+// holder is unknown on Windows.
+func (l *fileLock) holder() int { return 0 }

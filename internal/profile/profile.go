@@ -8,6 +8,7 @@
 package profile
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -17,6 +18,7 @@ import (
 	"time"
 
 	"nestauth/auth"
+	"nestauth/internal/output"
 )
 
 // DefaultName is the profile used when none is named.
@@ -58,10 +60,22 @@ func (s Store) resolved() (Store, error) {
 		}
 		s.Dir = d
 	}
+	// Before anything is read: the settings say where the secrets go.
+	if err := checkTrusted(s.Dir, os.Geteuid()); err != nil {
+		return s, err
+	}
 	if s.Keyring == nil {
 		s.Keyring = SystemKeyring{}
 	}
 	return s, nil
+}
+
+// Trusted checks, before anything is read or sent, that no other user can
+// change the settings directory or its files (checkTrusted): a
+// *UntrustedError, or nil. Every other Store method checks it too.
+func (s Store) Trusted() error {
+	_, err := s.resolved()
+	return err
 }
 
 func (s Store) path(file string) string { return filepath.Join(s.Dir, file) }
@@ -102,12 +116,30 @@ type Saved struct {
 	SettingsPath string  // the settings file
 	SecretsIn    Backend // the backend that holds the secrets
 	SecretsWhere string  // that backend in words: the keyring's name, or the file and its mode
+	// KeptRefreshToken: the answer had no refresh token, and the one saved
+	// for the same client and token URL was kept (KeptNote says so).
+	KeptRefreshToken bool
+}
+
+// KeptNote says that the save kept the saved refresh token, or is "".
+func (s Saved) KeptNote() string {
+	if !s.KeptRefreshToken {
+		return ""
+	}
+	return "The answer brought no refresh token, so the saved one (same client and token URL) was kept."
 }
 
 // Save writes the profile: the secrets first, into set.SecretsIn, then the
 // settings, so a keyring that cannot be reached leaves nothing half-saved.
 // A profile that moves to another backend is removed from the old one.
+// Secrets without a refresh token keep the saved one of the same client and
+// token URL (Saved.KeptRefreshToken).
 func (s Store) Save(name string, set Settings, sec Secrets) (Saved, error) {
+	return s.SaveContext(context.Background(), name, set, sec)
+}
+
+// SaveContext is Save whose wait for the lock ends with ctx (OnLockWait).
+func (s Store) SaveContext(ctx context.Context, name string, set Settings, sec Secrets) (Saved, error) {
 	s, err := s.resolved()
 	if err != nil {
 		return Saved{}, err
@@ -121,7 +153,7 @@ func (s Store) Save(name string, set Settings, sec Secrets) (Saved, error) {
 	if err := os.MkdirAll(s.Dir, 0o700); err != nil {
 		return Saved{}, err
 	}
-	unlock, err := s.lock(context.Background())
+	unlock, err := s.lock(ctx)
 	if err != nil {
 		return Saved{}, err
 	}
@@ -129,8 +161,13 @@ func (s Store) Save(name string, set Settings, sec Secrets) (Saved, error) {
 	return s.save(name, set, sec)
 }
 
-// save is Save with the lock held.
+// save is Save with the lock held. The journal makes the two writes one
+// step: a run killed between them is finished by the next (finishCutOff).
 func (s Store) save(name string, set Settings, sec Secrets) (Saved, error) {
+	if err := s.finishCutOff(); err != nil {
+		return Saved{}, err
+	}
+	removeStaleTemps(s.Dir)
 	f, err := readSettingsFile(s.path(SettingsFile))
 	if err != nil {
 		return Saved{}, err
@@ -139,10 +176,27 @@ func (s Store) save(name string, set Settings, sec Secrets) (Saved, error) {
 	if o := f.find(name); o != nil && o.err == nil {
 		old = &o.settings
 	}
-	if err := s.secrets(set.SecretsIn).save(name, sec); err != nil {
-		return Saved{}, err
+	kept := false
+	if old != nil && sec.RefreshToken == "" {
+		// Unreadable old secrets keep nothing: the save goes on.
+		if oldSec, err := s.secrets(old.SecretsIn).load(name); err == nil {
+			kept = keepRefreshToken(old, oldSec, set, &sec)
+		}
 	}
 	f.put(name, set)
+	j := journal{Op: journalSave, Name: name, Settings: string(f.bytes()), SecretsIn: set.SecretsIn.String(), Digest: digest(sec)}
+	if old != nil && old.SecretsIn != set.SecretsIn {
+		j.OldSecretsIn = old.SecretsIn.String()
+	}
+	if err := writeJournal(s.Dir, j); err != nil {
+		return Saved{}, err
+	}
+	if err := s.secrets(set.SecretsIn).save(name, sec); err != nil {
+		_ = removeJournal(s.Dir) // the settings are the old ones: the next run keeps them
+		return Saved{}, err
+	}
+	// From here the journal stays until the step is done: a failure is
+	// finished by the next run, which writes these settings.
 	if err := f.write(); err != nil {
 		return Saved{}, err
 	}
@@ -151,7 +205,10 @@ func (s Store) save(name string, set Settings, sec Secrets) (Saved, error) {
 		// would be found by no one, so failing here would help no one.
 		_, _ = s.secrets(old.SecretsIn).remove(name)
 	}
-	return Saved{SettingsPath: f.path, SecretsIn: set.SecretsIn, SecretsWhere: s.where(set.SecretsIn)}, nil
+	if err := removeJournal(s.Dir); err != nil {
+		return Saved{}, err
+	}
+	return Saved{SettingsPath: f.path, SecretsIn: set.SecretsIn, SecretsWhere: s.where(set.SecretsIn), KeptRefreshToken: kept}, nil
 }
 
 // Load reads profile name, settings and secrets. A missing profile is
@@ -165,6 +222,23 @@ func (s Store) Load(name string) (Profile, error) {
 	if err := ValidateName(name); err != nil {
 		return Profile{}, err
 	}
+	ctx, cancel := context.WithTimeout(context.Background(), readerWait)
+	defer cancel()
+	return s.loadSteady(ctx, name)
+}
+
+// loadSteady is Load whose wait for a save or forget under way ends with ctx.
+func (s Store) loadSteady(ctx context.Context, name string) (Profile, error) {
+	var p Profile
+	err := s.steady(ctx, func() (err error) {
+		p, err = s.load(name)
+		return err
+	})
+	return p, err
+}
+
+// load is Load without steady: with the lock held, or inside steady.
+func (s Store) load(name string) (Profile, error) {
 	f, err := readSettingsFile(s.path(SettingsFile))
 	if err != nil {
 		return Profile{}, err
@@ -202,6 +276,18 @@ func (s Store) List() ([]Entry, error) {
 	if err != nil {
 		return nil, err
 	}
+	ctx, cancel := context.WithTimeout(context.Background(), readerWait)
+	defer cancel()
+	var out []Entry
+	err = s.steady(ctx, func() (err error) {
+		out, err = s.list()
+		return err
+	})
+	return out, err
+}
+
+// list is List inside steady.
+func (s Store) list() ([]Entry, error) {
 	f, err := readSettingsFile(s.path(SettingsFile))
 	if err != nil {
 		return nil, err
@@ -240,9 +326,16 @@ func (s Store) Names() ([]string, error) {
 }
 
 // Forget deletes profile name: its secrets from the keyring and the secrets
-// file, then its settings, and says what it deleted. Secrets go first so
-// that a keyring that cannot be reached leaves the profile to forget again.
+// file, then its settings, and says what it deleted. A keyring that cannot
+// be reached keeps no one from deleting the rest: the error is then a
+// *KeyringLeftError naming the entries that may remain, which Forget of the
+// same name deletes once the keyring can be reached.
 func (s Store) Forget(name string) ([]string, error) {
+	return s.ForgetContext(context.Background(), name)
+}
+
+// ForgetContext is Forget whose wait for the lock ends with ctx (OnLockWait).
+func (s Store) ForgetContext(ctx context.Context, name string) ([]string, error) {
 	s, err := s.resolved()
 	if err != nil {
 		return nil, err
@@ -253,11 +346,34 @@ func (s Store) Forget(name string) ([]string, error) {
 	if _, err := os.Stat(s.Dir); errors.Is(err, os.ErrNotExist) {
 		return nil, fmt.Errorf("%w %q: %s does not exist", ErrNoProfile, name, s.Dir)
 	}
-	unlock, err := s.lock(context.Background())
+	unlock, err := s.lock(ctx)
 	if err != nil {
 		return nil, err
 	}
 	defer unlock()
+	if err := s.finishCutOff(); err != nil {
+		return nil, err
+	}
+	removeStaleTemps(s.Dir)
+	if err := writeJournal(s.Dir, journal{Op: journalForget, Name: name}); err != nil {
+		return nil, err
+	}
+	gone, err := s.forget(name)
+	var left *KeyringLeftError
+	if err == nil || len(gone) == 0 || errors.As(err, &left) {
+		// Done (as far as an unreachable keyring lets it be: a forget of the
+		// same name later deletes what it left), or nothing changed: nothing
+		// for the next run to finish. A forget that failed half-way is
+		// finished by the next run.
+		if rerr := removeJournal(s.Dir); rerr != nil && (err == nil || left != nil) {
+			err = errors.Join(err, rerr)
+		}
+	}
+	return gone, err
+}
+
+// forget is Forget with the lock held and the journal written.
+func (s Store) forget(name string) ([]string, error) {
 	f, err := readSettingsFile(s.path(SettingsFile))
 	if err != nil {
 		return nil, err
@@ -271,19 +387,28 @@ func (s Store) Forget(name string) ([]string, error) {
 		primary = sec.settings.SecretsIn
 	}
 	var gone []string
+	var left *KeyringLeftError
 	for _, b := range []Backend{Keyring, File} {
 		deleted, err := s.secrets(b).remove(name)
 		gone = append(gone, deleted...)
-		// A file profile on a machine without a keyring has nothing there.
-		if err != nil && (b == primary || !errors.Is(err, ErrNoKeyring)) {
+		switch {
+		case err == nil:
+		case !errors.Is(err, ErrNoKeyring):
 			return gone, err
-		}
+		case b == primary:
+			// The rest goes anyway: what may remain is named, for a
+			// forget once the keyring can be reached.
+			left = keyringLeft(name, deleted, err)
+		} // a file profile on a machine without a keyring has nothing there
 	}
 	if f.remove(name) {
 		if err := f.write(); err != nil {
 			return gone, err
 		}
 		gone = append(gone, fmt.Sprintf("settings [profile %s] in %s", name, f.path))
+	}
+	if left != nil {
+		return gone, left
 	}
 	if len(gone) == 0 {
 		return nil, fmt.Errorf("%w %q in %s", ErrNoProfile, name, f.path)
@@ -317,7 +442,10 @@ func (s Store) Token(ctx context.Context, name string, minValid time.Duration, r
 			return cfg.Refresh(ctx, rt)
 		}
 	}
-	p, err := s.Load(name)
+	if err := ValidateName(name); err != nil {
+		return nil, err
+	}
+	p, err := s.loadSteady(ctx, name)
 	if err != nil {
 		return nil, err
 	}
@@ -325,18 +453,56 @@ func (s Store) Token(ctx context.Context, name string, minValid time.Duration, r
 		return p.Secrets.Token(s.now()), nil
 	}
 	seen := p.Secrets.AccessToken
+	return s.refresh(ctx, name, refresh, func(sec Secrets, now time.Time) bool {
+		// Another run refreshed while this one waited: its token is as fresh
+		// as a refresh can make it, even when minValid asks for more.
+		return sec.validFor(now, minValid) || sec.AccessToken != seen && sec.validFor(now, 0)
+	})
+}
+
+// Refresh refreshes profile name's token whatever its saved expiry says (an
+// API refused it: nestauth token --refresh, check after a 401), saves the
+// result and returns it. When the saved access token is no longer dead,
+// another run has refreshed it since, and that token is returned instead;
+// dead "" always refreshes. refresh nil means cfg.Refresh.
+func (s Store) Refresh(ctx context.Context, name, dead string, refresh RefreshFunc) (*auth.Token, error) {
+	s, err := s.resolved()
+	if err != nil {
+		return nil, err
+	}
+	if refresh == nil {
+		refresh = func(ctx context.Context, cfg auth.Config, rt string) (*auth.Token, error) {
+			return cfg.Refresh(ctx, rt)
+		}
+	}
+	if err := ValidateName(name); err != nil {
+		return nil, err
+	}
+	if _, err := s.loadSteady(ctx, name); err != nil {
+		return nil, err // no such profile: nothing to lock for
+	}
+	return s.refresh(ctx, name, refresh, func(sec Secrets, now time.Time) bool {
+		return dead != "" && sec.AccessToken != dead && sec.validFor(now, 0)
+	})
+}
+
+// refresh takes the lock, reloads profile name, and unless reuse says its
+// saved token will do, refreshes it and saves the result.
+func (s Store) refresh(ctx context.Context, name string, refresh RefreshFunc, reuse func(Secrets, time.Time) bool) (*auth.Token, error) {
 	unlock, err := s.lock(ctx)
 	if err != nil {
 		return nil, err
 	}
 	defer unlock()
-	if p, err = s.Load(name); err != nil {
+	if err := s.finishCutOff(); err != nil {
+		return nil, err
+	}
+	p, err := s.load(name)
+	if err != nil {
 		return nil, err
 	}
 	now := s.now()
-	// Another run refreshed while this one waited: its token is as fresh as
-	// a refresh can make it, even when minValid asks for more.
-	if p.Secrets.validFor(now, minValid) || p.Secrets.AccessToken != seen && p.Secrets.validFor(now, 0) {
+	if reuse(p.Secrets, now) {
 		return p.Secrets.Token(now), nil
 	}
 	if p.Secrets.RefreshToken == "" {
@@ -346,21 +512,31 @@ func (s Store) Token(ctx context.Context, name string, minValid time.Duration, r
 	if err != nil {
 		return nil, err
 	}
-	tok, err := refresh(ctx, cfg, p.Secrets.RefreshToken)
+	mark, err := beginRefresh(s.Dir, name, p.Settings.SecretsIn) // before the request: room for its answer
 	if err != nil {
 		return nil, err
 	}
+	tok, err := refresh(ctx, cfg, p.Secrets.RefreshToken)
+	if err != nil {
+		return nil, mark.failed(err)
+	}
 	if tok == nil || tok.AccessToken == "" {
+		mark.done()
 		return nil, &auth.Error{Kind: auth.KindServer, Refresh: true, Err: errors.New("the refresh returned no access token")}
 	}
 	if tok.Expiry.IsZero() && tok.ExpiresIn > 0 {
 		tok.Expiry = now.Add(time.Duration(tok.ExpiresIn) * time.Second)
 	}
+	rotated := tok.RefreshToken != "" && tok.RefreshToken != p.Secrets.RefreshToken
 	p.Secrets.setToken(tok)
+	mark.saving()
 	if err := s.secrets(p.Settings.SecretsIn).save(name, p.Secrets); err != nil {
-		return nil, fmt.Errorf("the refresh worked but its token could not be saved: %w", err)
+		return nil, &UnsavedError{Token: p.Secrets.Token(now), Rotated: rotated, Err: err}
 	}
-	return p.Secrets.Token(now), nil
+	mark.done()
+	t := p.Secrets.Token(now)
+	t.Dropped = tok.Dropped
+	return t, nil
 }
 
 // validFor reports whether the access token lives at least d more.
@@ -369,11 +545,14 @@ func (s Secrets) validFor(now time.Time, d time.Duration) bool {
 }
 
 // lock takes the settings directory's lock, waiting for it until ctx ends.
+// A wait of about a second calls ctx's OnLockWait function, once, with who
+// holds the lock; a wait that ctx ends is a *LockError.
 func (s Store) lock(ctx context.Context) (unlock func(), err error) {
 	l, err := openLock(s.path(LockFile))
 	if err != nil {
 		return nil, fmt.Errorf("cannot lock %s: %w", s.path(LockFile), err)
 	}
+	notice := time.Now().Add(lockNotice)
 	for {
 		ok, err := l.tryLock()
 		if err != nil {
@@ -381,18 +560,99 @@ func (s Store) lock(ctx context.Context) (unlock func(), err error) {
 			return nil, fmt.Errorf("cannot lock %s: %w", s.path(LockFile), err)
 		}
 		if ok {
+			l.markHeld()
 			return l.close, nil
+		}
+		if fn := lockWaitFunc(ctx); fn != nil && !notice.IsZero() && time.Now().After(notice) {
+			notice = time.Time{}
+			fn(newLockWait(s.path(LockFile), l.holder()))
 		}
 		// Jittered so that waiters do not wake in step.
 		t := time.NewTimer(5*time.Millisecond + rand.N(20*time.Millisecond))
 		select {
 		case <-ctx.Done():
 			t.Stop()
+			w := newLockWait(s.path(LockFile), l.holder())
 			l.close()
-			return nil, fmt.Errorf("waiting for the lock %s: %w", s.path(LockFile), ctx.Err())
+			return nil, &LockError{Wait: w, Err: ctx.Err()}
 		case <-t.C:
 		}
 	}
+}
+
+// readerWait bounds the wait of a reader without a context (Load, List) for
+// a save or forget under way.
+const readerWait = 30 * time.Second
+
+// steady runs read, which reads the settings file and then secrets, so that
+// it sees the profiles as one save or forget left them, never the settings
+// of one with the secrets of another: when the journal says a step is under
+// way (or was cut off), or the settings file changed while read ran, it
+// waits for the lock (until ctx ends, saying so as lock does), finishes a
+// step that was cut off, and reads again under the lock.
+func (s Store) steady(ctx context.Context, read func() error) error {
+	settings := s.path(SettingsFile)
+	if !journalExists(s.Dir) {
+		before, berr := readLimited(settings, maxSettingsFile)
+		err := read()
+		// The journal is written before the secrets change and removed after
+		// the settings did: seen absent after read, with the settings as they
+		// were before it, no step ran between the two reads.
+		if !journalExists(s.Dir) {
+			after, aerr := readLimited(settings, maxSettingsFile)
+			if bytes.Equal(before, after) && (berr == nil) == (aerr == nil) {
+				return err
+			}
+		}
+	}
+	unlock, err := s.lock(ctx)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	if err := s.finishCutOff(); err != nil {
+		return err
+	}
+	return read()
+}
+
+// finishCutOff finishes the save or forget that a run killed mid-step left
+// in the journal, or drops a save whose secrets were not written; the lock
+// is held.
+func (s Store) finishCutOff() error {
+	j, err := readJournal(s.Dir)
+	if err != nil || j == nil {
+		return err
+	}
+	fail := func(err error) error {
+		return fmt.Errorf("a %s of profile %s was cut off, and finishing it failed: %w", j.Op, j.Name, err)
+	}
+	switch j.Op {
+	case journalForget:
+		var left *KeyringLeftError // the profile is gone; its keyring entries wait for a forget
+		if _, err := s.forget(j.Name); err != nil && !errors.Is(err, ErrNoProfile) && !errors.As(err, &left) {
+			return fail(err)
+		}
+	case journalSave:
+		in, err := ParseBackend(j.SecretsIn)
+		if err != nil {
+			return fail(err)
+		}
+		sec, err := s.secrets(in).load(j.Name)
+		if err != nil {
+			return fail(err)
+		}
+		if digest(sec) == j.Digest { // the secrets are written: write the settings that go with them
+			if err := output.WriteFileAtomic(s.path(SettingsFile), []byte(j.Settings), true); err != nil {
+				return fail(err)
+			}
+			if old, err := ParseBackend(j.OldSecretsIn); err == nil && j.OldSecretsIn != "" && old != in {
+				_, _ = s.secrets(old).remove(j.Name)
+			}
+		}
+	}
+	removeStaleTemps(s.Dir)
+	return removeJournal(s.Dir)
 }
 
 // where says in words where backend b keeps secrets.

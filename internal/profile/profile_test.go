@@ -149,7 +149,7 @@ func TestDamagedSettingsFile(t *testing.T) {
 		line int
 		want string
 	}{
-		{"not key = value", "[profile a]\nprovider = sdm\nthis is not a setting\n", 3, "is not key = value"},
+		{"not key = value", "[profile a]\nprovider = sdm\nthis is not a setting\n", 3, "not key = value"},
 		{"key outside a section", "provider = sdm\n", 1, "outside a [profile NAME] section"},
 		{"misspelled header", "[profle a]\nprovider = sdm\n", 1, "write [profile NAME]"},
 		{"unclosed header", "[profile a\n", 1, "not a section header"},
@@ -165,7 +165,7 @@ func TestDamagedSettingsFile(t *testing.T) {
 		{"params", "[profile a]\nprovider = sdm\nauth_params = %zz=1\n", 3, "auth_params"},
 		{"control character", "[profile a]\nprovider = sdm\nclient_id = x\x1b[31m\n", 3, "control character"},
 		{"not UTF-8", "[profile a]\nprovider = sdm\nclient_id = \xff\n", 3, "not UTF-8"},
-		{"CRLF still counts lines", "[profile a]\r\nprovider = sdm\r\n\r\nbroken\r\n", 4, "is not key = value"},
+		{"CRLF still counts lines", "[profile a]\r\nprovider = sdm\r\n\r\nbroken\r\n", 4, "not key = value"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -183,6 +183,41 @@ func TestDamagedSettingsFile(t *testing.T) {
 			}
 			if strings.ContainsRune(err.Error(), '\x1b') {
 				t.Errorf("the error carries an escape sequence: %q", err)
+			}
+		})
+	}
+}
+
+// A profiles.conf that is a link to another file is reported by path and
+// line, never by quoting the line: the other file may hold a secret.
+func TestDamagedSettingsLinkQuotesNothing(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("a symbolic link needs privileges on Windows")
+	}
+	for i, first := range []string{
+		"root:x:0:0:hunter2:/root:/bin/bash",
+		"API_KEY_hunter2=sk-live-hunter2",
+		"[core hunter2]",
+		"[profile hunter2!]",
+	} {
+		t.Run(strconv.Itoa(i), func(t *testing.T) { // the line is not in the name: t.TempDir's path would hold it
+			st, _ := newStore(t)
+			target := filepath.Join(t.TempDir(), "elsewhere")
+			writeFile(t, target, first+"\n[profile a]\nprovider = sdm\n")
+			link := filepath.Join(st.Dir, profile.SettingsFile)
+			if err := os.MkdirAll(st.Dir, 0o700); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Symlink(target, link); err != nil {
+				t.Fatal(err)
+			}
+			_, err := st.Load("a")
+			var fe *profile.FileError
+			if !errors.As(err, &fe) || !strings.HasPrefix(err.Error(), link+":1: ") || !strings.Contains(err.Error(), "a link to "+target) {
+				t.Errorf("Load: %v; want %s:1: and the link's target", err, link)
+			}
+			if err != nil && strings.Contains(err.Error(), "hunter2") {
+				t.Errorf("the error quotes %q: %v", first, err)
 			}
 		})
 	}
@@ -380,6 +415,47 @@ func TestNoKeyringNeverFallsBack(t *testing.T) {
 	if gone, err := st.Forget("never-saved"); !errors.Is(err, profile.ErrNoProfile) || errors.Is(err, profile.ErrNoKeyring) {
 		t.Errorf("Forget of a profile never saved, without a keyring = %q, %v; want ErrNoProfile", gone, err)
 	}
+}
+
+// A keyring lost halfway through Forget keeps no one from deleting the
+// settings: the entries it did not delete are named, and Forget of the same
+// name deletes them once the keyring is back.
+func TestForgetWhenTheKeyringFailsHalfway(t *testing.T) {
+	st, kr := newStore(t)
+	if _, err := st.Save("k", sdmSettings(), someSecrets()); err != nil {
+		t.Fatal(err)
+	}
+	st.Keyring = &halfKeyring{KeyringAPI: kr, deletes: 1}
+	gone, err := st.Forget("k")
+	var left *profile.KeyringLeftError
+	if !errors.As(err, &left) || !errors.Is(err, profile.ErrNoKeyring) || strings.Join(left.Entries, " ") != "k/refresh_token k/access_token" {
+		t.Fatalf("Forget = %q, %v; want a *KeyringLeftError naming k/refresh_token and k/access_token", gone, err)
+	}
+	if len(gone) != 2 || !strings.Contains(gone[0], "k/client_secret") || !strings.Contains(gone[1], "settings [profile k]") {
+		t.Errorf("Forget said it deleted %q; want the client secret and the settings", gone)
+	}
+	// The forget is done as far as it can be: nothing is left for the next run to finish.
+	if _, err := os.Stat(filepath.Join(st.Dir, profile.JournalFile)); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("the journal stays after a forget the keyring cut short: %v", err)
+	}
+	st.Keyring = kr
+	if gone, err := st.Forget("k"); err != nil || len(gone) != 2 {
+		t.Errorf("Forget again with the keyring back = %q, %v; want the two entries left", gone, err)
+	}
+}
+
+// halfKeyring deletes the first deletes entries, then cannot be reached.
+type halfKeyring struct {
+	profile.KeyringAPI
+	deletes int
+}
+
+func (h *halfKeyring) Delete(service, user string) error {
+	if h.deletes == 0 {
+		return errNoDBus
+	}
+	h.deletes--
+	return h.KeyringAPI.Delete(service, user)
 }
 
 func TestRevokeURLRoundTrip(t *testing.T) {

@@ -36,6 +36,7 @@ type Settings struct {
 	Issuer      string // where the endpoints were discovered, if they were
 	DeviceURL   string
 	CheckURL    string
+	APIURL      string // the API origin check calls (sdm, nest)
 	UserinfoURL string
 	Flow        string // FlowDevice, FlowCode, or "" when not known
 }
@@ -58,6 +59,7 @@ func SettingsFor(cfg auth.Config, in Backend) Settings {
 		RevokeURL:   p.RevokeURL,
 		DeviceURL:   p.DeviceURL,
 		CheckURL:    p.CheckURL,
+		APIURL:      apiURLFor(p),
 		UserinfoURL: p.UserinfoURL,
 		RedirectURI: p.RedirectURI,
 		Scopes:      append([]string(nil), p.Scopes...),
@@ -66,6 +68,15 @@ func SettingsFor(cfg auth.Config, in Backend) Settings {
 		PKCE:        p.PKCE,
 		SecretsIn:   in,
 	}
+}
+
+// apiURLFor is p's API origin when it is not the preset's own: a profile
+// keeps only what differs, so a file stays as it was for the real API.
+func apiURLFor(p auth.Provider) string {
+	if preset, ok := auth.LookupProvider(p.ID); ok && preset.APIURL == p.APIURL {
+		return ""
+	}
+	return p.APIURL
 }
 
 // Config is the auth configuration these settings describe, with secret as
@@ -80,6 +91,7 @@ func (s Settings) Config(secret string) (auth.Config, error) {
 	p.RevokeURL = cmp.Or(s.RevokeURL, p.RevokeURL)
 	p.DeviceURL = cmp.Or(s.DeviceURL, p.DeviceURL)
 	p.CheckURL = cmp.Or(s.CheckURL, p.CheckURL)
+	p.APIURL = cmp.Or(s.APIURL, p.APIURL)
 	p.UserinfoURL = cmp.Or(s.UserinfoURL, p.UserinfoURL)
 	p.Scopes = append([]string(nil), s.Scopes...)
 	p.AuthParams = append([][2]string(nil), s.AuthParams...)
@@ -123,7 +135,7 @@ func isAlnum(c byte) bool {
 // The keys nestauth writes, in the order it writes them.
 var knownKeys = []string{"provider", "client_id", "project_id", "auth_url", "token_url", "revoke_url",
 	"redirect_uri", "scopes", "auth_params", "auth_style", "pkce", "secrets",
-	"issuer", "device_url", "check_url", "userinfo_url", "flow"}
+	"issuer", "device_url", "check_url", "api_url", "userinfo_url", "flow"}
 
 func isKnownKey(k string) bool {
 	for _, known := range knownKeys {
@@ -170,7 +182,12 @@ func readSettingsFile(path string) (*settingsFile, error) {
 	if err != nil {
 		return nil, err
 	}
-	return parseSettings(path, b)
+	f, err := parseSettings(path, b)
+	var fe *FileError
+	if target, lerr := os.Readlink(path); errors.As(err, &fe) && lerr == nil {
+		fe.Err = fmt.Errorf("%w (%s is a link to %s: is it the right file?)", fe.Err, SettingsFile, auth.Sanitize(target))
+	}
+	return f, err
 }
 
 // parseSettings reads the INI-like format:
@@ -179,9 +196,10 @@ func readSettingsFile(path string) (*settingsFile, error) {
 //	[profile NAME]
 //	key = value
 //
-// A line it cannot read fails the whole file; a value it cannot use fails
-// only its profile, so the others still load and the damaged one can be
-// forgotten.
+// A line it cannot read fails the whole file, reported by line number
+// alone: a wrong file (a link to another) must not have its text printed. A
+// value it cannot use fails only its profile, so the others still load and
+// the damaged one can be forgotten.
 func parseSettings(path string, b []byte) (*settingsFile, error) {
 	f := &settingsFile{path: path}
 	text := strings.TrimPrefix(string(b), "\uFEFF")
@@ -214,10 +232,10 @@ func parseSettings(path string, b []byte) (*settingsFile, error) {
 		case line[0] == '[':
 			name, ok := parseHeader(line)
 			if !ok {
-				return nil, fail(i, "%q is not a section header: write [profile NAME]", auth.Sanitize(line))
+				return nil, fail(i, "not a section header: write [profile NAME]")
 			}
-			if err := ValidateName(name); err != nil {
-				return nil, fail(i, "%v", err)
+			if ValidateName(name) != nil {
+				return nil, fail(i, "%v", ErrBadName)
 			}
 			if f.find(name) != nil || cur != nil && cur.name == name {
 				return nil, fail(i, "profile %q appears twice", name)
@@ -229,10 +247,10 @@ func parseSettings(path string, b []byte) (*settingsFile, error) {
 			k, v, ok := strings.Cut(line, "=")
 			k, v = strings.TrimSpace(k), strings.TrimSpace(v)
 			if !ok || !isKey(k) {
-				return nil, fail(i, "%q is not key = value", auth.Sanitize(line))
+				return nil, fail(i, "not key = value, a [profile NAME] header or a # comment")
 			}
 			if cur == nil {
-				return nil, fail(i, "%s is outside a [profile NAME] section", k)
+				return nil, fail(i, "a setting outside a [profile NAME] section")
 			}
 			if !isKnownKey(k) {
 				continue // kept as it is on a rewrite
@@ -301,6 +319,8 @@ func decodeSettings(path string, header int, lines map[string]int, vals map[stri
 			s.DeviceURL, err = v, checkURL(v)
 		case "check_url":
 			s.CheckURL, err = v, checkURL(v)
+		case "api_url":
+			s.APIURL, err = v, checkURL(v)
 		case "userinfo_url":
 			s.UserinfoURL, err = v, checkURL(v)
 		case "flow":
@@ -416,6 +436,7 @@ func (s Settings) encode() map[string]string {
 		"issuer":       s.Issuer,
 		"device_url":   s.DeviceURL,
 		"check_url":    s.CheckURL,
+		"api_url":      s.APIURL,
 		"userinfo_url": s.UserinfoURL,
 		"flow":         s.Flow,
 	}
@@ -439,7 +460,7 @@ func (s Settings) validate() error {
 			return fmt.Errorf("%s: %q begins or ends with a space", k, v)
 		}
 	}
-	for _, u := range []string{s.AuthURL, s.TokenURL, s.RevokeURL, s.Issuer, s.DeviceURL, s.CheckURL, s.UserinfoURL} {
+	for _, u := range []string{s.AuthURL, s.TokenURL, s.RevokeURL, s.Issuer, s.DeviceURL, s.CheckURL, s.APIURL, s.UserinfoURL} {
 		if err := checkURL(u); err != nil {
 			return err
 		}

@@ -354,3 +354,24 @@ func TestTokenLockWaitEndsWithTheContext(t *testing.T) {
 		t.Errorf("holder: %v", err)
 	}
 }
+
+// Refresh refreshes a token whose saved expiry is still far off (an API
+// refused it); a second caller holding the same dead token gets the first
+// one's new token, with no second request.
+func TestRefreshForcesOnceForADeadToken(t *testing.T) {
+	st, _ := newStore(t)
+	ts := profiletest.NewTokenServer(t, "client", "secret", "refresh-0")
+	saveCustom(t, st, "p", ts, profile.File, time.Now().Add(time.Hour))
+	for range 2 {
+		tok, err := st.Refresh(context.Background(), "p", "access-0", nil)
+		if err != nil || tok.AccessToken != "access-1" || ts.Requests() != 1 {
+			t.Fatalf("Refresh: %+v, %v, %d requests", tok, err, ts.Requests())
+		}
+	}
+	if tok, err := st.Refresh(context.Background(), "p", "", nil); err != nil || tok.AccessToken != "access-2" {
+		t.Errorf("Refresh without a dead token: %+v, %v", tok, err)
+	}
+	if _, err := st.Refresh(context.Background(), "nobody", "", nil); !errors.Is(err, profile.ErrNoProfile) {
+		t.Errorf("Refresh of no profile: %v", err)
+	}
+}

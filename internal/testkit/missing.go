@@ -26,6 +26,7 @@ var (
 	Tmux          = Need{"tmux", "Install it: apt-get install tmux, or brew install tmux."}
 	Node          = Need{"node", "Install Node.js: apt-get install nodejs, or brew install node."}
 	NPM           = Need{"npm", "Install it: apt-get install npm (Node.js from nodejs.org has it)."}
+	Git           = Need{"git", "Install it: apt-get install git, or brew install git."}
 	SecretService = Need{"Secret Service", "Start one as .ci/run does: dbus-run-session with gnome-keyring-daemon unlocked (apt-get install dbus gnome-keyring)."}
 )
 

@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"sync"
 	"testing"
+	"time"
 )
 
 // The servers the command tests run nestauth against, in-process.
@@ -128,6 +129,10 @@ type DeviceServer struct {
 	ExpiresIn int      // of the code, in seconds; 900 when 0
 	Polls     []string // the error of each poll; "" is the token
 	FormReply bool     // answer form-encoded, as GitHub does
+	// TokenDelay holds back the answer that brings the token, after Polled
+	// is told a poll for it arrived (a slow server).
+	TokenDelay time.Duration
+	Polled     chan struct{}
 
 	Mu     sync.Mutex
 	N      int          // polls so far
@@ -169,7 +174,7 @@ func (ds *DeviceServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	switch r.URL.Path {
 	case "/device/code":
 		ds.Scopes = append(ds.Scopes, r.PostForm.Get("scope"))
-		answer(200, url.Values{"device_code": {"dc-1"}, "user_code": {"WDJB-MJHT"}, "verification_uri": {ds.URL + "/login/device"},
+		answer(200, url.Values{"device_code": {"dc-1"}, "user_code": {"WDJB-MJHT"}, "verification_uri": {"http://" + r.Host + "/login/device"},
 			"expires_in": {fmt.Sprint(ds.ExpiresIn)}, "interval": {"1"}})
 	case "/token":
 		if r.PostForm.Get("grant_type") != "urn:ietf:params:oauth:grant-type:device_code" || r.PostForm.Get("device_code") != "dc-1" {
@@ -180,6 +185,14 @@ func (ds *DeviceServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		if ds.N <= len(ds.Polls) && ds.Polls[ds.N-1] != "" {
 			answer(400, url.Values{"error": {ds.Polls[ds.N-1]}})
 			return
+		}
+		if ds.TokenDelay > 0 {
+			if ds.Polled != nil {
+				ds.Polled <- struct{}{}
+			}
+			ds.Mu.Unlock()
+			time.Sleep(ds.TokenDelay)
+			ds.Mu.Lock()
 		}
 		answer(200, url.Values{"access_token": {"gho_DEVICE"}, "token_type": {"bearer"}, "scope": {"repo"}})
 	default:

@@ -39,7 +39,7 @@ func AfterExchange(err error) (a After, ok bool) {
 		a.Said = "No answer from the token endpoint: " + e.Error() + "."
 	}
 	switch {
-	case e.Kind == auth.KindCode:
+	case e.Kind == auth.KindCode, e.MaybeSpent(): // refused, or maybe spent at the server
 		a.NewCode = true
 	case e.Kind == auth.KindSecret:
 		a.Step = Secret

@@ -34,6 +34,19 @@ type Field struct {
 }
 
 // Line is the intro as a line prompt says it.
+// Intro is step s's intro for provider p, as the wizard says it (line:
+// as a prompt does): the Client ID step adds where p's client is made.
+func Intro(s Step, p auth.Provider, line bool) string {
+	intro := Fields[s].Intro
+	if line {
+		intro = Fields[s].Line()
+	}
+	if s == ClientID && p.ClientSetup != "" {
+		intro += " " + p.ClientSetup
+	}
+	return intro
+}
+
 func (f Field) Line() string {
 	if f.LineIntro != "" {
 		return f.LineIntro

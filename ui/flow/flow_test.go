@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 
 	"nestauth/auth"
@@ -114,6 +115,7 @@ func TestFieldsHaveRows(t *testing.T) {
 func TestAfterExchange(t *testing.T) {
 	tests := []struct {
 		kind    auth.Kind
+		sent    bool // the request went out, and no answer came
 		step    flow.Step
 		newCode bool
 		resumes bool
@@ -124,11 +126,12 @@ func TestAfterExchange(t *testing.T) {
 		{kind: auth.KindClientID, step: flow.ClientID, resumes: true},
 		{kind: auth.KindRedirect, step: flow.Code, then: "Your code is kept (it may still be good): Enter tries it again."},
 		{kind: auth.KindNetwork, step: flow.Code, then: "Press Enter to retry."},
+		{kind: auth.KindNetwork, sent: true, step: flow.Code, newCode: true}, // the code may be spent: no retry
 		{kind: auth.KindScope, step: flow.Code},
 	}
 	for _, tt := range tests {
-		t.Run(fmt.Sprint(tt.kind), func(t *testing.T) {
-			a, ok := flow.AfterExchange(fmt.Errorf("exchange: %w", &auth.Error{Kind: tt.kind, Err: errors.New("refused")}))
+		t.Run(fmt.Sprint(tt.kind, tt.sent), func(t *testing.T) {
+			a, ok := flow.AfterExchange(fmt.Errorf("exchange: %w", &auth.Error{Kind: tt.kind, Sent: tt.sent, Err: errors.New("refused")}))
 			if !ok || a.Step != tt.step || a.NewCode != tt.newCode || a.Resumes() != tt.resumes || a.Then != tt.then || a.Said == "" {
 				t.Errorf("AfterExchange = %+v, %v", a, ok)
 			}
@@ -147,5 +150,19 @@ func TestSentence(t *testing.T) {
 		if got := flow.Sentence(in); got != want {
 			t.Errorf("Sentence(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// The Client ID step says where the provider's client is made; the other
+// steps and a provider with nothing to add keep the plain intro.
+func TestIntroSaysWhereTheClientIsMade(t *testing.T) {
+	if got := flow.Intro(flow.ClientID, auth.SDM(), false); !strings.Contains(got, "Web application") || !strings.Contains(got, "https://www.google.com") {
+		t.Errorf("sdm's Client ID intro: %q", got)
+	}
+	if got := flow.Intro(flow.ClientID, auth.Custom(), true); got != flow.Fields[flow.ClientID].Line() {
+		t.Errorf("custom's Client ID intro: %q", got)
+	}
+	if got := flow.Intro(flow.Secret, auth.SDM(), false); got != flow.Fields[flow.Secret].Intro {
+		t.Errorf("sdm's secret intro: %q", got)
 	}
 }

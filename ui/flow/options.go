@@ -115,4 +115,6 @@ func (ConfigDevice) PollOnce(ctx context.Context, cfg auth.Config, dc *auth.Devi
 
 // Saver saves a front end's result as a profile: settings in the settings
 // file, secrets where the person chose.
-type Saver func(auth.Config, *auth.Token) (profile.Saved, error)
+// Its wait for the profile lock ends with ctx, and calls ctx's
+// profile.OnLockWait function when it lasts.
+type Saver func(context.Context, auth.Config, *auth.Token) (profile.Saved, error)

@@ -1,6 +1,7 @@
 package flow
 
 import (
+	"fmt"
 	"net/url"
 	"strings"
 
@@ -28,6 +29,20 @@ func TookCode(code auth.Code, pasted string) string {
 	}
 	return ""
 }
+
+// DemoApproved says what the demo server's approval gave, then: a PIN, or
+// (Device Access) a redirect whose code was taken out of it.
+func DemoApproved(got string, code auth.Code, then string) string {
+	if code.FromURL {
+		landing, _, _ := strings.Cut(got, "?")
+		return fmt.Sprintf("The demo server approved and redirected to %s?code=…; %s", landing, then)
+	}
+	return fmt.Sprintf("The demo server approved and showed PIN %s; %s", got, then)
+}
+
+// SecretTakenOut is the hint for an empty client ID after a client secret
+// was entered in its place and taken out.
+const SecretTakenOut = "The client secret you entered was not kept: it goes in the next step. Here, enter the client ID, which ends in .apps.googleusercontent.com."
 
 // Landing is the address a browser shows for a redirect URI: a bare host
 // gets its "/" (https://www.google.com becomes https://www.google.com/).

@@ -154,8 +154,12 @@ func (p *plainRun) takeCode(a lineAnswer, kept auth.Code) (code auth.Code, ok bo
 			p.fail(err, "")
 			return auth.Code{}, false, nil
 		}
-		p.say(fmt.Sprintf("The demo server approved and showed PIN %s; exchanging it.", pin))
-		return auth.Code{Value: pin}, true, nil
+		code, err := auth.ParseCode(pin, p.state)
+		if err != nil || !code.FromURL {
+			code = auth.Code{Value: pin}
+		}
+		p.say(flow.DemoApproved(pin, code, "exchanging it."))
+		return code, true, nil
 	}
 	code, err = auth.ParseCode(a.text, p.state)
 	if err != nil {

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"nestauth/auth"
+	"nestauth/internal/signals"
 	"nestauth/ui/flow"
 	"nestauth/ui/tty"
 )
@@ -74,7 +75,20 @@ func DeviceToken(ctx context.Context, cfg auth.Config, timeout time.Duration, w 
 	}
 	wait, cancel := context.WithDeadline(ctx, deadline)
 	defer cancel()
-	tok, err := cfg.PollDevice(wait, dc, nil)
+	// Between polls no request is out: a signal held back during the last
+	// one, which issued nothing, stops the program now (internal/signals).
+	idle := func(ctx context.Context, d time.Duration) error {
+		signals.FromContext(ctx).Idle()
+		t := time.NewTimer(d)
+		defer t.Stop()
+		select {
+		case <-t.C:
+			return nil
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	tok, err := cfg.PollDevice(wait, dc, idle)
 	if err != nil && ctx.Err() == nil && errors.Is(wait.Err(), context.DeadlineExceeded) {
 		err = &auth.Error{Kind: auth.KindCode, Err: auth.ErrExpiredToken} // the wait ended with the code
 	}

@@ -5,11 +5,14 @@
 package plain
 
 import (
+	"context"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	"nestauth/auth"
+	"nestauth/internal/profile"
 	"nestauth/ui/flow"
 	"nestauth/ui/tty"
 )
@@ -44,16 +47,20 @@ func Run(opts flow.Options, sink Sink, stdin io.Reader, stdout, stderr io.Writer
 		failf(stderr, "%v", err)
 		return exitFailure
 	}
-	if status := p.printResult(tok); status != exitOK || !opts.AutoSave || opts.Save == nil {
-		return status
+	// --save is the second copy: saved first, so that a write that fails
+	// does not skip it.
+	status := exitOK
+	if opts.AutoSave && opts.Save != nil {
+		saved, err := p.save(tok)
+		if err != nil {
+			failf(stderr, "profile %s was not saved: %s. The token goes to %s all the same, and is good: keep it.", opts.Profile, auth.Sanitize(err.Error()), sink.Where())
+			status = exitFailure
+		} else {
+			p.saved = true
+			p.say(strings.TrimSpace(fmt.Sprintf("Saved profile %s: settings in %s; secrets in %s. %s", opts.Profile, saved.SettingsPath, saved.SecretsWhere, saved.KeptNote())))
+		}
 	}
-	saved, err := opts.Save(p.config(), tok) // --save
-	if err != nil {
-		failf(stderr, "profile %s was not saved: %s", opts.Profile, auth.Sanitize(err.Error()))
-		return exitFailure
-	}
-	p.say(fmt.Sprintf("Saved profile %s: settings in %s; secrets in %s.", opts.Profile, saved.SettingsPath, saved.SecretsWhere))
-	return exitOK
+	return max(p.printResult(tok), status)
 }
 
 // end releases what the run holds: the listener (a redirect waiting to be
@@ -97,4 +104,15 @@ func (p *plainRun) run() (*auth.Token, error) {
 	}
 	p.authorize()
 	return p.exchangeLoop()
+}
+
+// save saves tok as the profile, within the request timeout, saying when it
+// waits for another run's lock.
+func (p *plainRun) save(tok *auth.Token) (profile.Saved, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), p.opts.Timeout)
+	defer cancel()
+	ctx = profile.OnLockWait(ctx, func(w profile.LockWait) {
+		p.say(fmt.Sprintf("Waiting: %s. Giving up after %s.", w, auth.Duration(p.opts.Timeout)))
+	})
+	return p.opts.Save(ctx, p.config(), tok)
 }

@@ -12,7 +12,9 @@ import (
 
 	"nestauth/auth"
 	"nestauth/auth/fakenest"
+	"nestauth/internal/profile"
 	"nestauth/internal/testkit"
+	"nestauth/ui/flow"
 	"nestauth/ui/tty"
 )
 
@@ -124,6 +126,17 @@ func TestPlainScripted(t *testing.T) {
 			t.Errorf("a secret typed as the client ID is shown:\n%s", r.stderr)
 		}
 	})
+	t.Run("an empty client ID after a secret still says where the secret goes", func(t *testing.T) {
+		code := fake.IssueCode()
+		r := runArgs(t, nil, "GOCSPX-abc\n\npid\npsecret\n"+code+"\n", nestArgs(fake)...)
+		if r.code != 0 {
+			t.Fatalf("exit %d; stderr:\n%s", r.code, r.stderr)
+		}
+		want := "Error: Client ID is empty.\n" + flow.SecretTakenOut + "\nClient ID: "
+		if !strings.Contains(r.stderr, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, r.stderr)
+		}
+	})
 	t.Run("a URL's state is checked", func(t *testing.T) {
 		code := fake.IssueCode()
 		r := runArgs(t, nil, "pid\npsecret\nhttp://127.0.0.1/cb?code=X&state=other\n"+code+"\n", nestArgs(fake)...)
@@ -178,7 +191,7 @@ func TestPlainWanted(t *testing.T) {
 }
 
 func TestPlainDemo(t *testing.T) {
-	r := runArgs(t, nil, "a\n", "--demo", "--plain")
+	r := runArgs(t, nil, "a\n", "--demo", "--provider", "nest", "--plain")
 	if r.code != 0 || !regexp.MustCompile(`^c\.[A-Z2-9]{40}\n$`).MatchString(r.stdout) {
 		t.Fatalf("exit %d, stdout %q; stderr:\n%s", r.code, r.stdout, r.stderr)
 	}
@@ -189,6 +202,24 @@ func TestPlainDemo(t *testing.T) {
 			t.Errorf("stderr lacks %q:\n%s", want, r.stderr)
 		}
 	}
+	if strings.Contains(r.stderr, demoClientSecret) {
+		t.Errorf("stderr shows the demo secret:\n%s", r.stderr)
+	}
+}
+
+// --demo offers Device Access first: Enter chooses it, the project ID and
+// the client are the demo's, and a has the demo server approve, which
+// redirects with a code (PKCE-bound) that is taken out and exchanged.
+func TestPlainDemoDeviceAccess(t *testing.T) {
+	r := runArgs(t, nil, "\na\n", "--demo", "--plain")
+	if r.code != 0 || !regexp.MustCompile(`^ya29\.[A-Za-z0-9]+\n$`).MatchString(r.stdout) {
+		t.Fatalf("exit %d, stdout %q; stderr:\n%s", r.code, r.stdout, r.stderr)
+	}
+	wantStderr(t, r.stderr, "1. Google Nest Device Access (demo server on this machine) (sdm)",
+		"2. Works with Nest (demo server on this machine) (nest)",
+		"/partnerconnections/5e1f0d3a-7c2b-4e9a-8d61-2b4f9c0a7e13/auth?",
+		"code_challenge_method=S256",
+		"The demo server approved and redirected to https://www.google.com/?code=…; exchanging it.")
 	if strings.Contains(r.stderr, demoClientSecret) {
 		t.Errorf("stderr shows the demo secret:\n%s", r.stderr)
 	}
@@ -308,4 +339,45 @@ func TestPlainFormatFallsBackToJSON(t *testing.T) {
 		t.Fatalf("exit %d, stdout %q; stderr:\n%s", r.code, r.stdout, r.stderr)
 	}
 	wantStderr(t, testkit.SquashSpace(r.stderr), "Note: --format header cannot show this token", "went to stdout as JSON instead")
+}
+
+// A refresh token the server garbled is dropped with a note; the access
+// token is printed, exit 0, as the other commands do.
+func TestPlainDroppedRefreshToken(t *testing.T) {
+	_, tokenURL := testkit.NewTokenEndpoint(t, http.StatusOK, `{"access_token":"okAT","refresh_token":"r'\n$(x)","token_type":"Bearer"}`)
+	r := runArgs(t, map[string]string{"NESTAUTH_CLIENT_SECRET": "cs"}, "CODE1\n",
+		"--plain", "--no-pkce", "--provider", "custom", "--client-id", "cid", "--auth-url", "https://a.example/auth", "--token-url", tokenURL, "--format", "token")
+	if r.code != 0 || r.stdout != "okAT\n" {
+		t.Fatalf("exit %d, stdout %q; want 0 and okAT; stderr:\n%s", r.code, r.stdout, r.stderr)
+	}
+	wantStderr(t, r.stderr, "Note: The server sent a refresh token", "dropped")
+	if strings.Contains(r.stderr, "$(x)") {
+		t.Errorf("stderr shows the dropped token:\n%s", r.stderr)
+	}
+}
+
+// Plain mode's --save of an answer without a refresh token (Works with Nest
+// sends none) keeps the one saved for the same client and token URL, and
+// says so.
+func TestPlainSaveKeepsRefreshToken(t *testing.T) {
+	fake := fakenest.NewTest(t, "pid", "psecret")
+	dir := filepath.Join(t.TempDir(), "config")
+	p := auth.Nest()
+	p.AuthURL, p.TokenURL = fake.AuthURL(), fake.TokenURL()
+	cfg := auth.Config{Provider: p, ClientID: "pid", ClientSecret: "psecret"}
+	st := profile.Store{Dir: dir}
+	if _, err := st.Save("p", profile.SettingsFor(cfg, profile.File), profile.Secrets{ClientSecret: "psecret", RefreshToken: "rt-saved"}); err != nil {
+		t.Fatal(err)
+	}
+	r := runArgs(t, map[string]string{"NESTAUTH_CONFIG_DIR": dir}, "pid\npsecret\n"+fake.IssueCode()+"\n",
+		nestArgs(fake, "--profile", "p", "--save")...)
+	if r.code != 0 {
+		t.Fatalf("exit %d; stderr:\n%s", r.code, r.stderr)
+	}
+	if !strings.Contains(testkit.SquashSpace(r.stderr), "no refresh token, so the saved one (same client and token URL) was kept") {
+		t.Errorf("stderr does not say the refresh token was kept:\n%s", r.stderr)
+	}
+	if got, err := st.Load("p"); err != nil || got.Secrets.RefreshToken != "rt-saved" || !strings.HasPrefix(got.Secrets.AccessToken, "c.") {
+		t.Errorf("saved %+v, %v", got.Secrets, err)
+	}
 }

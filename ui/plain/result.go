@@ -29,10 +29,16 @@ func (p *plainRun) printResult(tok *auth.Token) int {
 		write = func(t *auth.Token) error { return p.sink.Write(t, p.stdout) }
 	}
 	if err := write(tok); err != nil {
-		failf(p.stderr, "the token could not be written to %s: %v", p.sink.Where(), err)
-		if tty.IsTerminal(p.stderr) { // a person is watching: better here than lost
-			p.say("Here it is on the terminal instead:")
-			p.verbatim(tok.AccessToken)
+		// The code is spent: the other stream gets the token.
+		failf(p.stderr, "the token could not be written to %s: %v. Here it is on stderr instead:", p.sink.Where(), err)
+		p.verbatim(tok.AccessToken)
+		switch {
+		case tok.RefreshToken == "":
+		case p.saved:
+			p.printRefreshToken(tok.RefreshToken, p.refreshKept(tok))
+		default: // kept nowhere else
+			p.say("Refresh token (for nestauth refresh):")
+			p.verbatim(tok.RefreshToken)
 		}
 		return exitFailure
 	}
@@ -41,6 +47,9 @@ func (p *plainRun) printResult(tok *auth.Token) int {
 	}
 	if _, note, _ := p.sink.Render(tok); note != "" {
 		p.say("Note: " + note)
+	}
+	if tok.Dropped != "" {
+		p.say("Note: " + flow.Sentence(tok.Dropped))
 	}
 	if tok.RefreshToken != "" {
 		p.printRefreshToken(tok.RefreshToken, p.refreshKept(tok))
@@ -76,7 +85,7 @@ func (p *plainRun) printRefreshToken(rt, kept string) {
 // kept: in the profile --save writes, or in what went to stdout or
 // --output (json, env); "" when nowhere.
 func (p *plainRun) refreshKept(tok *auth.Token) string {
-	if p.opts.AutoSave && p.opts.Save != nil {
+	if p.saved {
 		return "--save keeps it in profile " + p.opts.Profile
 	}
 	if b, _, err := p.sink.Render(tok); err == nil && strings.Contains(string(b), tok.RefreshToken) {

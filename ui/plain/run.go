@@ -41,6 +41,7 @@ type Sink interface {
 type plainRun struct {
 	opts           flow.Options
 	sink           Sink // --format, --output
+	saved          bool // --save kept the token
 	stdout, stderr io.Writer
 	in             *lineReader
 
@@ -126,6 +127,7 @@ func (p *plainRun) answered(hidden bool) {
 
 // askField asks for a value until parse accepts it, and stores it in v.
 func (p *plainRun) askField(prompt string, v *string, hidden bool, parse func(string) (string, error)) error {
+	var refused error // the value refused before, if any
 	for {
 		line, err := p.ask(prompt, hidden)
 		switch {
@@ -140,13 +142,17 @@ func (p *plainRun) askField(prompt string, v *string, hidden bool, parse func(st
 			*v = value
 			return nil
 		}
-		p.fail(err, fieldHint(err))
+		p.fail(err, fieldHint(err, refused))
+		refused = err
 	}
 }
 
-// fieldHint says what to do about a refused value, when the error does not.
-func fieldHint(err error) string {
+// fieldHint says what to do about a refused value, when the error does
+// not; before is the value refused before it, if any.
+func fieldHint(err, before error) string {
 	switch {
+	case errors.Is(err, auth.ErrNoClientID) && errors.Is(before, auth.ErrClientIDIsSecret):
+		return flow.SecretTakenOut
 	case errors.Is(err, auth.ErrCloudProjectID), errors.Is(err, auth.ErrBadProjectID), errors.Is(err, auth.ErrNoProjectID):
 		return auth.ProjectIDHelp
 	case errors.Is(err, auth.ErrClientIDIsSecret):
@@ -202,7 +208,7 @@ func (p *plainRun) parse(s flow.Step) func(string) (string, error) {
 // intro names step s on a line of its own and says what it asks.
 func (p *plainRun) intro(s flow.Step) {
 	p.heading(s)
-	p.say(flow.Fields[s].Line())
+	p.say(flow.Intro(s, p.provider, true))
 }
 
 func (p *plainRun) config() auth.Config {
