@@ -159,6 +159,11 @@ func (o *options) complete(c *command, fs *pflag.FlagSet, getenv func(string) st
 			return usagef("%s: %v", source("client-id", "NESTAUTH_CLIENT_ID"), err)
 		}
 	}
+	for _, name := range []string{"project-id", "client-id", "client-secret-file"} {
+		if o.demo && set[name] { // the environment's are a person's own, passed over
+			return usagef("--demo fills in its own project ID, client ID and secret, which its servers know: leave out --%s", name)
+		}
+	}
 	if o.demo && pf.id != "" && !strings.EqualFold(pf.id, "sdm") && !strings.EqualFold(pf.id, "nest") {
 		return usagef("--demo serves Device Access and Works with Nest: leave out --provider, or give sdm or nest")
 	}

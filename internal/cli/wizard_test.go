@@ -2,11 +2,13 @@ package cli
 
 import (
 	"bytes"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"nestauth/auth"
 	"nestauth/internal/profile"
+	"nestauth/internal/testkit"
 	"nestauth/ui"
 )
 
@@ -44,5 +46,26 @@ func TestWizardDeliverFallsBackToJSON(t *testing.T) {
 	}
 	if note := sink.fallbackNote(tok); !strings.Contains(note, "as JSON instead") {
 		t.Errorf("note %q", note)
+	}
+}
+
+// --demo fills in its own client: a client flag given with it is refused,
+// not passed over in silence; the same values from the environment are.
+func TestDemoRefusesClientFlags(t *testing.T) {
+	secretFile := filepath.Join(t.TempDir(), "secret")
+	testkit.WriteFile(t, secretFile, "s3cret\n")
+	for _, args := range [][]string{
+		{"--demo", "--plain", "--project-id", "0a1b2c3d-1234-5678-9abc-0123456789ab"},
+		{"--demo", "--plain", "--client-id", "mine"},
+		{"--demo", "--plain", "--client-secret-file", secretFile},
+	} {
+		r := runArgs(t, nil, "", args...)
+		if r.code != exitUsage || !strings.Contains(r.stderr, "--demo fills in its own") || !strings.Contains(r.stderr, args[2]) {
+			t.Errorf("%v: exit %d, stderr %q; want 2 naming %s", args, r.code, r.stderr, args[2])
+		}
+	}
+	r := runArgs(t, map[string]string{"NESTAUTH_PROJECT_ID": "my-gcp-project", "NESTAUTH_CLIENT_ID": "mine"}, "", "--demo", "--plain", "--provider", "sdm")
+	if strings.Contains(r.stderr, "--demo fills in its own") {
+		t.Errorf("the environment's values were refused: %s", r.stderr)
 	}
 }
