@@ -28,7 +28,7 @@ func Wrap(s string, width int) string {
 				col = 0
 			}
 			if w > width {
-				word = ansi.Hardwrap(word, width, true)
+				word = breakWord(word, width)
 				w = ansi.StringWidth(word[strings.LastIndexByte(word, '\n')+1:])
 				col = 0
 			}
@@ -37,6 +37,39 @@ func Wrap(s string, width int) string {
 		}
 	}
 	return b.String()
+}
+
+// breakWord breaks a word wider than width into lines that fit: a plain
+// ASCII word (a URL, a path) after a '/', '?' or '&' where one falls in the
+// second half of the line, so "…/devices" is not cut inside "devices";
+// anything else, and a stretch with no such place, at the width.
+func breakWord(word string, width int) string {
+	if width < 2 || !printableASCII(word) {
+		return ansi.Hardwrap(word, width, true)
+	}
+	var b strings.Builder
+	for len(word) > width {
+		cut := strings.LastIndexAny(word[:width], "/?&") + 1
+		if cut <= width/2 {
+			cut = width
+		}
+		b.WriteString(word[:cut])
+		b.WriteByte('\n')
+		word = word[cut:]
+	}
+	b.WriteString(word)
+	return b.String()
+}
+
+// printableASCII reports whether s is printable ASCII alone: one byte, one
+// column, no escape sequence.
+func printableASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < 0x20 || s[i] > 0x7e {
+			return false
+		}
+	}
+	return true
 }
 
 // breaksLine reports whether a line may break at r: at white space, but not

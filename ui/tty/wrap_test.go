@@ -17,6 +17,13 @@ func TestWrapWords(t *testing.T) {
 		{"abcdefghij", 4, "abcd\nefgh\nij"},
 		{"x abcdefghij y", 4, "x\nabcd\nefgh\nij y"},
 		{"line one\nline two", 80, "line one\nline two"},
+		// A URL wider than the window breaks after a '/' in the line's
+		// second half, not inside a word; with none there, at the width.
+		{"works: http://127.0.0.1:4/v1/enterprises/5e1f0d3a/devices answered.", 44,
+			"works:\nhttp://127.0.0.1:4/v1/enterprises/5e1f0d3a/\ndevices answered."},
+		{"http://h/aaaaaaaaaaaaaaaaaaaa", 12, "http://h/\naaaaaaaaaaaa\naaaaaaaa"},
+		{"ab/cdefghijklmnopq", 10, "ab/cdefghi\njklmnopq"},
+		{"a=1&b=2&c=3&d=4", 8, "a=1&b=2&\nc=3&d=4"},
 	}
 	for _, tt := range tests {
 		if got := tty.Wrap(tt.in, tt.width); got != tt.want {
