@@ -5,45 +5,14 @@ package auth_test
 // no retry of the same code, and never shows the token a cut answer holds.
 
 import (
-	"bufio"
 	"context"
 	"net"
-	"net/http"
 	"strings"
 	"testing"
 	"time"
-)
 
-// rawServer is a loopback token endpoint that reads each request whole,
-// then answers with raw bytes (status line and all) and closes the
-// connection; after sleeps before the answer.
-func rawServer(t *testing.T, raw string, after time.Duration) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ln.Close() })
-	go func() {
-		for {
-			conn, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			go func() {
-				defer conn.Close()
-				req, err := http.ReadRequest(bufio.NewReader(conn))
-				if err != nil {
-					return
-				}
-				_ = req.ParseForm() // the whole request: the server may act on it
-				time.Sleep(after)
-				_, _ = conn.Write([]byte(raw))
-			}()
-		}
-	}()
-	return "http://" + ln.Addr().String() + "/token"
-}
+	"nestauth/internal/testkit"
+)
 
 const cutSecret = "ya29.CUT-ANSWER-ACCESS"
 
@@ -69,7 +38,7 @@ func TestMaybeSpentAfterTheRequestWentOut(t *testing.T) {
 				name += ", refresh"
 			}
 			t.Run(name, func(t *testing.T) {
-				c := nestConfig(rawServer(t, tt.raw, tt.after))
+				c := nestConfig(testkit.RawTokenEndpoint(t, tt.raw, tt.after))
 				ctx, cancel := context.WithTimeout(t.Context(), 500*time.Millisecond)
 				defer cancel()
 				var err error
@@ -101,7 +70,7 @@ func TestMaybeSpentAfterTheRequestWentOut(t *testing.T) {
 // A whole answer without a token (a wrong --token-url's page) spent
 // nothing, and says where to look.
 func TestWholeAnswerWithoutTokenIsNotSpent(t *testing.T) {
-	c := nestConfig(rawServer(t, "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 15\r\n\r\n<html>hi</html>", 0))
+	c := nestConfig(testkit.RawTokenEndpoint(t, "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 15\r\n\r\n<html>hi</html>", 0))
 	_, err := c.Exchange(t.Context(), "TB39DWND", "")
 	if e := asError(t, err); e.MaybeSpent() || !strings.Contains(e.Hint(), "--token-url") {
 		t.Errorf("MaybeSpent %v, hint %q", e.MaybeSpent(), e.Hint())

@@ -4,39 +4,11 @@ package e2e
 // the token that the cut answer holds never reaches stderr.
 
 import (
-	"bufio"
-	"net"
-	"net/http"
 	"strings"
 	"testing"
-)
 
-// cutAnswerServer is a loopback token endpoint that reads each request
-// whole, then sends raw and closes the connection.
-func cutAnswerServer(t *testing.T, raw string) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ln.Close() })
-	go func() {
-		for {
-			conn, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			go func() {
-				defer conn.Close()
-				if req, err := http.ReadRequest(bufio.NewReader(conn)); err == nil {
-					_ = req.ParseForm()
-					_, _ = conn.Write([]byte(raw))
-				}
-			}()
-		}
-	}()
-	return "http://" + ln.Addr().String() + "/token"
-}
+	"nestauth/internal/testkit"
+)
 
 func TestE2ECutAnswerSaysTheCodeMayBeSpent(t *testing.T) {
 	t.Parallel()
@@ -47,7 +19,7 @@ func TestE2ECutAnswerSaysTheCodeMayBeSpent(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			stdout, stderr, code := runBin(t, map[string]string{"NESTAUTH_CLIENT_SECRET": "cs"}, "", "exchange", "--provider", "custom",
-				"--client-id", "cid", "--token-url", cutAnswerServer(t, raw), "--code", "CODE", "--no-pkce", "--redirect-uri", "https://example.com/cb")
+				"--client-id", "cid", "--token-url", testkit.RawTokenEndpoint(t, raw, 0), "--code", "CODE", "--no-pkce", "--redirect-uri", "https://example.com/cb")
 			if code != 5 || stdout != "" || !strings.Contains(stderr, "the code may be used up") || strings.Contains(stderr, "try again") {
 				t.Errorf("exit %d, stdout %q, stderr:\n%s\nwant 5, that the code may be used up, and no try again", code, stdout, stderr)
 			}

@@ -321,11 +321,7 @@ func TestRunIssuerAndDeviceFlags(t *testing.T) {
 			if r.code != tt.code || r.stdout != "" {
 				t.Errorf("exit %d, stdout %q; want %d and nothing; stderr:\n%s", r.code, r.stdout, tt.code, r.stderr)
 			}
-			for _, s := range tt.stderrHas {
-				if !strings.Contains(r.stderr, s) {
-					t.Errorf("stderr lacks %q:\n%s", s, r.stderr)
-				}
-			}
+			wantStderr(t, r.stderr, tt.stderrHas...)
 		})
 	}
 }
@@ -447,11 +443,7 @@ func TestRunFlags(t *testing.T) {
 			if tt.stderrNone && r.stderr != "" {
 				t.Errorf("stderr = %q, want nothing", r.stderr)
 			}
-			for _, s := range tt.stderrHas {
-				if !strings.Contains(r.stderr, s) {
-					t.Errorf("stderr lacks %q:\n%s", s, r.stderr)
-				}
-			}
+			wantStderr(t, r.stderr, tt.stderrHas...)
 			// A secret given on the command line must never be echoed back.
 			if strings.Contains(r.stderr, "client-secret=x") {
 				t.Errorf("stderr repeats the secret flag: %s", r.stderr)

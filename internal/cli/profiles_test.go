@@ -286,11 +286,7 @@ func TestRunProfileFlags(t *testing.T) {
 			if r.code != tt.code || r.stdout != "" {
 				t.Errorf("exit %d, stdout %q; want %d and nothing; stderr:\n%s", r.code, r.stdout, tt.code, r.stderr)
 			}
-			for _, s := range tt.has {
-				if !strings.Contains(r.stderr, s) {
-					t.Errorf("stderr lacks %q:\n%s", s, r.stderr)
-				}
-			}
+			wantStderr(t, r.stderr, tt.has...)
 		})
 	}
 }

@@ -1,9 +1,11 @@
 package testkit
 
 import (
+	"bufio"
 	"encoding/json"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -208,4 +210,36 @@ func DecodeJSON(t testing.TB, out string) map[string]any {
 		t.Fatalf("stdout is not JSON: %v\n%s", err, out)
 	}
 	return tok
+}
+
+// RawTokenEndpoint is a loopback token endpoint that reads each request
+// whole (the server may act on it), waits after, then answers with raw
+// bytes, status line and all, and closes the connection: an answer cut
+// short, or none at all. url is its /token.
+func RawTokenEndpoint(t testing.TB, raw string, after time.Duration) (url string) {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	go func() {
+		for {
+			conn, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			go func() {
+				defer conn.Close()
+				req, err := http.ReadRequest(bufio.NewReader(conn))
+				if err != nil {
+					return
+				}
+				_ = req.ParseForm()
+				time.Sleep(after)
+				_, _ = conn.Write([]byte(raw))
+			}()
+		}
+	}()
+	return "http://" + ln.Addr().String() + "/token"
 }
