@@ -54,6 +54,13 @@ func TestDemoCodeStepRemindsOfApprove(t *testing.T) {
 	if v := view(m); strings.Contains(v, "no PIN yet") {
 		t.Errorf("the reminder stays beside the PIN:\n%s", v)
 	}
+	// Device Access's demo redirects with a code, not a PIN.
+	sdm := demoOptions(&approvals)
+	sdm.Providers, sdm.ProjectID = []auth.Provider{sdmProvider()}, "0a1b2c3d-1234-5678-9abc-0123456789ab"
+	m3, _, _ := newModel(t, sdm)
+	m3 = send(t, m3, enter)
+	wantStep(t, m3, stepCode)
+	wantView(t, m3, "no code yet? Press esc, then a on Authorize", "puts its code here")
 	m2, _, _ := newModel(t, Options{ClientID: "id", ClientSecret: "s"})
 	if v := view(send(t, m2, enter)); strings.Contains(v, "no PIN yet") {
 		t.Errorf("outside the demo, the reminder shows:\n%s", v)

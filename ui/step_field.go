@@ -110,7 +110,11 @@ func (m *wizard) viewField(b *strings.Builder) (keep []string) {
 	if m.step == stepCode {
 		if m.opts.Approve != nil && m.inputs[stepCode].Value() == "" && !m.exchange.running {
 			b.WriteString("\n")
-			m.para(b, m.styles.Warn, "Demo mode: no PIN yet? Press esc, then a on Authorize: the demo server approves as the demo user and puts its PIN here.")
+			what := "code" // Device Access redirects with a code; Works with Nest shows a PIN
+			if m.config().ShortAuthURL {
+				what = "PIN"
+			}
+			m.para(b, m.styles.Warn, fmt.Sprintf("Demo mode: no %s yet? Press esc, then a on Authorize: the demo server approves as the demo user and puts its %s here.", what, what))
 		}
 		if m.exchange.running {
 			m.spinnerLine(b, m.exchange.spinner, "Exchanging the code for a token… (esc cancels)")
