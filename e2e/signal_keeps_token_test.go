@@ -322,3 +322,39 @@ func TestE2EDeviceSignalDuringPollKeepsTheToken(t *testing.T) {
 		}
 	})
 }
+
+// check --profile holds a signal back only while its refresh is out: once
+// the refreshed token is saved, ctrl+c during the API call (which spends
+// nothing) stops it at once, and the saved session is intact.
+func TestE2ECheckStopsAtOnceDuringTheAPICall(t *testing.T) {
+	t.Parallel()
+	rs := startRotating(t, 0)
+	dir, env := savedRotatingProfile(t, rs)
+	called := make(chan struct{}, 1)
+	release := make(chan struct{})
+	t.Cleanup(func() { close(release) })
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		called <- struct{}{}
+		select { // answers only when the test ends: a stuck API
+		case <-release:
+		case <-r.Context().Done():
+		}
+	}))
+	t.Cleanup(api.Close)
+	cmd, _, stderr := startBin(t, env, "check", "--profile", "p", "--check-url", api.URL+"/me", "--timeout", "60s")
+	select {
+	case <-called:
+	case <-time.After(20 * time.Second):
+		t.Fatal("no API call")
+	}
+	_ = cmd.Process.Signal(syscall.SIGINT)
+	if code := exitOf(t, cmd); code != 130 {
+		t.Errorf("exit %d, want 130 at once; stderr:\n%s", code, stderr.String())
+	}
+	if strings.Contains(stderr.String(), "may have reached the server") {
+		t.Errorf("the API call was held like a token request:\n%s", stderr.String())
+	}
+	if got := savedRefreshToken(t, dir, "p"); got != rs.refreshToken() {
+		t.Errorf("saved refresh token %q, the server's is %q", got, rs.refreshToken())
+	}
+}

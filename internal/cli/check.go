@@ -10,6 +10,7 @@ import (
 
 	"nestauth/auth"
 	"nestauth/internal/profile"
+	"nestauth/internal/signals"
 )
 
 func (a *app) newCmdCheck() *cobra.Command {
@@ -81,16 +82,23 @@ func (a *app) runCheck(o *options) int {
 		failf(stderr, "that is a refresh token alone: check needs the access token ('nestauth refresh' gets one)")
 		return exitUsage
 	}
-	ctx, cancel := o.profileContext(ctx, stderr)
+	// The token is kept now (saved, or said to be lost): a signal stops
+	// check at once again, and the API call, which spends nothing, is
+	// made without holding one back.
+	guard := signals.FromContext(ctx)
+	guard.Idle()
+	api, cancel := context.WithTimeout(context.Background(), o.timeout)
 	defer cancel()
-	res, err := auth.Check(ctx, cfg, tok.AccessToken)
+	res, err := auth.Check(api, cfg, tok.AccessToken)
 	if auth.ErrorKind(err) == auth.KindCode && o.tokenFromProfile() {
 		// The saved expiry said the token was good; the API says it is not.
-		var status int
-		if tok, status = o.refreshRefused(ctx, tok, stderr); tok == nil {
-			return status
+		var refreshed int
+		if tok, refreshed = o.refreshRefused(ctx, tok, stderr); tok == nil {
+			return refreshed
 		}
-		res, err = auth.Check(ctx, cfg, tok.AccessToken)
+		status = max(status, refreshed)
+		guard.Idle()
+		res, err = auth.Check(api, cfg, tok.AccessToken)
 	}
 	if err != nil {
 		status := printNestAPIError(o, stderr, err)
@@ -120,8 +128,14 @@ func (a *app) runCheck(o *options) int {
 func (o *options) refreshRefused(ctx context.Context, dead *auth.Token, stderr io.Writer) (*auth.Token, int) {
 	st, err := o.profiles()
 	if err == nil {
+		ctx, cancel := o.profileContext(ctx, stderr)
+		defer cancel()
 		var tok *auth.Token
-		if tok, err = st.Refresh(ctx, o.profile, dead.AccessToken, nil); err == nil {
+		tok, err = st.Refresh(ctx, o.profile, dead.AccessToken, nil)
+		if unsaved, ok := refreshUnsaved(err, o.profile, stderr); ok {
+			return unsaved, exitFailure // good for now: check it
+		}
+		if err == nil {
 			say(stderr, fmt.Sprintf("nestauth: note: the API refused profile %s's saved token before its saved expiry: refreshed it, and tried again.", o.profile))
 			return tok, exitOK
 		}
