@@ -15,6 +15,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 )
 
@@ -27,7 +28,7 @@ const maxBody = 1 << 20
 // because x/oauth2 drops a token it cannot parse ("cannot parse json",
 // "missing access_token") after the server has spent the code.
 type recorder struct {
-	sent    bool // the whole request was written: the server may act on it
+	sent    atomic.Bool // the whole request was written: the server may act on it (set on the transport's goroutine)
 	next    http.RoundTripper
 	resp    *http.Response // the answer's status, header and request
 	body    []byte         // what was read of the body, at most maxBody
@@ -35,7 +36,11 @@ type recorder struct {
 }
 
 func (r *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
-	trace := &httptrace.ClientTrace{WroteRequest: func(w httptrace.WroteRequestInfo) { r.sent = r.sent || w.Err == nil }}
+	trace := &httptrace.ClientTrace{WroteRequest: func(w httptrace.WroteRequestInfo) {
+		if w.Err == nil {
+			r.sent.Store(true)
+		}
+	}}
 	req = req.WithContext(httptrace.WithClientTrace(req.Context(), trace))
 	resp, err := r.next.RoundTrip(req)
 	if err != nil {
@@ -177,7 +182,7 @@ func (req tokenRequest) read(ctx context.Context, rec *recorder, err error) (*To
 		}
 		return t, nil
 	}
-	e := &Error{RedirectURI: req.redirectURI, Refresh: refresh, Err: err, Sent: rec.sent || rec.resp != nil}
+	e := &Error{RedirectURI: req.redirectURI, Refresh: refresh, Err: err, Sent: rec.sent.Load() || rec.resp != nil}
 	red := req.redact
 	switch {
 	case errors.Is(ctx.Err(), context.Canceled):
@@ -244,7 +249,7 @@ func classifyAnswer(e *Error, resp *http.Response, a tokenAnswer, parsed bool, b
 
 // tokenValueRE finds the value of a token field in JSON or a form, whole
 // or cut short: "access_token": "…, refresh_token=…, "id_token":"….
-var tokenValueRE = regexp.MustCompile(`(?i)((?:access|refresh|id)_token\\?"?\s*[:=]\s*\\?"?)[^"&\s,}\\]*`)
+var tokenValueRE = regexp.MustCompile(`(?i)((?:access|refresh|id)_token\\?"?\s*[:=]\s*\\?"?)(?:\\[^"]|[^"&\s,}\\])*`)
 
 // hideTokenValues replaces the value of every token field in body with
 // [redacted]: a cut answer holds a token that no redactor knows yet.

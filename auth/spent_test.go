@@ -28,6 +28,8 @@ func TestMaybeSpentAfterTheRequestWentOut(t *testing.T) {
 			raw: "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n{\"access_token\": \"" + cutSecret + "\", \"refresh_token\": \"1//RT-CUT"},
 		{name: "HTTP 200, body cut inside the token",
 			raw: "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n{\"token_type\":\"Bearer\",\"access_token\":\"" + cutSecret},
+		{name: "HTTP 200, body cut, its slashes escaped (PHP's json_encode, Google's 1//)",
+			raw: "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n{\"access_token\":\"ya29.a0\\/" + cutSecret + "\",\"refresh_token\":\"1\\/\\/RT-CUT"},
 		{name: "the answer comes past the timeout", after: 2 * time.Second,
 			raw: "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 30\r\n\r\n{\"access_token\":\"" + cutSecret + "\"}"},
 	}
