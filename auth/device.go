@@ -326,6 +326,9 @@ func DeviceHint(err error) string {
 			return h
 		}
 	}
+	if e.MaybeSpent() { // a poll: the server may have redeemed the device code
+		return "The poll reached the server, which may have issued a token for this code and used it up: ask for a new code."
+	}
 	return e.Hint()
 }
 

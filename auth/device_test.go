@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"nestauth/auth"
+	"nestauth/internal/testkit"
 )
 
 // deviceRequest is what the fake saw of one request.
@@ -469,6 +470,21 @@ func TestPollDevice(t *testing.T) {
 	}
 }
 
+// A poll cut off after it reached the server may have redeemed the device
+// code: the hint asks for a new code, not a new authorization URL, which
+// the device flow has none of.
+func TestPollCutOffAsksForANewCode(t *testing.T) {
+	p := auth.Custom()
+	p.TokenURL = testkit.RawTokenEndpoint(t, "", 0)
+	c := auth.Config{Provider: p, ClientID: testClientID, ClientSecret: testClientSecret}
+	wait := func(context.Context, time.Duration) error { return nil }
+	_, err := c.PollDevice(context.Background(), &auth.DeviceCode{DeviceCode: "D", Interval: time.Second}, wait)
+	hint := auth.DeviceHint(err)
+	if !strings.Contains(hint, "new code") || strings.Contains(hint, "authorization URL") {
+		t.Errorf("err %v, hint %q: want a new code asked for, no authorization URL", err, hint)
+	}
+}
+
 // PollDevice waits 5 s before its first poll of a code without an interval.
 func TestPollDeviceWithoutIntervalWaits5s(t *testing.T) {
 	ds := newDeviceServer(t, nil, answer(200, `{"access_token":"AT","token_type":"Bearer"}`))
@@ -551,6 +567,22 @@ func TestDeviceAuthRefusalHintNamesTheDeviceEndpoint(t *testing.T) {
 			}
 		})
 	}
+	// The device authorization request issues no token: a connection
+	// closed after it was read spent nothing, and says nothing of a code
+	// or an authorization URL.
+	t.Run("closed after the request", func(t *testing.T) {
+		p := auth.Custom()
+		p.TokenURL = testkit.RawTokenEndpoint(t, "", 0)
+		c := auth.Config{Provider: p, ClientID: testClientID, ClientSecret: testClientSecret}
+		_, err := c.DeviceAuth(context.Background(), p.TokenURL, nil)
+		var e *auth.Error
+		if !errors.As(err, &e) || e.MaybeSpent() {
+			t.Fatalf("err %v: want an auth.Error that spent nothing", err)
+		}
+		if hint := auth.DeviceHint(err); strings.Contains(hint, "from the authorization URL") || strings.Contains(hint, "used up") || !strings.Contains(hint, "--device-url") {
+			t.Errorf("hint %q speaks of a spent code", hint)
+		}
+	})
 	t.Run("no answer", func(t *testing.T) {
 		ds := newDeviceServer(t, nil)
 		ds.Close()

@@ -98,7 +98,7 @@ func (e *Error) Retryable() bool {
 // a token came back. The code, or the refresh token, may be used up.
 func (e *Error) MaybeSpent() bool {
 	switch {
-	case !e.Sent:
+	case !e.Sent || e.DeviceAuth: // a device authorization request issues no token
 		return false
 	case e.Kind == KindServer:
 		return e.Status == 0 || e.cut // a whole answer without a token issued none
