@@ -12,7 +12,6 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"nestauth/ui/flow"
-	"nestauth/ui/tty"
 )
 
 // Model is the wizard as a tea.Model: a handle on its state (model.go), so a
@@ -51,8 +50,3 @@ const (
 	DeviceAlways = flow.DeviceAlways
 	DeviceNever  = flow.DeviceNever
 )
-
-// WrapText fits prose to width columns, breaking only at spaces, as the
-// wizard does (tty.Wrap); internal/cli uses it for what it prints after
-// the wizard.
-func WrapText(s string, width int) string { return tty.Wrap(s, width) }

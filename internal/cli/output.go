@@ -13,6 +13,7 @@ import (
 	"nestauth/auth"
 	"nestauth/internal/output"
 	"nestauth/ui"
+	"nestauth/ui/tty"
 )
 
 // Exit codes, as the usage text lists them.
@@ -43,12 +44,7 @@ func exitStatus(k auth.Kind) int {
 
 // say prints prose on w, wrapped at word boundaries to the width of the
 // terminal w is; anywhere else, on one line.
-func say(w io.Writer, s string) {
-	if width := terminalWidth(w); width > 0 {
-		s = ui.WrapText(s, width)
-	}
-	fmt.Fprintln(w, s)
-}
+func say(w io.Writer, s string) { tty.Say(w, s) }
 
 // failf prints an error line, "nestauth: " and the message, as say does.
 func failf(w io.Writer, format string, a ...any) {

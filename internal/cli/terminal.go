@@ -21,10 +21,8 @@ const useExchange = "without one, use 'nestauth exchange' (see 'nestauth exchang
 // errNoTerminal: the wizard has nowhere to draw.
 var errNoTerminal = errors.New("the wizard needs a terminal; " + useExchange)
 
-// isTerminal and terminalWidth are tty's, under the names the commands use.
+// isTerminal is tty's, under the name the commands use.
 func isTerminal(w io.Writer) bool { return tty.IsTerminal(w) }
-
-func terminalWidth(w io.Writer) int { return tty.Width(w) }
 
 // wizardScreen is where the wizard draws: stderr, or the terminal itself
 // when stderr is redirected. closeScreen releases what it opened.

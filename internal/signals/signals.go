@@ -136,16 +136,6 @@ func (g *Guard) Stop() os.Signal {
 	return g.got
 }
 
-// Signal is the signal held back so far, nil if none came.
-func (g *Guard) Signal() os.Signal {
-	if g == nil {
-		return nil
-	}
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	return g.got
-}
-
 type guardKey struct{}
 
 // WithGuard returns ctx carrying g, for FromContext.
