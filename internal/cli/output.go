@@ -230,7 +230,7 @@ func describe(e *auth.Error) string {
 // pipe or file, written while the wizard still shows it, so that if the
 // write fails the person can copy it from the screen. note says which.
 func tokenDelivery(stdout io.Writer, sink tokenSink) (note string, deliver func(*auth.Token) error) {
-	write := func(t *auth.Token) error { _, err := sink.write(t, stdout); return err } // printWizardResult gives the note
+	write := func(t *auth.Token) error { return sink.write(t, stdout) } // printWizardResult gives the note
 	switch {
 	case sink.path != "":
 		return fmt.Sprintf("it went to %s (mode %04o)", sink.path, output.FileMode), write
@@ -276,7 +276,7 @@ func printWizardResult(m *ui.Model, sink tokenSink, stdout, stderr, screen io.Wr
 		return exitFailure
 	}
 	if !m.Delivered() {
-		if _, err := sink.write(m.Token(), stdout); err != nil {
+		if err := sink.write(m.Token(), stdout); err != nil {
 			failf(stderr, "the token could not be written to %s: %v", sink.where(), err)
 			return exitFailure
 		}

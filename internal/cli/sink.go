@@ -123,13 +123,14 @@ func (s tokenSink) put(b []byte, stdout io.Writer) error {
 	return err
 }
 
-// write puts tok in the file, or on stdout; note is render's.
-func (s tokenSink) write(tok *auth.Token, stdout io.Writer) (note string, err error) {
-	b, note, err := s.render(tok)
+// write puts tok in the file, or on stdout. Why it went out as JSON, if
+// it did, is fallbackNote's to say: the wizard may have written it earlier.
+func (s tokenSink) write(tok *auth.Token, stdout io.Writer) error {
+	b, _, err := s.render(tok)
 	if err != nil {
-		return "", err
+		return err
 	}
-	return note, s.put(b, stdout)
+	return s.put(b, stdout)
 }
 
 // retry is what a run again needs when the token could not be written
@@ -155,8 +156,7 @@ type plainSink struct{ s tokenSink }
 func (p plainSink) Render(tok *auth.Token) ([]byte, string, error) { return p.s.render(tok) }
 
 func (p plainSink) Write(tok *auth.Token, stdout io.Writer) error {
-	_, err := p.s.write(tok, stdout)
-	return err
+	return p.s.write(tok, stdout)
 }
 
 func (p plainSink) Where() string { return p.s.where() }
