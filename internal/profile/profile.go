@@ -437,11 +437,6 @@ func (s Store) Token(ctx context.Context, name string, minValid time.Duration, r
 	if err != nil {
 		return nil, err
 	}
-	if refresh == nil {
-		refresh = func(ctx context.Context, cfg auth.Config, rt string) (*auth.Token, error) {
-			return cfg.Refresh(ctx, rt)
-		}
-	}
 	if err := ValidateName(name); err != nil {
 		return nil, err
 	}
@@ -470,11 +465,6 @@ func (s Store) Refresh(ctx context.Context, name, dead string, refresh RefreshFu
 	if err != nil {
 		return nil, err
 	}
-	if refresh == nil {
-		refresh = func(ctx context.Context, cfg auth.Config, rt string) (*auth.Token, error) {
-			return cfg.Refresh(ctx, rt)
-		}
-	}
 	if err := ValidateName(name); err != nil {
 		return nil, err
 	}
@@ -489,6 +479,11 @@ func (s Store) Refresh(ctx context.Context, name, dead string, refresh RefreshFu
 // refresh takes the lock, reloads profile name, and unless reuse says its
 // saved token will do, refreshes it and saves the result.
 func (s Store) refresh(ctx context.Context, name string, refresh RefreshFunc, reuse func(Secrets, time.Time) bool) (*auth.Token, error) {
+	if refresh == nil {
+		refresh = func(ctx context.Context, cfg auth.Config, rt string) (*auth.Token, error) {
+			return cfg.Refresh(ctx, rt)
+		}
+	}
 	unlock, err := s.lock(ctx)
 	if err != nil {
 		return nil, err
