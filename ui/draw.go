@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"fmt"
 	"strings"
 
 	"charm.land/bubbles/v2/spinner"
@@ -9,6 +8,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"nestauth/auth"
+	"nestauth/ui/flow"
 	"nestauth/ui/tty"
 )
 
@@ -41,12 +41,12 @@ func (m *wizard) writeListening(b *strings.Builder) {
 	switch {
 	case !ok:
 	case m.listener.err != "":
-		m.para(b, m.styles.Warn, "Cannot catch the redirect: "+m.listener.err+". Paste the address instead.")
+		m.para(b, m.styles.Warn, flow.CannotListen(m.listener.err))
 	case m.listener.capture != nil:
-		m.para(b, m.styles.Faint, "Listening on "+uri+": the browser's redirect brings the code here. Pasting works too.")
+		m.para(b, m.styles.Faint, flow.Listening(uri))
 		if m.opts.SSHHost != "" {
-			m.para(b, m.styles.Warn, "Over SSH, forward the port from your computer first:")
-			b.WriteString(m.hardwrap(fmt.Sprintf("  ssh -L %s:127.0.0.1:%s %s", lb.Port, lb.Port, m.opts.SSHHost)) + "\n")
+			m.para(b, m.styles.Warn, flow.ForwardPortIntro)
+			b.WriteString(m.hardwrap(flow.ForwardPort(lb.Port, m.opts.SSHHost)) + "\n")
 		}
 	}
 }

@@ -60,3 +60,20 @@ const (
 	NoRedirectNote = "No --redirect-uri was given: the server picks the client's registered one, and many refuse a request without it. Paste the code or the address you land on."
 	NestShutDown   = "Works with Nest was shut down in 2023: its servers no longer answer. Google Nest Device Access (--provider sdm) is today's API."
 )
+
+// The loopback listener, as both front ends say it: why it cannot catch
+// the redirect, that it listens on uri, and the ssh command that forwards
+// its port from the person's computer to host.
+func CannotListen(why string) string {
+	return "Cannot catch the redirect: " + why + ". Paste the address instead."
+}
+
+func Listening(uri string) string {
+	return "Listening on " + uri + ": the browser's redirect brings the code here. Pasting works too."
+}
+
+const ForwardPortIntro = "Over SSH, forward the port from your computer first:"
+
+func ForwardPort(port, host string) string {
+	return fmt.Sprintf("  ssh -L %s:127.0.0.1:%s %s", port, port, host)
+}

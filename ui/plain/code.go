@@ -48,13 +48,13 @@ func (p *plainRun) authorize() {
 func (p *plainRun) listen(lb auth.Loopback, uri string) {
 	c, err := p.opts.Listen(lb, p.state)
 	if err != nil {
-		p.say("Cannot catch the redirect: " + auth.Sanitize(err.Error()) + ". Paste the address instead.")
+		p.say(flow.CannotListen(auth.Sanitize(err.Error())))
 		return
 	}
-	p.say("Listening on " + uri + ": the browser's redirect brings the code here. Pasting works too.")
+	p.say(flow.Listening(uri))
 	if p.opts.SSHHost != "" {
-		p.say("Over SSH, forward the port from your computer first:")
-		p.verbatim(fmt.Sprintf("  ssh -L %s:127.0.0.1:%s %s", lb.Port, lb.Port, p.opts.SSHHost))
+		p.say(flow.ForwardPortIntro)
+		p.verbatim(flow.ForwardPort(lb.Port, p.opts.SSHHost))
 	}
 	p.capture, p.captures = c, make(chan auth.Captured)
 	go func() {
